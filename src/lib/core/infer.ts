@@ -1,0 +1,321 @@
+/**
+ * Cell-level parsing and column type inference, shared by every reader (CSV, JSON, Parquet).
+ * A ColumnBuilder takes cells one at a time and stays O(rows) in typed arrays: it starts optimistic (numbers) and
+ * widens to strings only when a cell forces it, so numeric columns never hold a string per row.
+ */
+import type { Column, StringType } from './table.ts';
+
+/** Tokens that mean "no value" (compared after trimming surrounding whitespace). */
+export const MISSING_TOKENS: ReadonlySet<string> = new Set([
+  '', 'NA', 'N/A', 'n/a', 'na', 'null', 'NULL', 'Null', 'NaN', 'nan', 'NAN', '?', 'None', '#N/A',
+]);
+
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const THOUSANDS_RE = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const BOOL: Record<string, number> = { true: 1, false: 0, TRUE: 1, FALSE: 0, True: 1, False: 0 };
+// ISO 8601 date or date-time, also with a space or slash: 2024-01-31, 2024/01/31, 2024-01-31T10:20, 2024-01-31 10:20:30.5Z
+const DATE_RE = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export function isMissingToken(s: string): boolean {
+  return MISSING_TOKENS.has(s) || (s.length < 8 && MISSING_TOKENS.has(s.trim()));
+}
+
+/** A decimal number, or NaN when the text is not one. "1,234.5" is not a number (ambiguous with a delimiter). */
+export function parseNumber(s: string): number {
+  const t = s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) ? s.trim() : s;
+  if (!NUMBER_RE.test(t)) return NaN;
+  return Number(t);
+}
+
+/** Milliseconds since epoch (UTC unless an offset is given), or NaN. Rejects impossible dates like 2023-02-30. */
+export function parseDate(s: string): number {
+  const m = DATE_RE.exec(s.trim());
+  if (!m) return NaN;
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', tz] = m;
+  const year = +y, month = +mo - 1, day = +d;
+  const ms = frac ? Math.round(Number('0.' + frac) * 1000) : 0;
+  let t = Date.UTC(year, month, day, +h, +mi, +sec, ms);
+  const check = new Date(t);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month || check.getUTCDate() !== day) return NaN;
+  if (+h > 23 || +mi > 59 || +sec > 59) return NaN;
+  if (tz && tz !== 'Z') {
+    const sign = tz[0] === '-' ? -1 : 1;
+    const digits = tz.slice(1).replace(':', '');
+    t -= sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000;
+  }
+  return t;
+}
+
+export function parseBoolean(s: string): number {
+  const v = BOOL[s];
+  return v === undefined ? NaN : v;
+}
+
+type Mode = 'empty' | 'number' | 'boolean' | 'date' | 'string';
+
+/** Growable typed buffers: amortised doubling, trimmed at finish. */
+class F64 {
+  a: Float64Array;
+  n = 0;
+  constructor(cap: number) { this.a = new Float64Array(Math.max(16, cap)); }
+  push(v: number) {
+    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    this.a[this.n++] = v;
+  }
+}
+class U8 {
+  a: Uint8Array;
+  n = 0;
+  constructor(cap: number) { this.a = new Uint8Array(Math.max(16, cap)); }
+  push(v: number) {
+    if (this.n === this.a.length) { const b = new Uint8Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    this.a[this.n++] = v;
+  }
+}
+class I32 {
+  a: Int32Array;
+  n = 0;
+  constructor(cap: number) { this.a = new Int32Array(Math.max(16, cap)); }
+  push(v: number) {
+    if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    this.a[this.n++] = v;
+  }
+}
+
+/**
+ * Accumulates one column. Cells arrive as text (CSV) via `pushText`, or as already-typed values (JSON, Parquet) via
+ * `pushValue`. Mode only ever widens: empty → number | boolean | date → string.
+ */
+export class ColumnBuilder {
+  readonly name: string;
+  private mode: Mode = 'empty';
+  private values: F64;
+  private valid: U8;
+  private codes: I32 | null = null;
+  private dict: Map<string, number> | null = null;
+  private dictList: string[] | null = null;
+  private allIntegral = true;
+  /** Raw texts of non-string modes, kept only for the few distinct values so a widening can restore them exactly. */
+  private rawByValue: Map<number, string> | null = new Map();
+  private totalLength = 0;
+  private withSpace = 0;
+
+  constructor(name: string, capacity = 1024) {
+    this.name = name;
+    this.values = new F64(capacity);
+    this.valid = new U8(capacity);
+  }
+
+  get length(): number { return this.valid.n; }
+
+  pushMissing(): void {
+    this.valid.push(0);
+    if (this.mode === 'string') this.codes!.push(0);
+    else this.values.push(0);
+  }
+
+  /** A cell from a text format: missing token, number, boolean, ISO date, or string. */
+  pushText(s: string): void {
+    if (isMissingToken(s)) return this.pushMissing();
+    switch (this.mode) {
+      case 'empty': {
+        const n = parseNumber(s);
+        if (!Number.isNaN(n)) { this.mode = 'number'; return this.pushNum(n, s); }
+        const b = parseBoolean(s);
+        if (!Number.isNaN(b)) { this.mode = 'boolean'; return this.pushNum(b, s); }
+        const d = parseDate(s);
+        if (!Number.isNaN(d)) { this.mode = 'date'; return this.pushNum(d, s); }
+        this.widen();
+        return this.pushStr(s);
+      }
+      case 'number': {
+        const n = parseNumber(s);
+        if (!Number.isNaN(n)) return this.pushNum(n, s);
+        break;
+      }
+      case 'boolean': {
+        const b = parseBoolean(s);
+        if (!Number.isNaN(b)) return this.pushNum(b, s);
+        break;
+      }
+      case 'date': {
+        const d = parseDate(s);
+        if (!Number.isNaN(d)) return this.pushNum(d, s);
+        break;
+      }
+      case 'string':
+        return this.pushStr(s);
+    }
+    this.widen();
+    this.pushStr(s);
+  }
+
+  /** A cell from a typed format. null/undefined/NaN are missing; Date → datetime; objects are stored as JSON text. */
+  pushValue(v: unknown): void {
+    if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return this.pushMissing();
+    if (typeof v === 'string') return this.pushText(v);
+    if (typeof v === 'bigint') v = Number(v);
+    if (typeof v === 'number') {
+      if (this.mode === 'empty') this.mode = 'number';
+      if (this.mode === 'number') return this.pushNum(v, String(v));
+      this.widen();
+      return this.pushStr(String(v));
+    }
+    if (typeof v === 'boolean') {
+      if (this.mode === 'empty') this.mode = 'boolean';
+      if (this.mode === 'boolean') return this.pushNum(v ? 1 : 0, String(v));
+      this.widen();
+      return this.pushStr(String(v));
+    }
+    if (v instanceof Date) {
+      const t = v.getTime();
+      if (Number.isNaN(t)) return this.pushMissing();
+      if (this.mode === 'empty') this.mode = 'date';
+      if (this.mode === 'date') return this.pushNum(t, v.toISOString());
+      this.widen();
+      return this.pushStr(v.toISOString());
+    }
+    this.pushText(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)));
+  }
+
+  private pushNum(n: number, raw: string): void {
+    if (this.allIntegral && !Number.isSafeInteger(n)) this.allIntegral = false;
+    this.values.push(n);
+    this.valid.push(1);
+    const m = this.rawByValue;
+    if (m && !m.has(n)) {
+      if (m.size >= 4096) this.rawByValue = null; // too many distinct values to keep: widening will use String(n)
+      else m.set(n, raw);
+    }
+  }
+
+  private pushStr(s: string): void {
+    const dict = this.dict!;
+    let code = dict.get(s);
+    if (code === undefined) {
+      code = this.dictList!.length;
+      dict.set(s, code);
+      this.dictList!.push(s);
+      this.totalLength += s.length;
+      if (s.includes(' ')) this.withSpace++;
+    }
+    this.codes!.push(code);
+    this.valid.push(1);
+  }
+
+  /** Widen to string mode, re-expressing values seen so far as their original text where it was kept. */
+  private widen(): void {
+    if (this.mode === 'string') return;
+    const prev = this.mode;
+    const n = this.valid.n;
+    this.dict = new Map();
+    this.dictList = [];
+    this.codes = new I32(Math.max(n * 2, 1024));
+    this.mode = 'string';
+    const vals = this.values.a;
+    const valid = this.valid.a;
+    this.valid = new U8(Math.max(n * 2, 1024));
+    for (let i = 0; i < n; i++) {
+      if (!valid[i]) { this.pushMissing(); continue; }
+      const v = vals[i];
+      const raw = this.rawByValue?.get(v);
+      this.pushStr(raw ?? (prev === 'date' ? new Date(v).toISOString() : prev === 'boolean' ? String(v === 1) : String(v)));
+    }
+    this.values = new F64(0);
+    this.rawByValue = null;
+  }
+
+  finish(): Column {
+    const n = this.valid.n;
+    const valid = this.valid.a.slice(0, n);
+    if (this.mode !== 'string') {
+      const values = this.values.a.slice(0, n);
+      const type = this.mode === 'boolean' ? 'boolean' : this.mode === 'date' ? 'datetime' : this.mode === 'number' && !this.allIntegral ? 'float' : this.mode === 'empty' ? 'float' : 'integer';
+      if (type === 'integer' && looksLikeIdName(this.name) && allDistinct(values, valid)) {
+        // An integer key (e.g. "patient_id"): keep it out of numeric statistics and models.
+        return buildStringColumn(this.name, 'identifier', Array.from(values, (v, i) => (valid[i] ? String(v) : '')), valid);
+      }
+      return { kind: 'numeric', name: this.name, type, values, valid };
+    }
+    const codes = this.codes!.a.slice(0, n);
+    const dictionary = this.dictList!;
+    let present = 0;
+    for (let i = 0; i < n; i++) present += valid[i];
+    return { kind: 'string', name: this.name, type: stringType(this.name, dictionary, present, this.totalLength, this.withSpace), codes, dictionary, valid };
+  }
+}
+
+function looksLikeIdName(name: string): boolean {
+  return /(^|[_\s-])id$|^id$|identifier|uuid|^key$/i.test(name) || /[a-z]Id$/.test(name);
+}
+
+function allDistinct(values: Float64Array, valid: Uint8Array): boolean {
+  const seen = new Set<number>();
+  let present = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!valid[i]) continue;
+    present++;
+    if (seen.has(values[i])) return false;
+    seen.add(values[i]);
+  }
+  return present >= 2;
+}
+
+/**
+ * categorical: few distinct values relative to rows (or few in absolute terms);
+ * identifier: every present value distinct (and enough rows to tell), or an id-like name with mostly distinct values;
+ * text: many distinct, long or multi-word values.
+ */
+export function stringType(name: string, dictionary: string[], present: number, totalLength: number, withSpace: number): StringType {
+  const distinct = dictionary.length;
+  if (present === 0) return 'categorical';
+  const avgLen = totalLength / Math.max(1, distinct);
+  const ratio = distinct / present;
+  if (distinct <= 20 || ratio <= 0.05) return 'categorical';
+  if (ratio === 1 && present >= 20 && avgLen < 64 && withSpace / distinct < 0.5) return 'identifier';
+  if (looksLikeIdName(name) && ratio > 0.9) return 'identifier';
+  if (avgLen >= 20 || withSpace / distinct >= 0.5 || ratio > 0.5) return 'text';
+  return 'categorical';
+}
+
+function buildStringColumn(name: string, type: StringType, texts: string[], valid: Uint8Array): Column {
+  const dict = new Map<string, number>();
+  const dictionary: string[] = [];
+  const codes = new Int32Array(texts.length);
+  for (let i = 0; i < texts.length; i++) {
+    if (!valid[i]) continue;
+    let c = dict.get(texts[i]);
+    if (c === undefined) { c = dictionary.length; dict.set(texts[i], c); dictionary.push(texts[i]); }
+    codes[i] = c;
+  }
+  return { kind: 'string', name, type, codes, dictionary, valid };
+}
+
+/**
+ * Header names made safe: empty names become "column_N", duplicates get a ".1", ".2" suffix (as pandas does).
+ * Returns the problems found so a reader can tell the person what it renamed.
+ */
+export function normaliseHeader(raw: string[]): { names: string[]; renamed: { from: string; to: string; index: number }[] } {
+  const names: string[] = [];
+  const renamed: { from: string; to: string; index: number }[] = [];
+  const seen = new Map<string, number>();
+  const taken = new Set(raw.map((s) => s.trim()));
+  raw.forEach((r, i) => {
+    let name = r.trim();
+    if (name === '') {
+      name = `column_${i + 1}`;
+      while (taken.has(name)) name += '_';
+    }
+    if (seen.has(name)) {
+      let k = seen.get(name)!;
+      let candidate: string;
+      do candidate = `${name}.${k++}`; while (taken.has(candidate) || seen.has(candidate));
+      seen.set(name, k);
+      name = candidate;
+    }
+    seen.set(name, seen.get(name) ?? 1);
+    if (name !== r) renamed.push({ from: r, to: name, index: i });
+    names.push(name);
+  });
+  return { names, renamed };
+}

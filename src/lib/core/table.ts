@@ -1,0 +1,94 @@
+/**
+ * The columnar Table: the one shape data has everywhere in Enclave (workers, store, Node runner).
+ * Numeric kinds live in a Float64Array; string kinds as Int32 codes into a dictionary. A Uint8Array
+ * validity mask (1 = present) says which slots hold a value; an absent slot's value is 0 and meaningless.
+ * Everything here is plain typed arrays so a Table crosses a worker boundary by transfer, not copy.
+ */
+
+/** Inferred semantic type of a column. */
+export type ColumnType =
+  | 'integer'
+  | 'float'
+  | 'boolean'
+  | 'datetime'
+  | 'categorical'
+  | 'text'
+  | 'identifier';
+
+export type NumericType = 'integer' | 'float' | 'boolean' | 'datetime';
+export type StringType = 'categorical' | 'text' | 'identifier';
+
+/** integer/float: the number; boolean: 0 or 1; datetime: milliseconds since the Unix epoch, UTC. */
+export interface NumericColumn {
+  readonly kind: 'numeric';
+  readonly name: string;
+  readonly type: NumericType;
+  readonly values: Float64Array;
+  readonly valid: Uint8Array;
+}
+
+/** Codes index `dictionary`; codes of absent slots are 0 and meaningless. */
+export interface StringColumn {
+  readonly kind: 'string';
+  readonly name: string;
+  readonly type: StringType;
+  readonly codes: Int32Array;
+  readonly dictionary: string[];
+  readonly valid: Uint8Array;
+}
+
+export type Column = NumericColumn | StringColumn;
+
+export interface Table {
+  readonly rowCount: number;
+  readonly columns: Column[];
+}
+
+export const NUMERIC_TYPES: readonly NumericType[] = ['integer', 'float', 'boolean', 'datetime'];
+
+export function isNumeric(column: Column): column is NumericColumn {
+  return column.kind === 'numeric';
+}
+
+export function column(table: Table, name: string): Column | undefined {
+  return table.columns.find((c) => c.name === name);
+}
+
+/** Missing-value count of a column. */
+export function missingCount(col: Column): number {
+  let present = 0;
+  const v = col.valid;
+  for (let i = 0; i < v.length; i++) present += v[i];
+  return v.length - present;
+}
+
+/** The cell as a JS value: number, boolean, Date-as-ISO string, string, or null when missing. */
+export function cell(col: Column, row: number): number | boolean | string | null {
+  if (!col.valid[row]) return null;
+  if (col.kind === 'string') return col.dictionary[col.codes[row]];
+  if (col.type === 'boolean') return col.values[row] === 1;
+  if (col.type === 'datetime') return new Date(col.values[row]).toISOString();
+  return col.values[row];
+}
+
+/** The first `limit` rows as plain records (for previews and JSON output, never for O(rows) work on the UI thread). */
+export function rows(table: Table, start = 0, limit = table.rowCount): Record<string, unknown>[] {
+  const end = Math.min(table.rowCount, start + limit);
+  const out: Record<string, unknown>[] = [];
+  for (let r = start; r < end; r++) {
+    const rec: Record<string, unknown> = {};
+    for (const c of table.columns) rec[c.name] = cell(c, r);
+    out.push(rec);
+  }
+  return out;
+}
+
+/** Every ArrayBuffer a Table holds, for `postMessage(table, transferables)`. */
+export function transferables(table: Table): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const c of table.columns) {
+    out.add(c.valid.buffer as ArrayBuffer);
+    out.add((c.kind === 'numeric' ? c.values.buffer : c.codes.buffer) as ArrayBuffer);
+  }
+  return [...out];
+}
