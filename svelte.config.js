@@ -17,7 +17,7 @@ const config = {
         'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self'],
         'connect-src': ['self'],
-        'worker-src': ['self', 'blob:'],
+        'worker-src': ['self'],
         'manifest-src': ['self'],
         'object-src': ['none'],
         'base-uri': ['self'],

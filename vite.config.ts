@@ -1,16 +1,36 @@
+/// <reference types="vitest/config" />
 import { sveltekit } from '@sveltejs/kit/vite';
-import { SvelteKitPWA } from './scripts/pwa.ts';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
 
+/** Headers every response needs: cross-origin isolation (threaded WASM later) — the aggregator sets the same. */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp'
+};
+
 export default defineConfig({
-  plugins: [sveltekit(), SvelteKitPWA()],
+  plugins: [
+    sveltekit(),
+    SvelteKitPWA({
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      strategies: 'generateSW',
+      manifest: false, // static/manifest.webmanifest is the manifest (linked from app.html)
+      workbox: {
+        // Everything the studio needs offline: pages, JS (incl. worker chunks), CSS, wasm, icons, the sample.
+        globPatterns: ['client/**/*.{js,css,ico,png,svg,webmanifest,wasm,csv,json,txt}', 'prerendered/**/*.html'],
+        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true
+      },
+      devOptions: { enabled: false }
+    })
+  ],
   worker: { format: 'es' },
-  server: {
-    headers: {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp'
-    }
-  },
+  server: { headers: isolation },
+  preview: { headers: isolation },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
     include: ['tests/unit/**/*.test.ts'],

@@ -17,7 +17,15 @@ const BOOL: Record<string, number> = { true: 1, false: 0, TRUE: 1, FALSE: 0, Tru
 const DATE_RE = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export function isMissingToken(s: string): boolean {
-  return MISSING_TOKENS.has(s) || (s.length < 8 && MISSING_TOKENS.has(s.trim()));
+  if (MISSING_TOKENS.has(s)) return true;
+  // Only text with surrounding whitespace can trim to a token (whitespace-only text of any length is missing).
+  if (!maybeSpace(s.charCodeAt(0)) && !maybeSpace(s.charCodeAt(s.length - 1))) return false;
+  return MISSING_TOKENS.has(s.trim());
+}
+
+/** Could be a character String.prototype.trim removes (a cheap superset test). */
+function maybeSpace(c: number): boolean {
+  return c <= 32 || c === 160 || c >= 0x1680;
 }
 
 /** A decimal number, or NaN when the text is not one. "1,234.5" is not a number (ambiguous with a delimiter). */
@@ -148,6 +156,20 @@ export class ColumnBuilder {
     }
     this.widen();
     this.pushStr(s);
+  }
+
+  /**
+   * Fast path for a text cell already known to be a plain decimal whose value is `n` (exactly what parseNumber gives
+   * for it), so a parser need not build the string. Pushes and returns true only when the result is the same as
+   * pushText would give without the text: the column is (or may become) numeric and the raw text need not be kept.
+   * Otherwise pushes nothing and returns false, and the caller uses pushText.
+   */
+  tryPushNumber(n: number): boolean {
+    if (this.mode !== 'number' && this.mode !== 'empty') return false;
+    if (this.rawByValue !== null && !this.rawByValue.has(n)) return false; // a new value whose text must be kept
+    this.mode = 'number';
+    this.pushNum(n, '');
+    return true;
   }
 
   /** A cell from a typed format. null/undefined/NaN are missing; Date → datetime; objects are stored as JSON text. */

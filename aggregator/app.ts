@@ -1,0 +1,37 @@
+/**
+ * The aggregator's HTTP app: serves the built studio (one origin for app and federated endpoint) and, from the
+ * federated issue on, the federation API under /api. Kept separate from server.ts so tests can call app.request().
+ */
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { SECURITY_HEADERS } from './headers.ts';
+
+export function createApp(opts: { root: string }) {
+  const root = relative(process.cwd(), opts.root) || '.';
+  const app = new Hono();
+
+  app.use('*', async (c, next) => {
+    await next();
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
+    // The service worker and pages must revalidate so an update reaches people; hashed assets are immutable.
+    const p = c.req.path;
+    if (p.startsWith('/_app/immutable/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+    else c.header('Cache-Control', 'no-cache');
+  });
+
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.all('/api/*', (c) => c.json({ code: 'not-found', message: 'No such API endpoint.' }, 404));
+
+  app.use('*', serveStatic({ root }));
+  // Prerendered pages are written as /prepare.html for the route /prepare.
+  app.use('*', serveStatic({ root, rewriteRequestPath: (p) => (p.endsWith('/') ? p : `${p}.html`) }));
+  app.get('*', async (c) => {
+    const fallback = join(opts.root, '404.html');
+    if (!existsSync(fallback)) return c.text('The studio is not built yet: run `npm run build`.', 503);
+    const { readFile } = await import('node:fs/promises');
+    return c.html(await readFile(fallback, 'utf8'), 404);
+  });
+  return app;
+}

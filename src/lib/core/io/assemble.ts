@@ -1,0 +1,138 @@
+/**
+ * Turns parsed records into a Table, whatever parser produced them: header normalisation, field-count checks
+ * (extra fields are an error, missing ones are padded), and the empty / header-only rules.
+ */
+import { EnclaveError } from '../errors.ts';
+import { ColumnBuilder, normaliseHeader, stringType } from '../infer.ts';
+import type { Column, Table } from '../table.ts';
+import { emptyFileError } from './sniff.ts';
+
+/** What a parser pushes cells into: a ColumnBuilder, or a TextBuilder when type inference is off. */
+export interface CellSink {
+  pushText(s: string): void;
+  pushMissing(): void;
+  finish(): Column;
+}
+
+/** Keeps every cell's text verbatim in a string column (inferTypes: false). */
+export class TextBuilder implements CellSink {
+  private codes = new Int32Array(1024);
+  private valid = new Uint8Array(1024);
+  private n = 0;
+  private dict = new Map<string, number>();
+  private list: string[] = [];
+  private totalLength = 0;
+  private withSpace = 0;
+  constructor(readonly name: string) {}
+
+  private grow(): void {
+    const c = new Int32Array(this.codes.length * 2); c.set(this.codes); this.codes = c;
+    const v = new Uint8Array(this.valid.length * 2); v.set(this.valid); this.valid = v;
+  }
+  pushText(s: string): void {
+    let code = this.dict.get(s);
+    if (code === undefined) {
+      code = this.list.length;
+      this.dict.set(s, code);
+      this.list.push(s);
+      this.totalLength += s.length;
+      if (s.includes(' ')) this.withSpace++;
+    }
+    if (this.n === this.codes.length) this.grow();
+    this.codes[this.n] = code;
+    this.valid[this.n++] = 1;
+  }
+  pushMissing(): void {
+    if (this.n === this.codes.length) this.grow();
+    this.codes[this.n] = 0;
+    this.valid[this.n++] = 0;
+  }
+  finish(): Column {
+    const valid = this.valid.slice(0, this.n);
+    let present = 0;
+    for (let i = 0; i < this.n; i++) present += valid[i];
+    const type = stringType(this.name, this.list, present, this.totalLength, this.withSpace);
+    return { kind: 'string', name: this.name, type, codes: this.codes.slice(0, this.n), dictionary: this.list, valid };
+  }
+}
+
+/** Short rows are named one by one up to this many; the rest are summarised. */
+const SHORT_ROW_WARNINGS = 5;
+
+export function describeDelimiter(d: string): string {
+  return d === '\t' ? 'tab' : d === ',' ? 'comma' : d === ';' ? 'semicolon' : d === '|' ? 'pipe' : `"${d}"`;
+}
+
+export class TableAssembler {
+  /** Column names after normalisation; null until the header row arrives. */
+  names: string[] | null = null;
+  sinks: CellSink[] = [];
+  /** The same builders as `sinks` when inferring types (the fast CSV path pushes numbers into them directly). */
+  typed: ColumnBuilder[] | null = null;
+  ncols = 0;
+  rows = 0;
+  private headerLine = 0;
+  private shortRows = 0;
+
+  constructor(
+    private readonly inferTypes: boolean,
+    readonly warnings: string[],
+    private readonly delimiter = ',',
+  ) {}
+
+  header(raw: string[], line: number): void {
+    const { names, renamed } = normaliseHeader(raw);
+    for (const r of renamed) {
+      if (r.from.trim() === '') this.warnings.push(`Column ${r.index + 1} has no name in the header (line ${line}); it was named "${r.to}".`);
+      else if (r.from.trim() !== r.to) this.warnings.push(`Column ${r.index + 1} repeats the name "${r.from.trim()}" (line ${line}); it was renamed "${r.to}".`);
+    }
+    this.names = names;
+    this.ncols = names.length;
+    this.headerLine = line;
+    if (this.inferTypes) {
+      this.typed = names.map((n) => new ColumnBuilder(n));
+      this.sinks = this.typed;
+    } else {
+      this.sinks = names.map((n) => new TextBuilder(n));
+    }
+  }
+
+  /** Checks a data record of `n` fields starting on physical line `line`; returns how many fields to store. */
+  check(n: number, line: number): number {
+    if (n > this.ncols) {
+      throw new EnclaveError(
+        'ragged-rows',
+        `Line ${line} has ${n} fields but the header (line ${this.headerLine}) has ${this.ncols}. ` +
+          `A value probably contains an unquoted ${describeDelimiter(this.delimiter)}; put quotes around it or fix that line.`,
+        { line, fields: n, expected: this.ncols },
+      );
+    }
+    if (n < this.ncols) {
+      if (++this.shortRows <= SHORT_ROW_WARNINGS) {
+        const gap = this.ncols - n;
+        this.warnings.push(`Line ${line} has ${n} field${n === 1 ? '' : 's'} but the header has ${this.ncols}; the last ${gap === 1 ? 'one was' : `${gap} were`} filled in as missing.`);
+      }
+    }
+    return n;
+  }
+
+  /** Ends a record of which the first `stored` cells were pushed: the rest become missing values. */
+  end(stored: number): void {
+    for (let i = stored; i < this.ncols; i++) this.sinks[i].pushMissing();
+    this.rows++;
+  }
+
+  finish(): Table {
+    if (!this.names) throw emptyFileError();
+    if (this.rows === 0) {
+      const shown = this.names.slice(0, 8).join(', ') + (this.names.length > 8 ? ', ...' : '');
+      throw new EnclaveError('header-only', `This file has a header row (line ${this.headerLine}: ${shown}) but no data rows.`, {
+        columns: this.names,
+      });
+    }
+    if (this.shortRows > SHORT_ROW_WARNINGS) {
+      this.warnings.push(`${this.shortRows - SHORT_ROW_WARNINGS} more lines had fewer fields than the header; their missing fields were filled in as missing.`);
+    }
+    return { rowCount: this.rows, columns: this.sinks.map((s) => s.finish()) };
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Parquet via hyparquet. The file is read into memory (Parquet's footer is at the end, so it cannot be streamed
+ * front to back), then decoded one row group at a time, column-wise, so progress is reported per row group and a
+ * cancel takes effect between row groups.
+ */
+import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
+import type { ColumnData, Compressors, FileMetaData } from 'hyparquet';
+import { EnclaveError, throwIfAborted } from '../errors.ts';
+import { ColumnBuilder, normaliseHeader } from '../infer.ts';
+import type { Table } from '../table.ts';
+import { TextBuilder } from './assemble.ts';
+import { emptyFileError, isParquetMagic } from './sniff.ts';
+import type { ByteSource, ReadOptions, ReadResult } from './source.ts';
+import { checkSize, readAll } from './stream.ts';
+
+/** Codecs hyparquet decodes by itself; others need a decompressor in ParquetReadOptions.compressors. */
+const BUILT_IN_CODECS = new Set(['UNCOMPRESSED', 'SNAPPY']);
+
+export interface ParquetReadOptions extends ReadOptions {
+  /** Read only these top-level columns (default: all). */
+  columns?: string[];
+  /** Read at most this many rows (whole row groups are decoded, then trimmed). */
+  rowLimit?: number;
+  /** Extra decompressors (e.g. ZSTD, GZIP) keyed by codec, as hyparquet-compressors provides. */
+  compressors?: Compressors;
+}
+
+function invalidParquet(message: string, cause?: unknown): EnclaveError {
+  const why = cause instanceof Error ? ` (${cause.message})` : '';
+  return new EnclaveError('invalid-parquet', `${message}${why}`);
+}
+
+function metadataOf(bytes: Uint8Array): FileMetaData {
+  const n = bytes.byteLength;
+  if (n < 12 || !isParquetMagic(bytes) || !isParquetMagic(bytes.subarray(n - 4))) {
+    throw invalidParquet(`This is not a readable Parquet file: it ${n < 12 ? 'is too short' : 'does not start and end with the "PAR1" marker'} (it may be truncated).`);
+  }
+  try {
+    return parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + n) as ArrayBuffer);
+  } catch (err) {
+    throw invalidParquet('This Parquet file is damaged: its metadata (footer) could not be read', err);
+  }
+}
+
+export async function readParquet(source: ByteSource, opts: ParquetReadOptions = {}): Promise<ReadResult> {
+  checkSize(source, opts.maxBytes);
+  const bytes = await readAll(source, opts); // reading a local file is quick; decoding is what progress tracks
+  if (bytes.byteLength === 0) throw emptyFileError();
+  const md = metadataOf(bytes);
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  const all = parquetSchema(md).children.map((c) => c.element.name);
+  const wanted = opts.columns ?? all;
+  const unknown = wanted.filter((c) => !all.includes(c));
+  if (unknown.length) {
+    throw new EnclaveError('invalid-argument', `This Parquet file has no column ${unknown.map((c) => `"${c}"`).join(', ')}. Its columns: ${all.join(', ')}.`);
+  }
+  checkCodecs(md, wanted, opts.compressors);
+
+  const total = Number(md.num_rows);
+  const limit = Math.min(total, opts.rowLimit ?? Infinity);
+  const inferTypes = opts.inferTypes ?? true;
+  const sinks = wanted.map((n) => (inferTypes ? new ColumnBuilder(n, Math.min(limit, 1 << 20)) : new TextBuilder(n)));
+  let rowStart = 0;
+  let doneBytes = 0;
+  for (const [g, rg] of md.row_groups.entries()) {
+    if (rowStart >= limit) break;
+    throwIfAborted(opts.signal);
+    const rowEnd = Math.min(limit, rowStart + Number(rg.num_rows));
+    const parts = new Map<string, ColumnData[]>(wanted.map((c) => [c, []]));
+    try {
+      await parquetRead({ file, metadata: md, columns: wanted, rowStart, rowEnd, compressors: opts.compressors, onChunk: (c) => parts.get(c.columnName)?.push(c) });
+    } catch (err) {
+      throw invalidParquet(`This Parquet file is damaged: row group ${g + 1} of ${md.row_groups.length} could not be decoded`, err);
+    }
+    wanted.forEach((name, i) => pushRange(sinks[i], parts.get(name)!, rowStart, rowEnd, name));
+    rowStart = rowEnd;
+    doneBytes += Number(rg.total_compressed_size ?? 0);
+    opts.onProgress?.({ stage: 'read', done: Math.min(doneBytes, bytes.byteLength), total: bytes.byteLength, rows: rowStart });
+  }
+  throwIfAborted(opts.signal);
+  const warnings: string[] = [];
+  const { names, renamed } = normaliseHeader(wanted);
+  for (const r of renamed) warnings.push(`Column ${r.index + 1} ("${r.from}") was renamed "${r.to}".`);
+  const table: Table = {
+    rowCount: rowStart,
+    columns: sinks.map((s, i) => { const col = s.finish(); return col.name === names[i] ? col : { ...col, name: names[i] }; }),
+  };
+  if (table.rowCount === 0) throw new EnclaveError('header-only', `This Parquet file has columns (${all.slice(0, 8).join(', ')}) but no rows.`);
+  if (limit < total) warnings.push(`Read the first ${limit} of ${total} rows.`);
+  opts.onProgress?.({ stage: 'read', done: bytes.byteLength, total: bytes.byteLength, rows: table.rowCount });
+  return { table, format: 'parquet', warnings };
+}
+
+/** Refuses up front, naming the codec, rather than failing mid-file on a page we cannot decompress. */
+function checkCodecs(md: FileMetaData, wanted: string[], compressors?: Compressors): void {
+  const missing = new Set<string>();
+  for (const rg of md.row_groups) {
+    for (const cc of rg.columns) {
+      const meta = cc.meta_data;
+      if (!meta || !wanted.includes(meta.path_in_schema[0])) continue;
+      if (!BUILT_IN_CODECS.has(meta.codec) && !compressors?.[meta.codec]) missing.add(meta.codec);
+    }
+  }
+  if (missing.size) {
+    const codecs = [...missing].join(', ');
+    throw new EnclaveError(
+      'unsupported-format',
+      `This Parquet file is compressed with ${codecs}, which Enclave cannot decompress yet. Save it with Snappy compression (or none) and try again.`,
+      { codecs: [...missing] },
+    );
+  }
+}
+
+/** Pushes rows [start, end) of one column, from chunks that may arrive out of order or overlap the range. */
+function pushRange(sink: ColumnBuilder | TextBuilder, parts: ColumnData[], start: number, end: number, name: string): void {
+  parts.sort((a, b) => a.rowStart - b.rowStart);
+  let at = start;
+  for (const p of parts) {
+    const data = p.columnData;
+    const from = Math.max(at, p.rowStart);
+    const to = Math.min(end, p.rowEnd);
+    if (from > at) break; // a gap: reported below
+    for (let r = from; r < to; r++) {
+      const v: unknown = data[r - p.rowStart];
+      if (sink instanceof ColumnBuilder) sink.pushValue(v);
+      else if (v === null || v === undefined) sink.pushMissing();
+      else sink.pushText(typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : typeof v === 'object' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? Number(x) : x)) : String(v));
+    }
+    at = Math.max(at, to);
+  }
+  if (at < end) throw invalidParquet(`This Parquet file is damaged: column "${name}" is missing rows ${at + 1} to ${end}`);
+}

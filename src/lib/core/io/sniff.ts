@@ -1,0 +1,102 @@
+/**
+ * Looking at the first bytes of a file before parsing it: empty, binary, which delimiter.
+ */
+import Papa from 'papaparse';
+import { EnclaveError } from '../errors.ts';
+
+/** How much of the file the sniffers look at. */
+export const HEAD_BYTES = 64 * 1024;
+
+export const DELIMITERS = [',', ';', '\t', '|'];
+
+export function hasUtf8Bom(b: Uint8Array): boolean {
+  return b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
+}
+
+export function isParquetMagic(b: Uint8Array): boolean {
+  return b.length >= 4 && b[0] === 0x50 && b[1] === 0x41 && b[2] === 0x52 && b[3] === 0x31; // "PAR1"
+}
+
+/** True when the bytes are only whitespace (after an optional BOM). */
+export function isBlank(b: Uint8Array): boolean {
+  for (let i = hasUtf8Bom(b) ? 3 : 0; i < b.length; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0x0b) return false;
+  }
+  return true;
+}
+
+/** First non-whitespace byte after an optional BOM, or -1. */
+export function firstSignificantByte(b: Uint8Array): number {
+  for (let i = hasUtf8Bom(b) ? 3 : 0; i < b.length; i++) {
+    const c = b[i];
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c && c !== 0x0b) return c;
+  }
+  return -1;
+}
+
+export function emptyFileError(): EnclaveError {
+  return new EnclaveError('empty-file', 'This file is empty: it has no header row and no data.');
+}
+
+/**
+ * Bytes that are not valid UTF-8. A multi-byte sequence cut off by the end of `b` counts only when `complete`
+ * (the head of a longer file may end mid-character). Overlong forms are not distinguished: this is a heuristic.
+ */
+export function invalidUtf8Count(b: Uint8Array, complete: boolean): number {
+  let bad = 0;
+  const n = b.length;
+  for (let i = 0; i < n; ) {
+    const c = b[i];
+    if (c < 0x80) { i++; continue; }
+    const need = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (need < 0) { bad++; i++; continue; }
+    if (i + need >= n && !complete) break; // cut off by the end of the sample, not invalid
+    let ok = i + need < n;
+    for (let k = 1; ok && k <= need; k++) ok = (b[i + k] & 0xc0) === 0x80;
+    if (ok) i += need + 1;
+    else { bad++; i++; }
+  }
+  return bad;
+}
+
+/**
+ * Throws 'binary-file' when the head of a file is not text: UTF-16 (a BOM or NUL bytes), any NUL byte, or more
+ * than 10% of bytes that are invalid UTF-8 or control characters. Returns how many bytes were invalid UTF-8.
+ */
+export function checkText(head: Uint8Array, complete: boolean): number {
+  if (head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))) {
+    throw new EnclaveError('binary-file', 'This file is encoded as UTF-16. Save it as UTF-8 (CSV UTF-8) and try again.');
+  }
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (c === 0) {
+      throw new EnclaveError(
+        'binary-file',
+        `This does not look like a text file (it contains a NUL byte at byte ${i + 1}). Enclave reads CSV, TSV, JSON and Parquet files.`,
+        { offset: i },
+      );
+    }
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) || c === 0x7f) control++;
+  }
+  const invalid = invalidUtf8Count(head, complete);
+  if (head.length > 0 && (control + invalid) / head.length > 0.1) {
+    const pct = Math.round(((control + invalid) / head.length) * 100);
+    throw new EnclaveError(
+      'binary-file',
+      `This does not look like a text file (${pct}% of its first ${head.length} bytes are control characters or invalid UTF-8). Enclave reads CSV, TSV, JSON and Parquet files.`,
+      { share: pct / 100 },
+    );
+  }
+  return invalid;
+}
+
+/** Papa Parse's delimiter guess (most consistent field count over the first 10 rows) among , ; tab |. */
+export function sniffDelimiter(sample: string): string {
+  // Cut at the last line break so a row cut in half by the sample's end does not skew the counts.
+  const cut = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
+  const text = cut > 0 ? sample.slice(0, cut) : sample;
+  const meta = Papa.parse<string[]>(text, { preview: 10, delimitersToGuess: DELIMITERS }).meta;
+  return DELIMITERS.includes(meta.delimiter) ? meta.delimiter : ',';
+}

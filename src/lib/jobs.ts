@@ -1,0 +1,57 @@
+/**
+ * The UI thread's typed handle on the workers. Each worker is created lazily, once, into a cached promise; jobs run
+ * one after another per worker, so a failed job never poisons the next; errors arrive as EnclaveError with a code.
+ */
+import * as Comlink from 'comlink';
+import type { DataWorkerApi } from '../../workers/data.worker.ts';
+import type { ImportRequest, ImportSummary, JobProgress, PreviewRows } from './jobs/import-job.ts';
+import { EnclaveError, fromErrorShape, type ErrorShape } from './core/errors.ts';
+
+export type { ImportSummary, JobProgress, PreviewRows };
+
+let dataApi: Comlink.Remote<DataWorkerApi> | null = null;
+function dataWorker(): Comlink.Remote<DataWorkerApi> {
+  if (!dataApi) {
+    const worker = new Worker(new URL('../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'enclave-data' });
+    dataApi = Comlink.wrap<DataWorkerApi>(worker);
+  }
+  return dataApi;
+}
+
+function normalise(err: unknown): EnclaveError {
+  if (err instanceof EnclaveError) return err;
+  if (err && typeof err === 'object' && 'code' in err && 'message' in err) return fromErrorShape(err as ErrorShape);
+  return new EnclaveError('internal', `Unexpected error: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+export interface Job<T> {
+  readonly id: string;
+  readonly result: Promise<T>;
+  cancel(): void;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+function enqueue<T>(run: (id: string) => Promise<T>, cancel: (id: string) => void): Job<T> {
+  const id = crypto.randomUUID();
+  let cancelled = false;
+  const result = queue.then(() => {
+    if (cancelled) throw new EnclaveError('cancelled', 'Cancelled.');
+    return run(id);
+  }).catch((err) => { throw normalise(err); });
+  queue = result.catch(() => undefined);
+  return { id, result, cancel: () => { cancelled = true; cancel(id); } };
+}
+
+export function importFile(req: ImportRequest, onProgress: (p: JobProgress) => void): Job<ImportSummary> {
+  const api = dataWorker();
+  return enqueue((id) => api.importFile(id, req, Comlink.proxy(onProgress)), (id) => void api.cancel(id));
+}
+
+export async function previewRows(hash: string, start: number, count: number): Promise<PreviewRows> {
+  try {
+    return await dataWorker().preview(hash, start, count);
+  } catch (err) {
+    throw normalise(err);
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The one Dexie database of Enclave. Record types live here so every module that reads or writes storage shares
+ * them; repository functions (all writes, all boundary validation) live in tables.ts.
+ */
+import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import type { ColumnType } from '../core/table.ts';
+
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  /** ms since the Unix epoch */
+  created: number;
+}
+
+export interface SourceInfo {
+  fileName: string;
+  size: number;
+  lastModified: number;
+  /** e.g. 'csv', 'json', 'parquet' */
+  format: string;
+}
+
+export interface DatasetRecord {
+  id: string;
+  project: string;
+  name: string;
+  source: SourceInfo;
+  created: number;
+  /** hash of the newest version */
+  latest: string;
+}
+
+export interface SchemaField {
+  name: string;
+  type: ColumnType;
+  kind: 'numeric' | 'string';
+}
+
+/** Immutable and content-addressed: the same table bytes always give the same hash. */
+export interface VersionRecord {
+  hash: string;
+  dataset: string;
+  parent: string | null;
+  recipe: string | null;
+  rowCount: number;
+  schema: SchemaField[];
+  /** JSON, shape owned by the profiler */
+  profile: unknown;
+  created: number;
+  warnings: string[];
+}
+
+/**
+ * One column's slice of CHUNK_ROWS rows. `values` holds Float64 bytes (numeric) or Int32 codes (string);
+ * `valid` one byte per row. Only chunk 0 of a string column carries the dictionary.
+ */
+export interface ChunkRecord {
+  hash: string;
+  column: number;
+  index: number;
+  values: ArrayBuffer;
+  valid: ArrayBuffer;
+  dictionary?: string[];
+}
+
+export type ChunkKey = [hash: string, column: number, index: number];
+
+export class EnclaveDB extends Dexie {
+  // `declare` so class-field semantics never overwrite the tables Dexie installs in its constructor.
+  declare projects: EntityTable<ProjectRecord, 'id'>;
+  declare datasets: EntityTable<DatasetRecord, 'id'>;
+  declare versions: EntityTable<VersionRecord, 'hash'>;
+  declare chunks: Table<ChunkRecord, ChunkKey>;
+
+  constructor(name = 'enclave', options?: DexieOptions) {
+    super(name, options);
+    // Schema versions are append-only: never edit version 1. A later change adds
+    // `this.version(2).stores({...}).upgrade(tx => ...)` below it. Index only what is queried.
+    this.version(1).stores({
+      projects: 'id',
+      datasets: 'id, project, name',
+      versions: 'hash, dataset, parent',
+      chunks: '[hash+column+index], hash'
+    });
+  }
+}
+
+/** A database handle; tests pass a fresh name (and may pass indexedDB/IDBKeyRange from fake-indexeddb). */
+export function createDb(name = 'enclave', options?: DexieOptions): EnclaveDB {
+  return new EnclaveDB(name, options);
+}
+
+let instance: EnclaveDB | undefined;
+
+/** The app's database, created on first use so importing this module never touches IndexedDB (SSR, Node). */
+export function db(): EnclaveDB {
+  return (instance ??= createDb());
+}

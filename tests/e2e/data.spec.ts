@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { test, expect, importBuffer, summaryValue } from './fixtures.ts';
+
+const penguins = readFileSync('static/samples/penguins.csv');
+
+test('importing a CSV shows its row and column counts, a histogram, and survives a reload', async ({ page }) => {
+  await page.goto('/');
+  await importBuffer(page, 'penguins.csv', penguins);
+  await expect(summaryValue(page, 'Rows')).toHaveText('344');
+  await expect(summaryValue(page, 'Columns')).toHaveText('7');
+  await expect(summaryValue(page, 'Missing cells')).toHaveText('18');
+  await expect(page.getByRole('img', { name: 'Histogram of Body Mass (g)' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Histogram of Body Mass (g)' }).locator('rect.bar').first()).toBeAttached();
+  await expect(page.getByRole('img', { name: 'Most frequent values of Species' })).toContainText('Adelie');
+  await expect(page.getByRole('img', { name: /Correlation heatmap/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Data preview table' })).toContainText('Torgersen');
+
+  await page.reload();
+  await expect(summaryValue(page, 'Rows')).toHaveText('344');
+  await expect(page.getByRole('img', { name: 'Histogram of Body Mass (g)' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open penguins' })).toBeVisible();
+});
+
+test('importing the same data twice stores one version', async ({ page }) => {
+  await page.goto('/');
+  await importBuffer(page, 'penguins.csv', penguins);
+  await expect(summaryValue(page, 'Rows')).toHaveText('344');
+  await importBuffer(page, 'penguins.csv', penguins);
+  await expect(page.getByRole('status').filter({ hasText: 'already stored' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open penguins' })).toHaveCount(1);
+});
+
+test('the sample button imports the penguins with no file', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: /Try the sample/ }).click();
+  await expect(summaryValue(page, 'Rows')).toHaveText('344');
+});
+
+test('with the network off, the studio reloads and still imports', async ({ page, context }) => {
+  await page.goto('/');
+  // Wait until the service worker controls the page (everything precached).
+  await page.waitForFunction(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return !!reg.active && !!navigator.serviceWorker.controller;
+  }, undefined, { timeout: 60_000 }).catch(async () => { await page.reload(); });
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 60_000 });
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Data', level: 1 })).toBeVisible();
+  await expect(page.getByText('Offline')).toBeVisible();
+  await importBuffer(page, 'small.csv', 'a,b,c\n1,x,2.5\n2,y,3.5\n3,x,\n');
+  await expect(summaryValue(page, 'Rows')).toHaveText('3');
+  await expect(summaryValue(page, 'Columns')).toHaveText('3');
+  await expect(page.getByRole('img', { name: 'Histogram of a' })).toBeVisible();
+  await page.getByRole('link', { name: 'Train' }).click();
+  await expect(page.getByRole('heading', { name: 'Train', level: 1 })).toBeVisible();
+  await context.setOffline(false);
+});
+
+test('every workflow stage has a page that says what it will do', async ({ page }) => {
+  await page.goto('/');
+  for (const name of ['Prepare', 'Train', 'Evaluate', 'Deploy', 'Monitor', 'Federated']) {
+    await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name }).click();
+    await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
+    await expect(page.getByText('not built yet')).toBeVisible();
+  }
+});

@@ -1,0 +1,35 @@
+/**
+ * Shared e2e fixture: every test records every request the page makes and fails if any leaves the app's origin
+ * (the privacy promise: nothing but the studio's own files crosses the network).
+ */
+import { test as base, expect } from '@playwright/test';
+
+export const test = base.extend<{ offOrigin: string[] }>({
+  offOrigin: [
+    async ({ context, baseURL }, use) => {
+      const origin = new URL(baseURL!).origin;
+      const off: string[] = [];
+      const check = (url: string) => {
+        if (url.startsWith('data:') || url.startsWith('blob:')) return;
+        if (new URL(url).origin !== origin) off.push(url);
+      };
+      context.on('request', (r) => check(r.url()));
+      // Service-worker fetches too (they bypass page.on('request')).
+      context.on('serviceworker', (sw) => sw.on('console', () => undefined));
+      await use(off);
+      expect(off, `requests that left ${origin}`).toEqual([]);
+    },
+    { auto: true }
+  ]
+});
+
+export { expect };
+
+export async function importBuffer(page: import('@playwright/test').Page, name: string, body: string | Buffer, mimeType = 'text/csv') {
+  await page.getByLabel('Choose a data file').setInputFiles({ name, mimeType, buffer: typeof body === 'string' ? Buffer.from(body) : body });
+}
+
+/** The value shown next to a label in the dataset summary ("Rows" → "344"). */
+export function summaryValue(page: import('@playwright/test').Page, label: string) {
+  return page.getByLabel('Dataset summary').locator('div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
+}

@@ -1,0 +1,37 @@
+/**
+ * The data worker: import (parse → hash → profile → store) and previews. Everything O(rows) about a dataset runs here;
+ * the page only receives summaries. Storage happens here too, so a large table is never cloned to the UI thread.
+ */
+import * as Comlink from 'comlink';
+import { importFile, preview, type ImportRequest, type JobProgress } from '../src/lib/jobs/import-job.ts';
+import { toErrorShape } from '../src/lib/core/errors.ts';
+
+const controllers = new Map<string, AbortController>();
+
+/** Runs fn with an AbortSignal registered under jobId; errors leave as plain { code, message, detail }. */
+async function asJob<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  controllers.set(jobId, controller);
+  try {
+    return await fn(controller.signal);
+  } catch (err) {
+    throw toErrorShape(err);
+  } finally {
+    controllers.delete(jobId);
+  }
+}
+
+const api = {
+  async importFile(jobId: string, req: ImportRequest, onProgress: (p: JobProgress) => void) {
+    return asJob(jobId, (signal) => importFile(req, { signal, onProgress }));
+  },
+  async preview(hash: string, start: number, count: number) {
+    return asJob(crypto.randomUUID(), () => preview(hash, start, count));
+  },
+  cancel(jobId: string): void {
+    controllers.get(jobId)?.abort();
+  }
+};
+
+export type DataWorkerApi = typeof api;
+Comlink.expose(api);
