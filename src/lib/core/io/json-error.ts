@@ -40,6 +40,10 @@ export function findJsonError(text: string): JsonProblem | null {
     ws();
     if (expectValue || expectKey) {
       const c = text[i];
+      if (i >= text.length) {
+        const top = stack[stack.length - 1];
+        return at(i, top ? `the file ends before a '${top}' is closed` : 'there is no JSON value');
+      }
       if (expectKey) {
         if (c === '}' && lastSignificant(text, i) === '{') { stack.pop(); i++; expectKey = false; expectValue = false; continue; }
         if (c !== '"') return at(i, `expected a property name in double quotes but found ${describe(text, i)}`);

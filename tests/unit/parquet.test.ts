@@ -1,0 +1,116 @@
+import { openAsBlob, readFileSync } from 'node:fs';
+import { parquetMetadata } from 'hyparquet';
+import { describe, expect, it } from 'vitest';
+import { EnclaveError } from '../../src/lib/core/errors.ts';
+import { readTable } from '../../src/lib/core/io/index.ts';
+import { readParquet } from '../../src/lib/core/io/parquet.ts';
+import { bytesSource, type ByteSource, type ReadProgress } from '../../src/lib/core/io/source.ts';
+import { missingCount, rows } from '../../src/lib/core/table.ts';
+import { tinyParquet, type TinyColumn } from '../fixtures/tiny-parquet.ts';
+
+const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet';
+const SIMPLE = 'tests/fixtures/simple.parquet';
+
+async function fails(p: Promise<unknown>): Promise<EnclaveError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnclaveError);
+    return e as EnclaveError;
+  }
+  throw new Error('expected the read to fail');
+}
+
+async function fileSource(path: string, name = path.split('/').pop()!): Promise<ByteSource> {
+  const blob = await openAsBlob(path);
+  return Object.assign(blob, { name });
+}
+
+const N = 1000;
+const COLUMNS: TinyColumn[] = [
+  { name: 'n', kind: 'int32', values: Array.from({ length: N }, (_, i) => (i % 50 === 7 ? null : i % 90)) },
+  { name: 'x', kind: 'double', values: Array.from({ length: N }, (_, i) => i / 8) },
+  { name: 'cat', kind: 'string', values: Array.from({ length: N }, (_, i) => (i % 100 === 3 ? null : ['a', 'b', 'c'][i % 3])) },
+  { name: 'ok', kind: 'boolean', values: Array.from({ length: N }, (_, i) => i % 3 === 0) },
+];
+const tiny = (name = 't.parquet', groupSize = 300) => bytesSource(name, tinyParquet(COLUMNS, groupSize), 4096);
+
+describe('readParquet', () => {
+  it('reads a real Snappy file written by pyarrow', async () => {
+    const { table, format, warnings } = await readParquet(await fileSource(SIMPLE));
+    expect([format, warnings]).toEqual(['parquet', []]);
+    expect(table.columns.map((c) => [c.name, c.type])).toEqual([['A', 'integer'], ['B', 'categorical']]);
+    expect(rows(table)).toEqual([{ A: 1, B: 'foo' }, { A: 2, B: 'foo' }, { A: 3, B: 'foo' }]);
+  });
+
+  it('reads several row groups with nulls, reporting progress once per row group', async () => {
+    const events: ReadProgress[] = [];
+    const { table } = await readParquet(tiny(), { onProgress: (p) => events.push(p) });
+    expect(table.rowCount).toBe(N);
+    expect(table.columns.map((c) => [c.name, c.type])).toEqual([['n', 'integer'], ['x', 'float'], ['cat', 'categorical'], ['ok', 'boolean']]);
+    expect(table.columns.map(missingCount)).toEqual([20, 0, 10, 0]);
+    expect(rows(table, 697, 1)).toEqual([{ n: 67, x: 697 / 8, cat: 'b', ok: false }]);
+    expect(rows(table, 7, 1)).toEqual([{ n: null, x: 7 / 8, cat: 'b', ok: false }]);
+    expect(events.map((e) => e.rows)).toEqual([300, 600, 900, 1000, 1000]); // 4 row groups, then the end
+    expect(events.at(-1)!.done).toBe(events.at(-1)!.total);
+  });
+
+  it('columns and rowLimit select part of the file', async () => {
+    const { table, warnings } = await readParquet(tiny(), { columns: ['cat', 'x'], rowLimit: 450 });
+    expect([table.rowCount, table.columns.map((c) => c.name)]).toEqual([450, ['cat', 'x']]);
+    expect(warnings).toEqual(['Read the first 450 of 1000 rows.']);
+    expect((await fails(readParquet(tiny(), { columns: ['nope'] }))).code).toBe('invalid-argument');
+  });
+
+  it('inferTypes: false gives string columns', async () => {
+    const { table } = await readParquet(tiny(), { inferTypes: false, rowLimit: 2 });
+    expect(rows(table)).toEqual([{ n: '0', x: '0', cat: 'a', ok: 'true' }, { n: '1', x: '0.125', cat: 'b', ok: 'false' }]);
+  });
+
+  it('the real flights-3m file: metadata reads, and its ZSTD data is refused with a clear message', async () => {
+    const md = parquetMetadata(readFileSync(FLIGHTS).buffer as ArrayBuffer);
+    expect(Number(md.num_rows)).toBe(3_000_000);
+    expect(md.row_groups.length).toBe(11);
+    const t0 = performance.now();
+    const e = await fails(readParquet(await fileSource(FLIGHTS), { columns: ['delay', 'origin'], rowLimit: 1000 }));
+    expect(e.code).toBe('unsupported-format');
+    expect(e.message).toMatch(/compressed with ZSTD/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
+  describe('corrupt files: invalid-parquet', () => {
+    it('magic bytes but no valid footer', async () => {
+      const bytes = new TextEncoder().encode('PAR1 this is not really parquet at all PAR1');
+      const e = await fails(readParquet(bytesSource('c.parquet', bytes)));
+      expect(e.code).toBe('invalid-parquet');
+      expect(e.message).toMatch(/metadata \(footer\) could not be read/);
+    });
+    it('truncated', async () => {
+      const bytes = new Uint8Array(readFileSync(SIMPLE)).slice(0, 1500);
+      expect((await fails(readParquet(bytesSource('t.parquet', bytes)))).message).toMatch(/"PAR1" marker/);
+    });
+    it('damaged data pages', async () => {
+      const bytes = tinyParquet(COLUMNS, 300);
+      for (let i = 4; i < 200; i++) bytes[i] = 0xff;
+      const e = await fails(readParquet(bytesSource('d.parquet', bytes)));
+      expect(e.code).toBe('invalid-parquet');
+      expect(e.message).toMatch(/row group 1 of 4 could not be decoded/);
+    });
+    it('not parquet at all, and empty', async () => {
+      expect((await fails(readParquet(bytesSource('x.parquet', 'a,b\n1,2\n')))).code).toBe('invalid-parquet');
+      expect((await fails(readParquet(bytesSource('x.parquet', '')))).code).toBe('empty-file');
+    });
+  });
+
+  it('too large and cancelled', async () => {
+    expect((await fails(readParquet(tiny(), { maxBytes: 100 }))).code).toBe('too-large');
+    expect((await fails(readParquet(tiny(), { signal: AbortSignal.abort() }))).code).toBe('cancelled');
+  });
+
+  it('readTable: by extension, and by PAR1 magic whatever the name', async () => {
+    expect((await readTable(tiny('t.parquet'))).format).toBe('parquet');
+    expect((await readTable(tiny('export.csv'))).table.rowCount).toBe(N);
+    expect((await readTable(tiny('blob'))).format).toBe('parquet');
+    expect((await readTable(await fileSource(SIMPLE, 'download'))).table.rowCount).toBe(3);
+  });
+});
