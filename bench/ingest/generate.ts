@@ -2,7 +2,7 @@
  * Seeded generator of the ingest benchmark's CSV: bench/ingest/data/ingest-100mb.csv, ~100 MB (it stops after the
  * first row that takes the file past 100,000,000 bytes). Same seed → same bytes, on any machine.
  *
- * 13 columns, mixed like a real export:
+ * 14 columns, mixed like a real export:
  *   id          integer, 1..n
  *   price       float, uniform 0–1000, 2 decimals, ~2% empty
  *   score       float, standard normal, 4 decimals, ~2% empty
@@ -46,7 +46,7 @@ export interface DataInfo {
   seconds: number;
 }
 
-const HEADER = ['id', 'price', 'score', 'ratio', 'temp', 'weight', 'signal', 'qty', 'visits', 'segment', 'city', 'sku', 'active', 'signup'];
+export const HEADER = ['id', 'price', 'score', 'ratio', 'temp', 'weight', 'signal', 'qty', 'visits', 'segment', 'city', 'sku', 'active', 'signup'];
 
 const SEGMENTS = ['consumer', 'corporate', 'home_office', 'public', 'education'];
 const CITY_NAMES = [
@@ -57,7 +57,7 @@ const CITY_NAMES = [
   'Paris', 'Prague', 'Rome', 'Santiago', 'Seoul', 'Stockholm', 'Sydney', 'Tokyo', 'Toronto', 'Vienna'
 ];
 // Every 7th city carries a region after a comma, so it has to be quoted in the CSV.
-const CITIES = CITY_NAMES.map((c, i) => (i % 7 === 3 ? `"${c}, ${['NL', 'US', 'ZA', 'IN', 'MX', 'SE', 'CA'][i % 7]}"` : c));
+const CITIES = CITY_NAMES.map((c, i) => (i % 7 === 3 ? `"${c}, ${['NL', 'US', 'ZA', 'IN', 'MX', 'SE', 'CA'][(i / 7) | 0]}"` : c));
 const SKUS = Array.from({ length: 2000 }, (_, i) => `SKU-${String(i).padStart(5, '0')}`);
 
 const DAY_MS = 86_400_000;

@@ -7,7 +7,7 @@ import { listDatasets, loadTable } from '../../src/lib/store/tables.ts';
 import { hashTable } from '../../src/lib/core/hash.ts';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 
-const penguins = readFileSync('static/samples/penguins.csv');
+const penguins = new Uint8Array(readFileSync('static/samples/penguins.csv'));
 let dbs: EnclaveDB[] = [];
 
 function fresh(): EnclaveDB {
@@ -15,7 +15,7 @@ function fresh(): EnclaveDB {
   dbs.push(d);
   return d;
 }
-function file(name: string, body: Uint8Array | string) {
+function file(name: string, body: Uint8Array<ArrayBuffer> | string) {
   const blob = new Blob([body]);
   return { name, size: blob.size, lastModified: 0, stream: () => blob.stream() };
 }

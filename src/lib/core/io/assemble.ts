@@ -63,6 +63,9 @@ export function describeDelimiter(d: string): string {
   return d === '\t' ? 'tab' : d === ',' ? 'comma' : d === ';' ? 'semicolon' : d === '|' ? 'pipe' : `"${d}"`;
 }
 
+/** Warnings are listed by line, and on one line in this order (so both CSV engines list them alike). */
+export const NOTE = { header: 0, strayQuote: 1, openQuote: 2, shortRow: 3 } as const;
+
 export class TableAssembler {
   /** Column names after normalisation; null until the header row arrives. */
   names: string[] | null = null;
@@ -73,6 +76,7 @@ export class TableAssembler {
   rows = 0;
   private headerLine = 0;
   private shortRows = 0;
+  private notes: { line: number; rank: number; text: string }[] = [];
 
   constructor(
     private readonly inferTypes: boolean,
@@ -83,8 +87,8 @@ export class TableAssembler {
   header(raw: string[], line: number): void {
     const { names, renamed } = normaliseHeader(raw);
     for (const r of renamed) {
-      if (r.from.trim() === '') this.warnings.push(`Column ${r.index + 1} has no name in the header (line ${line}); it was named "${r.to}".`);
-      else if (r.from.trim() !== r.to) this.warnings.push(`Column ${r.index + 1} repeats the name "${r.from.trim()}" (line ${line}); it was renamed "${r.to}".`);
+      if (r.from.trim() === '') this.note(line, NOTE.header, `Column ${r.index + 1} has no name in the header (line ${line}); it was named "${r.to}".`);
+      else if (r.from.trim() !== r.to) this.note(line, NOTE.header, `Column ${r.index + 1} repeats the name "${r.from.trim()}" (line ${line}); it was renamed "${r.to}".`);
     }
     this.names = names;
     this.ncols = names.length;
@@ -110,10 +114,15 @@ export class TableAssembler {
     if (n < this.ncols) {
       if (++this.shortRows <= SHORT_ROW_WARNINGS) {
         const gap = this.ncols - n;
-        this.warnings.push(`Line ${line} has ${n} field${n === 1 ? '' : 's'} but the header has ${this.ncols}; the last ${gap === 1 ? 'one was' : `${gap} were`} filled in as missing.`);
+        this.note(line, NOTE.shortRow, `Line ${line} has ${n} field${n === 1 ? '' : 's'} but the header has ${this.ncols}; the last ${gap === 1 ? 'one was' : `${gap} were`} filled in as missing.`);
       }
     }
     return n;
+  }
+
+  /** A warning about one line of the file. */
+  note(line: number, rank: number, text: string): void {
+    this.notes.push({ line, rank, text });
   }
 
   /** Ends a record of which the first `stored` cells were pushed: the rest become missing values. */
@@ -123,6 +132,9 @@ export class TableAssembler {
   }
 
   finish(): Table {
+    this.notes.sort((a, b) => a.line - b.line || a.rank - b.rank); // stable: same line and rank keep their order
+    for (const n of this.notes) this.warnings.push(n.text);
+    this.notes = [];
     if (!this.names) throw emptyFileError();
     if (this.rows === 0) {
       const shown = this.names.slice(0, 8).join(', ') + (this.names.length > 8 ? ', ...' : '');

@@ -4,7 +4,7 @@
  * numbers straight from their bytes, and only cells that must be text are decoded. State survives chunk
  * boundaries, so a record (or a quoted field with newlines) may be split anywhere.
  */
-import type { TableAssembler } from './assemble.ts';
+import { NOTE, type TableAssembler } from './assemble.ts';
 import type { Progress } from './stream.ts';
 import { hasUtf8Bom } from './sniff.ts';
 
@@ -15,10 +15,10 @@ const START = 0; // at the start of a field
 const UNQUOTED = 1; // inside an unquoted field
 const QUOTED = 2; // inside a quoted field
 const QUOTE_SEEN = 3; // just after a quote inside a quoted field: an escaped quote or the closing one
-const AFTER_QUOTE = 4; // after the closing quote, before the delimiter
+const AFTER_QUOTE = 4; // spaces after a closing quote (allowed before a delimiter or line break)
 
 // Field flags.
-const PLAIN = 0, QUOTED_PLAIN = 1, ESCAPED = 2, MALFORMED = 3;
+const PLAIN = 0, QUOTED_PLAIN = 1, ESCAPED = 2; // ESCAPED: turn "" into " when decoding
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
 
@@ -45,7 +45,12 @@ function asciiNumber(b: Uint8Array, s: number, e: number): number {
   return neg ? -v : v;
 }
 
-const decoder = new TextDecoder('utf-8');
+// ignoreBOM: a U+FEFF at the start of a cell is text (the file's own BOM is dropped in push()).
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Per-column string cache: cells up to this many bytes, in this many slots (a power of two). */
+const CACHED_LENGTH = 24;
+const CACHE_SLOTS = 256;
 
 /** UTF-8 text of b[s, e); short ASCII cells skip TextDecoder's per-call overhead. */
 function text(b: Uint8Array, s: number, e: number): string {
@@ -63,18 +68,10 @@ function text(b: Uint8Array, s: number, e: number): string {
   return decoder.decode(b.subarray(s, e));
 }
 
-/** A quoted field with text after its closing quote: the quoted part unescaped, then the rest as it is. */
-function malformed(b: Uint8Array, s: number, e: number): string {
-  const raw = text(b, s, e);
-  let out = '';
-  let i = 1; // past the opening quote
-  for (; i < raw.length; i++) {
-    if (raw[i] !== '"') out += raw[i];
-    else if (raw[i + 1] === '"') out += raw[i++];
-    else break;
-  }
-  return out + raw.slice(i + 1);
-}
+const isBlankByte = (c: number) => c === SPACE || c === TAB || c === 11 || c === 12;
+
+export const STRAY_QUOTE = (line: number) => `Line ${line}: a quoted field has a quote that is not doubled ("") and not at its end; it was kept as text.`;
+export const OPEN_QUOTE = (line: number) => `Line ${line}: a quoted field is never closed, so the rest of the file was read into one cell.`;
 
 export class FastCsvParser {
   private buf = new Uint8Array(1 << 17);
@@ -89,11 +86,13 @@ export class FastCsvParser {
   private fstart = 0;
   private fflag = PLAIN;
   private qend = 0; // position of the closing quote of the current field
+  private warnedLine = 0; // stray-quote warnings: one per record
   private line = 1;
   private recLine = 1;
   private skipLF = false;
   private first = true;
   private readonly delim: number;
+  private caches: string[][] = [];
 
   constructor(delimiter: string, private readonly asm: TableAssembler) {
     this.delim = delimiter.charCodeAt(0);
@@ -113,12 +112,14 @@ export class FastCsvParser {
     switch (this.state) {
       case START: if (this.nf > 0) this.field(len, len, PLAIN); break; // "a,b," at EOF
       case UNQUOTED: this.field(this.fstart, len, PLAIN); break;
-      case QUOTED:
-        this.asm.warnings.push(`Line ${this.recLine}: a quoted field is never closed, so the rest of the file was read into one cell.`);
-        this.field(this.fstart, len, this.fflag);
+      case AFTER_QUOTE: // spaces then the end of the file: as Papa does, the quote was not a closing one
+        this.strayQuote();
+      // falls through
+      case QUOTED: // like Papa, an unclosed field keeps its text as it is
+        this.asm.note(this.recLine, NOTE.openQuote, OPEN_QUOTE(this.recLine));
+        this.field(this.fstart, len, QUOTED_PLAIN);
         break;
       case QUOTE_SEEN: this.field(this.fstart, len - 1, this.fflag); break;
-      case AFTER_QUOTE: this.closeAfterQuote(len); break;
     }
     if (this.nf > 0) this.emit();
   }
@@ -157,9 +158,13 @@ export class FastCsvParser {
     this.fq[this.nf++] = flag;
   }
 
-  private closeAfterQuote(p: number): void {
-    if (this.fflag === MALFORMED) this.field(this.fstart - 1, p, MALFORMED);
-    else this.field(this.fstart, this.qend, this.fflag);
+  /** A quote inside a quoted field that neither doubles nor closes: kept as text, as Papa does. */
+  private strayQuote(): void {
+    this.fflag = ESCAPED;
+    if (this.warnedLine !== this.recLine) {
+      this.warnedLine = this.recLine;
+      this.asm.note(this.recLine, NOTE.strayQuote, STRAY_QUOTE(this.recLine));
+    }
   }
 
   private scan(): void {
@@ -192,19 +197,18 @@ export class FastCsvParser {
       } else if (state === QUOTE_SEEN) {
         if (c === QUOTE) { this.fflag = ESCAPED; p++; state = QUOTED; continue; }
         this.qend = p - 1;
-        if (c !== d && c !== LF && c !== CR) { state = AFTER_QUOTE; continue; }
+        if (c !== d && c !== LF && c !== CR) {
+          if (isBlankByte(c)) state = AFTER_QUOTE;
+          else { this.strayQuote(); state = QUOTED; }
+          continue;
+        }
         this.field(this.fstart, this.qend, this.fflag);
       } else {
-        // AFTER_QUOTE: spaces are dropped (as Papa does); anything else makes the field malformed.
-        while (p < len && (c = b[p]) !== d && c !== LF && c !== CR) {
-          if (c !== SPACE && c !== TAB && this.fflag !== MALFORMED) {
-            this.fflag = MALFORMED;
-            this.asm.warnings.push(`Line ${this.line}: a quoted field has text after its closing quote; that text was kept.`);
-          }
-          p++;
-        }
+        // AFTER_QUOTE: the field closes if only spaces stand between the quote and a delimiter or line break.
+        while (p < len && (c = b[p]) !== d && isBlankByte(c)) p++;
         if (p === len) break;
-        this.closeAfterQuote(p);
+        if (c !== d && c !== LF && c !== CR) { this.strayQuote(); state = QUOTED; continue; }
+        this.field(this.fstart, this.qend, this.fflag);
       }
       // b[p] is a delimiter or a line break that ends the field just stored.
       state = START;
@@ -220,6 +224,29 @@ export class FastCsvParser {
     }
     this.pos = p;
     this.state = state;
+  }
+
+  /**
+   * Short ASCII cells through a small per-column cache: repeated values (categories, booleans, tokens) reuse one
+   * string instead of allocating a new one per row, and a reused string's hash is already computed for the
+   * dictionary lookups that follow.
+   */
+  private cached(col: number, b: Uint8Array, s: number, e: number): string {
+    let h = e - s;
+    for (let i = s; i < e; i++) {
+      const c = b[i];
+      if (c >= 0x80) return text(b, s, e);
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    const cache = (this.caches[col] ??= new Array<string>(CACHE_SLOTS).fill(''));
+    const slot = (h ^ (h >>> 11)) & (CACHE_SLOTS - 1);
+    const hit = cache[slot];
+    if (hit.length === e - s) {
+      let same = true;
+      for (let k = 0; same && k < hit.length; k++) same = hit.charCodeAt(k) === b[s + k];
+      if (same) return hit;
+    }
+    return (cache[slot] = text(b, s, e));
   }
 
   private emit(): void {
@@ -242,20 +269,22 @@ export class FastCsvParser {
         const v = asciiNumber(b, s, e);
         if (v === v && typed[i].tryPushNumber(v)) continue;
       }
-      sinks[i].pushText(cellText(b, s, e, q));
+      sinks[i].pushText(q <= QUOTED_PLAIN && e - s <= CACHED_LENGTH ? this.cached(i, b, s, e) : cellText(b, s, e, q));
     }
     asm.end(n);
   }
 }
 
 function cellText(b: Uint8Array, s: number, e: number, q: number): string {
-  if (q <= QUOTED_PLAIN) return text(b, s, e);
-  if (q === ESCAPED) return text(b, s, e).replaceAll('""', '"');
-  return malformed(b, s, e);
+  return q === ESCAPED ? text(b, s, e).replaceAll('""', '"') : text(b, s, e);
 }
 
+/** Only spaces, tabs or line breaks (a blank line; the same test as the Papa engine's). */
 function isSpace(b: Uint8Array, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (b[i] !== SPACE && b[i] !== TAB) return false;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    if (c !== SPACE && c !== TAB && c !== LF && c !== CR) return false;
+  }
   return true;
 }
 

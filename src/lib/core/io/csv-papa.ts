@@ -4,7 +4,8 @@
  * (`readable`, `read`, `on`, `removeListener`, `pause`, `resume`); that works the same in Node and in a Worker.
  */
 import Papa from 'papaparse';
-import type { TableAssembler } from './assemble.ts';
+import { NOTE, type TableAssembler } from './assemble.ts';
+import { OPEN_QUOTE, STRAY_QUOTE } from './csv-fast.ts';
 import type { Progress } from './stream.ts';
 
 type Listener = (arg?: unknown) => void;
@@ -48,6 +49,7 @@ export async function parseWithPapa(input: AsyncIterable<Uint8Array>, delimiter:
   const src = new PapaInput();
   let failure: unknown = null;
   let line = 1;
+  const warned = new Set<number>();
   const done = new Promise<void>((resolve, reject) => {
     Papa.parse(src as unknown as File, {
       delimiter,
@@ -69,9 +71,10 @@ export async function parseWithPapa(input: AsyncIterable<Uint8Array>, delimiter:
             asm.end(n);
           }
           for (const e of results.errors) {
+            // Papa reports a stray quote each time it re-reads a record cut by a chunk end: one warning per line.
             const at = e.row !== undefined && e.row !== null ? lines[e.row] ?? line : line;
-            if (e.code === 'MissingQuotes') asm.warnings.push(`Line ${at}: a quoted field is never closed, so the rest of the file was read into one cell.`);
-            else if (e.code === 'InvalidQuotes') asm.warnings.push(`Line ${at}: a quoted field has text after its closing quote.`);
+            if (e.code === 'MissingQuotes') asm.note(at, NOTE.openQuote, OPEN_QUOTE(at));
+            else if (e.code === 'InvalidQuotes' && !warned.has(at)) { warned.add(at); asm.note(at, NOTE.strayQuote, STRAY_QUOTE(at)); }
           }
           progress.rows = asm.rows;
         } catch (err) {

@@ -2,7 +2,9 @@
  * CSV / TSV reading. The first 64 KiB are sniffed (empty? binary? which delimiter?) and then the whole stream,
  * that head included, goes through one of two engines that fill the same TableAssembler:
  * 'fast' (csv-fast.ts, our byte-level parser, the default) or 'papa' (Papa Parse, the reference).
- * Both pass the same test suite; they differ only on malformed quoting (text after a closing quote).
+ * Both pass the same test suite and give identical tables and warnings, malformed quoting included. One known
+ * difference: Papa uses a single line ending per file (guessed from the start), so a CRLF file with stray bare LFs
+ * can split wrongly (often a ragged-rows error); the fast engine accepts CRLF, LF and CR anywhere.
  */
 import { TableAssembler } from './assemble.ts';
 import { parseFast } from './csv-fast.ts';
@@ -29,7 +31,7 @@ export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promi
       );
     }
     const ext = extensionOf(source.name);
-    const delimiter = ext === 'tsv' || ext === 'tab' ? '\t' : sniffDelimiter(new TextDecoder().decode(head));
+    const delimiter = ext === 'tsv' || ext === 'tab' ? '\t' : sniffDelimiter(new TextDecoder().decode(head), ended);
     const asm = new TableAssembler(opts.inferTypes ?? true, warnings, delimiter);
     const input = prepend(head, it);
     if ((opts.engine ?? DEFAULT_CSV_ENGINE) === 'papa') await parseWithPapa(input, delimiter, asm, progress);

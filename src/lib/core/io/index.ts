@@ -3,12 +3,12 @@
  * .parquet), except that Parquet's "PAR1" magic always wins; without a known extension the first bytes decide
  * ('[' or '{' → JSON, otherwise CSV).
  */
-import { throwIfAborted } from '../errors.ts';
+import { EnclaveError, throwIfAborted } from '../errors.ts';
 import { readCsv } from './csv.ts';
 import { readJson } from './json.ts';
 import { readParquet, type ParquetReadOptions } from './parquet.ts';
 import { firstSignificantByte, isParquetMagic } from './sniff.ts';
-import { extensionOf, type ByteSource, type ReadOptions, type ReadResult } from './source.ts';
+import { extensionOf, type ByteSource, type ReadResult } from './source.ts';
 import { checkSize, concatBytes } from './stream.ts';
 
 export type { ByteSource, ReadOptions, ReadProgress, ReadResult } from './source.ts';
@@ -69,14 +69,27 @@ export async function peek(source: ByteSource, n = PEEK_BYTES): Promise<{ head: 
   return { head, source: replay };
 }
 
-export async function readTable(source: ByteSource, opts: ReadOptions & ParquetReadOptions = {}): Promise<ReadResult> {
+/** Formats people often try, named so the message can say what to do instead of "binary file". */
+const SPREADSHEET_EXT = new Set(['xlsx', 'xlsm', 'xls', 'ods', 'numbers']);
+
+function unsupported(what: string): EnclaveError {
+  return new EnclaveError('unsupported-format', `${what} Enclave reads CSV, TSV, JSON (or JSON Lines) and Parquet files.`);
+}
+
+export async function readTable(source: ByteSource, opts: ParquetReadOptions = {}): Promise<ReadResult> {
   throwIfAborted(opts.signal);
   checkSize(source, opts.maxBytes);
   const ext = extensionOf(source.name);
   if (PARQUET_EXT.has(ext)) return readParquet(source, opts);
+  if (SPREADSHEET_EXT.has(ext)) throw unsupported('This is a spreadsheet file: save or export it as CSV first.');
   const peeked = await peek(source);
   const src = peeked.source;
-  if (isParquetMagic(peeked.head)) return readParquet(src, opts);
+  const h = peeked.head;
+  if (isParquetMagic(h)) return readParquet(src, opts);
+  if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) {
+    throw unsupported('This is a ZIP archive (an Excel .xlsx file is one): unzip it, or export the sheet as CSV.');
+  }
+  if (h[0] === 0x1f && h[1] === 0x8b) throw unsupported('This file is gzip-compressed: decompress it first.');
   if (JSON_EXT.has(ext)) return readJson(src, opts);
   if (CSV_EXT.has(ext)) return readCsv(src, opts);
   const first = firstSignificantByte(peeked.head);

@@ -54,7 +54,9 @@ export async function readParquet(source: ByteSource, opts: ParquetReadOptions =
   if (unknown.length) {
     throw new EnclaveError('invalid-argument', `This Parquet file has no column ${unknown.map((c) => `"${c}"`).join(', ')}. Its columns: ${all.join(', ')}.`);
   }
-  checkCodecs(md, wanted, opts.compressors);
+  // ZSTD, GZIP, Brotli, LZ4: loaded only when a Parquet file arrives (hysnappy also replaces the JS Snappy decoder).
+  const compressors = opts.compressors ?? (await import('hyparquet-compressors')).compressors;
+  checkCodecs(md, wanted, compressors);
 
   const total = Number(md.num_rows);
   const limit = Math.min(total, opts.rowLimit ?? Infinity);
@@ -68,7 +70,7 @@ export async function readParquet(source: ByteSource, opts: ParquetReadOptions =
     const rowEnd = Math.min(limit, rowStart + Number(rg.num_rows));
     const parts = new Map<string, ColumnData[]>(wanted.map((c) => [c, []]));
     try {
-      await parquetRead({ file, metadata: md, columns: wanted, rowStart, rowEnd, compressors: opts.compressors, onChunk: (c) => parts.get(c.columnName)?.push(c) });
+      await parquetRead({ file, metadata: md, columns: wanted, rowStart, rowEnd, compressors, onChunk: (c) => parts.get(c.columnName)?.push(c) });
     } catch (err) {
       throw invalidParquet(`This Parquet file is damaged: row group ${g + 1} of ${md.row_groups.length} could not be decoded`, err);
     }

@@ -92,11 +92,13 @@ export function checkText(head: Uint8Array, complete: boolean): number {
   return invalid;
 }
 
-/** Papa Parse's delimiter guess (most consistent field count over the first 10 rows) among , ; tab |. */
-export function sniffDelimiter(sample: string): string {
-  // Cut at the last line break so a row cut in half by the sample's end does not skew the counts.
-  const cut = Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
+/**
+ * Papa Parse's delimiter guess (most consistent field count over the first 10 non-blank rows) among , ; tab |.
+ * `complete` says the sample is the whole file; otherwise its last, possibly cut, line is left out.
+ */
+export function sniffDelimiter(sample: string, complete: boolean): string {
+  const cut = complete ? -1 : Math.max(sample.lastIndexOf('\n'), sample.lastIndexOf('\r'));
   const text = cut > 0 ? sample.slice(0, cut) : sample;
-  const meta = Papa.parse<string[]>(text, { preview: 10, delimitersToGuess: DELIMITERS }).meta;
+  const meta = Papa.parse<string[]>(text, { preview: 10, delimitersToGuess: DELIMITERS, skipEmptyLines: true }).meta;
   return DELIMITERS.includes(meta.delimiter) ? meta.delimiter : ',';
 }

@@ -18,7 +18,7 @@ export function formatBytes(n: number): string {
 function tooLarge(size: number, limit: number, atLeast = false): EnclaveError {
   return new EnclaveError(
     'too-large',
-    `This file is ${atLeast ? 'over ' : ''}${formatBytes(size)}, more than the ${formatBytes(limit)} limit.`,
+    `This file is too large: it is ${atLeast ? 'over ' : ''}${formatBytes(size)}, and at most ${formatBytes(limit)} fits safely in this browser's memory on this device.`,
     { size, limit },
   );
 }
