@@ -9,6 +9,7 @@ import { profileTable } from '../../src/lib/core/profile.ts';
 import { profileBoolean, profileString } from '../../src/lib/core/profile/categorical.ts';
 import { pearsonMatrix } from '../../src/lib/core/profile/correlation.ts';
 import { duplicateRows } from '../../src/lib/core/profile/duplicates.ts';
+import { firstAppearance } from '../../src/lib/core/profile/first-appearance.ts';
 import { profileNumeric } from '../../src/lib/core/profile/numeric.ts';
 import type { NumericColumn } from '../../src/lib/core/table.ts';
 import { createDb } from '../../src/lib/store/db.ts';
@@ -37,6 +38,13 @@ scope.onmessage = async (e: MessageEvent<{ file: File; papa: boolean }>) => {
     const { table, format, warnings } = await time('read (fast engine)', () => readTable(file, { engine: 'fast' }));
     if (papa) await time('read (papa engine, for comparison)', () => readTable(file, { engine: 'papa' }));
     const hash = await time('hash', () => hashTable(table));
+    // Two parts of the hash, timed alone: canonical string codes (first appearance), and SHA-256 over as many bytes.
+    await time('  hash: firstAppearance, string columns', () => { for (const c of table.columns) if (c.kind === 'string') firstAppearance(c, table.rowCount); });
+    const canonical = table.columns.reduce((s, c) => s + table.rowCount * (c.kind === 'numeric' ? 9 : 5), 0);
+    await time('  hash: SHA-256 alone', async () => {
+      const piece = new Uint8Array(16 << 20);
+      for (let left = canonical; left > 0; left -= piece.length) await crypto.subtle.digest('SHA-256', piece.subarray(0, Math.min(left, piece.length)));
+    }, `${(canonical / 2 ** 20).toFixed(0)} MiB in 16 MiB pieces`);
     const profile = await time('profile', () => profileTable(table));
     const n = table.rowCount;
     for (const col of table.columns) {

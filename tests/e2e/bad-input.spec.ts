@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { test, expect, importBuffer, summaryValue } from './fixtures.ts';
 
 const cases: { what: string; name: string; body: string | Buffer; mime?: string; message: RegExp }[] = [
@@ -38,11 +39,17 @@ test('a file larger than the browser can hold is refused before reading', async 
   await expect(page.getByRole('list', { name: 'Datasets' })).toHaveCount(0);
 });
 
-test('cancelling an import stores nothing', async ({ page }) => {
+test('cancelling an import stores nothing', async ({ page }, info) => {
   await page.goto('/');
-  const body = 'id,value,group\n' + Array.from({ length: 400_000 }, (_, i) => `${i},${(i * 7919) % 1000 / 10},g${i % 13}`).join('\n');
-  await importBuffer(page, 'long.csv', body);
+  // Large enough (~30 MB) that the import is still running when Cancel is clicked.
+  const path = info.outputPath('long.csv');
+  const rows = Array.from({ length: 1_500_000 }, (_, i) => `${i},${((i * 7919) % 1000) / 10},g${i % 13},${i % 7 === 0 ? '' : i * 3}`);
+  writeFileSync(path, 'id,value,group,other\n' + rows.join('\n'));
+  await page.getByLabel('Choose a data file').setInputFiles(path);
+  await expect(page.getByRole('progressbar', { name: 'Importing long.csv' })).toBeVisible();
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('alert')).toContainText('cancelled');
+  await expect(page.getByRole('list', { name: 'Datasets' })).toHaveCount(0);
+  await page.reload();
   await expect(page.getByRole('list', { name: 'Datasets' })).toHaveCount(0);
 });
