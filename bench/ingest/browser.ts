@@ -38,7 +38,7 @@ export interface BrowserRun {
   longest: { all: number; duringImport: number; pageLoad: number };
   over50: { all: number; duringImport: number };
   longTasks: LongTask[];
-  memory: { baselineRss: number; peakRss: number; peakPss: number; peakByType: Record<string, number>; maxProcesses: number; samples: number };
+  memory: { baselineRss: number; baselineByType: Record<string, number>; peakRss: number; peakPss: number; peakByType: Record<string, number>; maxProcesses: number; samples: number };
   userAgent: string;
   deviceMemory: number | null;
   hardwareConcurrency: number;
@@ -120,7 +120,8 @@ export async function importInBrowser(baseUrl: string, csvPath: string, stepName
     const input = page.getByLabel('Choose a data file');
     await input.waitFor({ state: 'attached' });
     await page.waitForTimeout(1000); // let hydration and first paints finish before the baseline
-    const baselineRss = sampler.sampleNow().rss;
+    const baseline = sampler.sampleNow();
+    const baselineRss = baseline.rss;
     sampler.reset();
 
     const t0 = performance.now();
@@ -165,7 +166,7 @@ export async function importInBrowser(baseUrl: string, csvPath: string, stepName
       longest: { all: max(f.longtasks), duringImport: max(during), pageLoad: max(before) },
       over50: { all: f.longtasks.filter((t) => t.duration > 50).length, duringImport: during.filter((t) => t.duration > 50).length },
       longTasks: f.longtasks,
-      memory: { baselineRss, peakRss: mem.peakRss, peakPss: mem.peakPss, peakByType: mem.peakByType, maxProcesses: mem.maxProcesses, samples: mem.samples },
+      memory: { baselineRss, baselineByType: baseline.byType, peakRss: mem.peakRss, peakPss: mem.peakPss, peakByType: mem.peakByType, maxProcesses: mem.maxProcesses, samples: mem.samples },
       userAgent: f.ua,
       deviceMemory: f.deviceMemory,
       hardwareConcurrency: f.cores,

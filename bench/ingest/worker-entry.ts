@@ -38,6 +38,7 @@ scope.onmessage = async (e: MessageEvent<{ file: File; papa: boolean }>) => {
     const { table, format, warnings } = await time('read (fast engine)', () => readTable(file, { engine: 'fast' }));
     if (papa) await time('read (papa engine, for comparison)', () => readTable(file, { engine: 'papa' }));
     const hash = await time('hash', () => hashTable(table));
+    for (const c of table.columns) await time(`  hash ${c.name} alone`, () => hashTable({ rowCount: table.rowCount, columns: [c] }), c.kind);
     // Two parts of the hash, timed alone: canonical string codes (first appearance), and SHA-256 over as many bytes.
     await time('  hash: firstAppearance, string columns', () => { for (const c of table.columns) if (c.kind === 'string') firstAppearance(c, table.rowCount); });
     const canonical = table.columns.reduce((s, c) => s + table.rowCount * (c.kind === 'numeric' ? 9 : 5), 0);

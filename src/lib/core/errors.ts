@@ -16,6 +16,11 @@ export type ErrorCode =
   | 'storage'
   | 'not-found'
   | 'invalid-argument'
+  | 'invalid-recipe'
+  | 'invalid-expression'
+  | 'invalid-split'
+  | 'invalid-target'
+  | 'blocked-anomalies'
   | 'internal';
 
 export interface ErrorShape {
