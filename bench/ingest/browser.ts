@@ -95,12 +95,13 @@ export async function importInBrowser(baseUrl: string, csvPath: string, stepName
   const userDataDir = mkdtempSync(join(tmpdir(), 'enclave-bench-ingest-'));
   let context: BrowserContext | null = null;
   const sampler = new TreeSampler(userDataDir, SAMPLE_MS, 10);
-  const cleanup = async () => {
+  let closing: Promise<void> | null = null;
+  const cleanup = () => (closing ??= (async () => {
     sampler.stop();
     await context?.close().catch(() => undefined);
-    context = null;
-    rmSync(userDataDir, { recursive: true, force: true });
-  };
+    // Chromium's last processes may still be writing the profile for a moment after close().
+    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  })());
   onCleanup(cleanup);
   try {
     context = await chromium.launchPersistentContext(userDataDir, {
@@ -110,6 +111,8 @@ export async function importInBrowser(baseUrl: string, csvPath: string, stepName
       // The PWA's service worker would precache the whole app in the background on this first visit; a person importing
       // a file has long had it installed, so it is kept out of the measurement.
       serviceWorkers: 'block',
+      // Our own signal handlers (serve.ts) close the browser and then the server; Playwright's would exit first.
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
       viewport: { width: 1280, height: 900 },
     });
     await context.addInitScript(INIT);

@@ -56,6 +56,7 @@ async function main() {
       ` · peak RSS ${mb(r.memory.peakRss)} (baseline ${mb(r.memory.baselineRss)}) · longest task ${r.longest.all.toFixed(0)} ms`);
     runsA.push(r);
   }
+  await cleanupAll(); // the browser profiles are gone already; stop the server before (b)
 
   const runsB: PandasRun[] = [];
   for (let i = 1; i <= RUNS; i++) {
@@ -64,7 +65,6 @@ async function main() {
     log(`    ${r.seconds.toFixed(2)} s (read ${r.read_seconds.toFixed(2)} s, describe ${r.describe_seconds.toFixed(2)} s) · peak RSS ${mb(r.peak_rss_bytes)}`);
     runsB.push(r);
   }
-  await cleanupAll();
 
   const a = runsA.reduce((x, y) => (y.importMs < x.importMs ? y : x));
   const b = runsB.reduce((x, y) => (y.seconds < x.seconds ? y : x));

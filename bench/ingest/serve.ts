@@ -9,14 +9,16 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Cleanup steps run (last registered first) on normal exit, on failure and on SIGINT/SIGTERM/SIGHUP. */
 const cleanups: (() => Promise<void> | void)[] = [];
-let cleaning = false;
+let cleaning: Promise<void> | null = null;
 export function onCleanup(fn: () => Promise<void> | void): void {
   cleanups.push(fn);
 }
-export async function cleanupAll(): Promise<void> {
-  if (cleaning) return;
-  cleaning = true;
-  for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch(() => undefined);
+/** Runs every cleanup once; a second caller (a signal while a failure is being handled) waits for the same run. */
+export function cleanupAll(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const fn of cleanups.reverse()) await Promise.resolve().then(fn).catch(() => undefined);
+  })();
+  return cleaning;
 }
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => { console.log(`\n${sig}: cleaning up`); void cleanupAll().finally(() => process.exit(130)); });

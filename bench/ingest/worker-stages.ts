@@ -9,6 +9,7 @@
  */
 import { chromium, type BrowserContext } from '@playwright/test';
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,14 +34,22 @@ async function bundle(): Promise<string> {
 async function runOnce(base: string, csv: string, code: string): Promise<StageTimings> {
   const dir = mkdtempSync(join(tmpdir(), 'enclave-bench-stages-'));
   let context: BrowserContext | null = null;
-  const close = async () => { await context?.close().catch(() => undefined); context = null; rmSync(dir, { recursive: true, force: true }); };
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= (async () => {
+    await context?.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  })());
   onCleanup(close);
   try {
-    context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, serviceWorkers: 'block' });
+    context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, serviceWorkers: 'block',
+      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
     await context.route(`${base}${WORKER_PATH}`, (route) =>
       route.fulfill({ status: 200, contentType: 'text/javascript', headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, body: code }));
     const page = context.pages()[0] ?? (await context.newPage());
-    if (process.env.BENCH_DEBUG) { page.on('console', (m) => console.log('console:', m.text())); page.on('requestfailed', (r) => console.log('failed:', r.url(), r.failure()?.errorText)); page.on('response', (r) => console.log('resp:', r.status(), r.url())); }
+    if (process.env.BENCH_DEBUG) {
+      page.on('console', (m) => console.log('console:', m.text()));
+      page.on('requestfailed', (r) => console.log('failed:', r.url(), r.failure()?.errorText));
+    }
     await page.goto(base + '/', { waitUntil: 'load' });
     await page.evaluate(() => document.body.insertAdjacentHTML('beforeend', '<input type="file" id="bench-stages-file">'));
     await page.locator('#bench-stages-file').setInputFiles(csv);
@@ -60,7 +69,7 @@ async function main() {
   ensureBuild(false, console.log);
   const code = await bundle();
   const base = await startServer(4392);
-  const version = (await chromium.launch({ executablePath: CHROMIUM, args: ARGS }).then(async (b) => { const v = b.version(); await b.close(); return v; }));
+  const version = /Chromium ([\d.]+)/.exec(spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '?';
   console.log(`# import stages in a Chromium ${version} worker — ${data.bytes.toLocaleString('en')} bytes, ${data.rows.toLocaleString('en')} rows`);
   for (let i = 1; i <= RUNS; i++) {
     const r = await runOnce(base, data.path, code);

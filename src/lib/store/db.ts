@@ -48,6 +48,9 @@ export interface VersionRecord {
   profile: unknown;
   created: number;
   warnings: string[];
+  /** Set on prepared versions: which split of which preparation this table is. */
+  split?: 'train' | 'validation' | 'test';
+  preparation?: string;
 }
 
 /**
@@ -63,6 +66,47 @@ export interface ChunkRecord {
   dictionary?: string[];
 }
 
+/** A recipe as the person wrote it, content-addressed (SHA-256 of its canonical JSON). */
+export interface RecipeRecord {
+  hash: string;
+  recipe: unknown;
+  created: number;
+}
+
+export interface SplitConfig {
+  method: 'random' | 'stratified' | 'group' | 'time';
+  fractions: [number, number, number];
+  seed: number;
+  target?: string;
+  group?: string;
+  time?: string;
+}
+
+export interface AcceptedAnomaly {
+  id: string;
+  reason: string;
+  at: number;
+}
+
+/**
+ * One run of the prepare stage: source version + recipe + split → three prepared versions, the fitted recipe (the
+ * state learned from the training rows) and the validation report. The fitted state lives here, with the run that
+ * fitted it, so a model can later carry it.
+ */
+export interface PreparationRecord {
+  id: string;
+  dataset: string;
+  source: string;
+  recipe: string;
+  split: SplitConfig;
+  fitted: unknown;
+  splits: { train: string; validation: string; test: string };
+  sizes: { train: number; validation: number; test: number };
+  report: unknown;
+  accepted: AcceptedAnomaly[];
+  created: number;
+}
+
 export type ChunkKey = [hash: string, column: number, index: number];
 
 export class EnclaveDB extends Dexie {
@@ -71,6 +115,8 @@ export class EnclaveDB extends Dexie {
   declare datasets: EntityTable<DatasetRecord, 'id'>;
   declare versions: EntityTable<VersionRecord, 'hash'>;
   declare chunks: Table<ChunkRecord, ChunkKey>;
+  declare recipes: EntityTable<RecipeRecord, 'hash'>;
+  declare preparations: EntityTable<PreparationRecord, 'id'>;
 
   constructor(name = 'enclave', options?: DexieOptions) {
     super(name, options);
@@ -81,6 +127,11 @@ export class EnclaveDB extends Dexie {
       datasets: 'id, project, name',
       versions: 'hash, dataset, parent',
       chunks: '[hash+column+index], hash'
+    });
+    // 2: the prepare stage. Versions gain optional `split` and `preparation` fields (no index needed).
+    this.version(2).stores({
+      recipes: 'hash',
+      preparations: 'id, dataset, source, created'
     });
   }
 }

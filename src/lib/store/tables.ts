@@ -60,7 +60,9 @@ const VersionSchema = v.object({
   schema: v.array(SchemaFieldSchema),
   profile: v.unknown(),
   created: v.number(),
-  warnings: v.array(v.string())
+  warnings: v.array(v.string()),
+  split: v.optional(v.picklist(['train', 'validation', 'test'])),
+  preparation: v.optional(v.string())
 });
 
 // Tag check rather than instanceof: buffers cloned by IndexedDB may come from another realm (tests, workers).
@@ -93,7 +95,7 @@ function chunkCount(rowCount: number): number {
   return Math.max(1, Math.ceil(rowCount / CHUNK_ROWS));
 }
 
-function checkTable(table: Table): void {
+export function checkTable(table: Table): void {
   for (const c of table.columns) {
     const data = c.kind === 'numeric' ? c.values : c.codes;
     if (data.length !== table.rowCount || c.valid.length !== table.rowCount)
@@ -101,7 +103,7 @@ function checkTable(table: Table): void {
   }
 }
 
-function toChunks(hash: string, table: Table): ChunkRecord[] {
+export function toChunks(hash: string, table: Table): ChunkRecord[] {
   const out: ChunkRecord[] = [];
   const n = chunkCount(table.rowCount);
   table.columns.forEach((c: Column, column) => {
@@ -118,7 +120,7 @@ function toChunks(hash: string, table: Table): ChunkRecord[] {
 }
 
 /** Dexie wraps failures in its own error classes; name the cause once here, at the storage boundary. */
-function storageError(err: unknown, action: string): EnclaveError {
+export function storageError(err: unknown, action: string): EnclaveError {
   if (err instanceof EnclaveError) return err;
   const e = err as { name?: string; message?: string; inner?: { name?: string } } | null;
   if (e?.name === 'QuotaExceededError' || e?.inner?.name === 'QuotaExceededError')
@@ -253,8 +255,9 @@ export async function listDatasets(db: EnclaveDB): Promise<DatasetSummary[]> {
 /** Removes a dataset, all its versions and their chunks in one transaction. False when there was no such dataset. */
 export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean> {
   try {
-    return await db.transaction('rw', [db.datasets, db.versions, db.chunks], async () => {
+    return await db.transaction('rw', [db.datasets, db.versions, db.chunks, db.preparations], async () => {
       const found = await db.datasets.get(id);
+      await db.preparations.where('dataset').equals(id).delete();
       const hashes = (await db.versions.where('dataset').equals(id).primaryKeys()) as string[];
       if (hashes.length) await db.chunks.where('hash').anyOf(hashes).delete();
       await db.versions.bulkDelete(hashes);

@@ -1,0 +1,106 @@
+/**
+ * Repository for the prepare stage: a preparation (recipe + split + fitted state + report) and its three prepared
+ * versions are written in ONE transaction, so a half-saved preparation is never visible.
+ */
+import * as v from 'valibot';
+import { EnclaveError } from '../core/errors.ts';
+import type { Table } from '../core/table.ts';
+import type { EnclaveDB, PreparationRecord, SchemaField, SplitConfig, AcceptedAnomaly } from './db.ts';
+import { checkTable, storageError, toChunks } from './tables.ts';
+
+export type SplitName = 'train' | 'validation' | 'test';
+
+export interface PreparedSplit {
+  table: Table;
+  hash: string;
+  profile: unknown;
+}
+
+export interface SavePreparationInput {
+  dataset: string;
+  source: string;
+  recipe: { hash: string; json: unknown };
+  split: SplitConfig;
+  fitted: unknown;
+  splits: Record<SplitName, PreparedSplit>;
+  report: unknown;
+  accepted: AcceptedAnomaly[];
+}
+
+export async function savePreparation(db: EnclaveDB, input: SavePreparationInput): Promise<PreparationRecord> {
+  const names: SplitName[] = ['train', 'validation', 'test'];
+  for (const n of names) checkTable(input.splits[n].table);
+  const id = crypto.randomUUID();
+  const now = Date.now();
+  // Every record is built before the transaction opens (IndexedDB commits a transaction left idle).
+  const chunks = names.flatMap((n) => toChunks(input.splits[n].hash, input.splits[n].table));
+  const record: PreparationRecord = {
+    id,
+    dataset: input.dataset,
+    source: input.source,
+    recipe: input.recipe.hash,
+    split: input.split,
+    fitted: input.fitted,
+    splits: { train: input.splits.train.hash, validation: input.splits.validation.hash, test: input.splits.test.hash },
+    sizes: { train: input.splits.train.table.rowCount, validation: input.splits.validation.table.rowCount, test: input.splits.test.table.rowCount },
+    report: input.report,
+    accepted: input.accepted,
+    created: now
+  };
+  try {
+    return await db.transaction('rw', [db.versions, db.chunks, db.recipes, db.preparations], async () => {
+      if (!(await db.versions.get(input.source))) throw new EnclaveError('not-found', 'The source version of this preparation no longer exists.');
+      if (!(await db.recipes.get(input.recipe.hash))) await db.recipes.add({ hash: input.recipe.hash, recipe: input.recipe.json, created: now });
+      const written = new Set<string>();
+      for (const n of names) {
+        const s = input.splits[n];
+        // Content addressing: identical prepared bytes are stored once, whichever preparation made them first.
+        if (written.has(s.hash) || (await db.versions.get(s.hash))) { written.add(s.hash); continue; }
+        written.add(s.hash);
+        const schema: SchemaField[] = s.table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind }));
+        await db.versions.add({ hash: s.hash, dataset: input.dataset, parent: input.source, recipe: input.recipe.hash, rowCount: s.table.rowCount, schema, profile: s.profile, created: now, warnings: [], split: n, preparation: id });
+        await db.chunks.bulkPut(chunks.filter((c) => c.hash === s.hash));
+      }
+      await db.preparations.add(record);
+      return record;
+    });
+  } catch (err) {
+    throw storageError(err, 'save the prepared splits');
+  }
+}
+
+const PreparationSchema = v.object({
+  id: v.string(),
+  dataset: v.string(),
+  source: v.string(),
+  recipe: v.string(),
+  split: v.object({ method: v.picklist(['random', 'stratified', 'group', 'time']), fractions: v.tuple([v.number(), v.number(), v.number()]), seed: v.number(), target: v.optional(v.string()), group: v.optional(v.string()), time: v.optional(v.string()) }),
+  fitted: v.unknown(),
+  splits: v.object({ train: v.string(), validation: v.string(), test: v.string() }),
+  sizes: v.object({ train: v.number(), validation: v.number(), test: v.number() }),
+  report: v.unknown(),
+  accepted: v.array(v.object({ id: v.string(), reason: v.string(), at: v.number() })),
+  created: v.number()
+});
+
+function parse(raw: unknown): PreparationRecord {
+  const r = v.safeParse(PreparationSchema, raw);
+  if (!r.success) throw new EnclaveError('storage', 'A stored preparation is damaged and cannot be read.', { issue: r.issues[0]?.message });
+  return r.output as PreparationRecord;
+}
+
+/** Preparations of a dataset, newest first. */
+export async function listPreparations(db: EnclaveDB, dataset: string): Promise<PreparationRecord[]> {
+  const rows = await db.preparations.where('dataset').equals(dataset).toArray();
+  return rows.map(parse).sort((a, b) => b.created - a.created);
+}
+
+export async function getPreparation(db: EnclaveDB, id: string): Promise<PreparationRecord> {
+  const raw = await db.preparations.get(id);
+  if (!raw) throw new EnclaveError('not-found', 'That preparation no longer exists.');
+  return parse(raw);
+}
+
+export async function getRecipe(db: EnclaveDB, hash: string): Promise<unknown> {
+  return (await db.recipes.get(hash))?.recipe;
+}
