@@ -12,11 +12,19 @@ import type { ByteSource } from '../src/lib/core/io/source.ts';
 import { hashTable } from '../src/lib/core/hash.ts';
 import { profileTable } from '../src/lib/core/profile.ts';
 import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { prepareTable } from '../src/lib/core/prepare.ts';
+import { driftReport } from '../src/lib/core/validate/drift/index.ts';
 
 const USAGE = `usage: enclave <command> [options]
 
 commands:
-  profile FILE     read FILE (CSV, TSV, JSON, NDJSON or Parquet) and print its schema and profile as JSON`;
+  profile FILE     read FILE (CSV, TSV, JSON, NDJSON or Parquet) and print its schema and profile as JSON
+  prepare FILE --recipe RECIPE.json [--target COL] [--seed N] [--split 60/20/20] [--method M] [--group COL] [--time COL]
+                   split FILE, fit the recipe on the training split, apply it to all three, validate; print JSON
+  drift REFERENCE CURRENT [--test psi|ks|chisquare|z|jensenshannon|linf|wasserstein]
+                   compare two files column by column (Evidently's default test per column, or --test); print JSON`;
 
 async function fileSource(path: string): Promise<ByteSource> {
   const info = await stat(path).catch(() => null);
@@ -47,7 +55,63 @@ async function profile(args: string[]) {
   };
 }
 
-const commands: Record<string, (args: string[]) => Promise<unknown>> = { profile };
+async function readFileTable(path: string) {
+  return (await readTable(await fileSource(path), {})).table;
+}
+
+async function prepare(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { recipe: { type: 'string' }, target: { type: 'string' }, seed: { type: 'string' }, split: { type: 'string' }, method: { type: 'string' }, group: { type: 'string' }, time: { type: 'string' } }
+  });
+  const [path] = positionals;
+  if (!path) throw new EnclaveError('invalid-argument', 'prepare needs a FILE.\n\n' + USAGE);
+  let recipe: unknown = { steps: [] };
+  if (values.recipe) {
+    const text = await readFile(values.recipe, 'utf8').catch(() => { throw new EnclaveError('not-found', `No such recipe file: ${values.recipe}`); });
+    try { recipe = JSON.parse(text); } catch (e) { throw new EnclaveError('invalid-recipe', `The recipe file is not valid JSON: ${(e as Error).message}`); }
+  }
+  if (Array.isArray(recipe)) recipe = { steps: recipe };
+  if (values.target) recipe = { ...(recipe as object), target: values.target };
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new EnclaveError('invalid-argument', `--seed must be an integer, not "${values.seed}".`);
+  let fractions: [number, number, number] | undefined;
+  if (values.split) {
+    const parts = values.split.split('/').map(Number);
+    if (parts.length !== 3 || parts.some((x) => !Number.isFinite(x) || x < 0)) throw new EnclaveError('invalid-argument', `--split takes three percentages like 60/20/20, not "${values.split}".`);
+    const sum = parts[0] + parts[1] + parts[2];
+    fractions = [parts[0] / sum, parts[1] / sum, parts[2] / sum];
+  }
+  const table = await readFileTable(path);
+  const out = prepareTable(table, recipe, {
+    split: { seed, fractions, method: values.method as never, group: values.group, time: values.time }
+  });
+  return {
+    file: basename(path),
+    rows: table.rowCount,
+    recipe: out.recipe,
+    split: out.report.split,
+    sizes: { train: out.splits.train.rowCount, validation: out.splits.validation.rowCount, test: out.splits.test.rowCount },
+    columns: out.splits.train.columns.map((c) => ({ name: c.name, type: c.type })),
+    fitted: out.fitted,
+    validation: { schema: out.report.schema, anomalies: out.report.anomalies, blocking: out.report.blocking, comparison: out.report.comparison }
+  };
+}
+
+const DRIFT_TESTS = ['psi', 'ks', 'chisquare', 'z', 'jensenshannon', 'linf', 'wasserstein'];
+
+async function drift(args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { test: { type: 'string' } } });
+  const [ref, cur] = positionals;
+  if (values.test && !DRIFT_TESTS.includes(values.test)) throw new EnclaveError('invalid-argument', `--test must be one of ${DRIFT_TESTS.join(', ')}, not "${values.test}".`);
+  if (!ref || !cur) throw new EnclaveError('invalid-argument', 'drift needs a REFERENCE and a CURRENT file.\n\n' + USAGE);
+  const [reference, current] = [await readFileTable(ref), await readFileTable(cur)];
+  const tests = values.test ? Object.fromEntries(reference.columns.map((c) => [c.name, values.test])) : undefined;
+  return { reference: basename(ref), current: basename(cur), ...driftReport(reference, current, { tests: tests as never }) };
+}
+
+const commands: Record<string, (args: string[]) => Promise<unknown>> = { profile, prepare, drift };
 
 async function main(argv: string[]) {
   const [cmd, ...rest] = argv;

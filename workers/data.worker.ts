@@ -5,6 +5,8 @@
 import * as Comlink from 'comlink';
 import { importFile, preview, type ImportRequest, type JobProgress } from '../src/lib/jobs/import-job.ts';
 import { toErrorShape } from '../src/lib/core/errors.ts';
+import { prepare, previewStep, type PrepareRequest, type PrepareJobProgress } from '../src/lib/jobs/prepare-job.ts';
+import type { SplitOptions } from '../src/lib/core/split.ts';
 
 const controllers = new Map<string, AbortController>();
 
@@ -27,6 +29,12 @@ const api = {
   },
   async preview(hash: string, start: number, count: number) {
     return asJob(crypto.randomUUID(), () => preview(hash, start, count));
+  },
+  async prepare(jobId: string, req: PrepareRequest, onProgress: (p: PrepareJobProgress) => void) {
+    return asJob(jobId, (signal) => prepare(req, { signal, onProgress }));
+  },
+  async previewStep(source: string, recipe: unknown, split: SplitOptions, index: number) {
+    return asJob(crypto.randomUUID(), () => previewStep(source, recipe, split, index));
   },
   cancel(jobId: string): void {
     controllers.get(jobId)?.abort();

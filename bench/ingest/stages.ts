@@ -16,7 +16,7 @@ import { readTable } from '../../src/lib/core/io/index.ts';
 import type { ByteSource } from '../../src/lib/core/io/source.ts';
 import { hashTable } from '../../src/lib/core/hash.ts';
 import { profileTable } from '../../src/lib/core/profile.ts';
-import { profileBoolean, profileString } from '../../src/lib/core/profile/categorical.ts';
+import { profileBoolean, profileIdentifier, profileString } from '../../src/lib/core/profile/categorical.ts';
 import { pearsonMatrix } from '../../src/lib/core/profile/correlation.ts';
 import { duplicateRows } from '../../src/lib/core/profile/duplicates.ts';
 import { firstAppearance } from '../../src/lib/core/profile/first-appearance.ts';
@@ -77,6 +77,7 @@ async function main() {
       const [, t] = await time(() => {
         if (col.kind === 'string') profileString(col, n, 10);
         else if (col.type === 'boolean') profileBoolean(col, n, 10);
+        else if (col.type === 'identifier') profileIdentifier(col, n, 10);
         else profileNumeric(col as NumericColumn & { type: 'integer' | 'float' | 'datetime' }, n, 20);
       });
       console.log(`  ${col.name.padEnd(13)} ${ms(t)}   ${col.type}`);

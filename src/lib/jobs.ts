@@ -5,9 +5,11 @@
 import * as Comlink from 'comlink';
 import type { DataWorkerApi } from '../../workers/data.worker.ts';
 import type { ImportRequest, ImportSummary, JobProgress, PreviewRows } from './jobs/import-job.ts';
+import type { PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview } from './jobs/prepare-job.ts';
+import type { SplitOptions } from './core/split.ts';
 import { EnclaveError, fromErrorShape, type ErrorShape } from './core/errors.ts';
 
-export type { ImportSummary, JobProgress, PreviewRows };
+export type { ImportSummary, JobProgress, PreviewRows, PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview };
 
 let dataApi: Comlink.Remote<DataWorkerApi> | null = null;
 function dataWorker(): Comlink.Remote<DataWorkerApi> {
@@ -51,6 +53,20 @@ export function importFile(req: ImportRequest, onProgress: (p: JobProgress) => v
 export async function previewRows(hash: string, start: number, count: number): Promise<PreviewRows> {
   try {
     return await dataWorker().preview(hash, start, count);
+  } catch (err) {
+    throw normalise(err);
+  }
+}
+
+export function prepareSplits(req: PrepareRequest, onProgress: (p: PrepareJobProgress) => void): Job<PrepareResult> {
+  const api = dataWorker();
+  // Comlink.Remote distributes over the result union; the worker returns exactly PrepareResult.
+  return enqueue((id) => api.prepare(id, req, Comlink.proxy(onProgress)) as Promise<PrepareResult>, (id) => void api.cancel(id));
+}
+
+export async function previewStep(source: string, recipe: unknown, split: SplitOptions, index: number): Promise<StepPreview> {
+  try {
+    return await dataWorker().previewStep(source, recipe, split, index);
   } catch (err) {
     throw normalise(err);
   }

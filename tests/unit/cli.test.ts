@@ -31,3 +31,55 @@ describe('enclave profile FILE', () => {
     expect(JSON.parse(unknown.stderr).error.code).toBe('invalid-argument');
   });
 });
+
+describe('enclave prepare FILE --recipe R --target COL', () => {
+  it('splits 60/20/20 stratified on the target, fits on train, and prints sizes, fitted state and the validation report', () => {
+    const r = run('prepare', 'static/samples/penguins.csv', '--recipe', 'tests/fixtures/penguins-recipe.json', '--target', 'Species', '--seed', '42');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.split).toMatchObject({ method: 'stratified', seed: 42, fractions: [0.6, 0.2, 0.2] });
+    expect(out.sizes.train + out.sizes.validation + out.sizes.test).toBe(344);
+    // Class shares within one row of exact: Adelie 152, Gentoo 124, Chinstrap 68 at 60/20/20.
+    for (const c of out.validation.comparison.target.classes) {
+      const total = c.counts.train + c.counts.validation + c.counts.test;
+      expect(Math.abs(c.counts.train - 0.6 * total)).toBeLessThanOrEqual(1);
+      expect(Math.abs(c.counts.validation - 0.2 * total)).toBeLessThanOrEqual(1);
+      expect(Math.abs(c.counts.test - 0.2 * total)).toBeLessThanOrEqual(1);
+    }
+    expect(out.columns.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['Island=Biscoe', 'Island=Dream', 'Island=Torgersen', 'Sex=FEMALE', 'Sex=MALE']));
+    expect(out.fitted.steps).toHaveLength(4);
+    expect(out.validation.blocking).toEqual([]);
+  });
+
+  it('gives the same output for the same seed, and a coded error for a recipe naming a missing column', () => {
+    const a = run('prepare', 'static/samples/penguins.csv', '--target', 'Species', '--seed', '7');
+    const b = run('prepare', 'static/samples/penguins.csv', '--target', 'Species', '--seed', '7');
+    expect(a.stdout).toBe(b.stdout);
+    const bad = run('prepare', 'static/samples/penguins.csv', '--recipe', 'tests/fixtures/bad-recipe.json', '--target', 'Species');
+    expect(bad.status).toBe(2);
+    const err = JSON.parse(bad.stderr).error;
+    expect(err.code).toBe('invalid-recipe');
+    expect(err.message).toMatch(/Step 1 \(scale\)/);
+    expect(err.message).toMatch(/Body Mas\b/);
+  });
+});
+
+describe('enclave drift REFERENCE CURRENT', () => {
+  // The example: target shares 50/50 in reference, 70/30 in current.
+  const args = ['drift', 'tests/fixtures/drift-reference.csv', 'tests/fixtures/drift-current.csv'];
+  it('PSI is 0.16946 and drifts at 0.1', () => {
+    const c = JSON.parse(run(...args, '--test', 'psi').stdout).columns[0];
+    expect(c).toMatchObject({ test: 'psi', threshold: 0.1, drifted: true, referenceSize: 100, currentSize: 100 });
+    expect(c.statistic).toBeCloseTo(0.16946, 5);
+  });
+  it('Jensen–Shannon distance (natural log) is 0.14493 and drifts at 0.1', () => {
+    const c = JSON.parse(run(...args, '--test', 'jensenshannon').stdout).columns[0];
+    expect(c).toMatchObject({ test: 'jensenshannon', logBase: 'e', threshold: 0.1, drifted: true });
+    expect(c.statistic).toBeCloseTo(0.14493, 5);
+  });
+  it('by default picks the test as Evidently does (binary category, ≤ 1000 rows: z-test)', () => {
+    const out = JSON.parse(run(...args).stdout);
+    expect(out.columns[0]).toMatchObject({ test: 'z', threshold: 0.05, drifted: true });
+    expect(out.datasetDrift).toBe(true);
+  });
+});

@@ -28,7 +28,9 @@ function referenceHash(table: Table, pieceBytes = 16 * 1024 * 1024): string {
   const u32 = (x: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(x); return b; };
   const prefixed = (s: string) => { const b = Buffer.from(s, 'utf8'); return Buffer.concat([u32(b.length), b]); };
   const n = table.rowCount;
-  const digests = table.columns.map((c) => {
+  const digests = table.columns.map((col) => {
+    // A numeric identifier is hashed as the string identifier of its texts String(v).
+    const c: Column = col.kind === 'numeric' && col.type === 'identifier' ? asStringIdentifier(col) : col;
     const parts = [prefixed(JSON.stringify({ name: c.name, type: c.type, kind: c.kind, rowCount: n }))];
     parts.push(Buffer.from(Array.from(c.valid.subarray(0, n), (v) => (v ? 1 : 0))));
     if (c.kind === 'numeric') {
@@ -40,14 +42,14 @@ function referenceHash(table: Table, pieceBytes = 16 * 1024 * 1024): string {
         parts.push(b);
       }
     } else {
-      const order: string[] = [];
+      const order = new Map<string, number>(); // string → canonical code, in order of first appearance
       for (let r = 0; r < n; r++) {
         if (!c.valid[r]) { parts.push(u32(0)); continue; }
         const s = c.dictionary[c.codes[r]];
-        if (!order.includes(s)) order.push(s);
-        parts.push(u32(order.indexOf(s)));
+        if (!order.has(s)) order.set(s, order.size);
+        parts.push(u32(order.get(s)!));
       }
-      parts.push(u32(order.length), ...order.map(prefixed));
+      parts.push(u32(order.size), ...[...order.keys()].map(prefixed));
     }
     const stream = Buffer.concat(parts);
     const pieces: Buffer[] = [];
@@ -56,6 +58,11 @@ function referenceHash(table: Table, pieceBytes = 16 * 1024 * 1024): string {
   });
   const head = prefixed(JSON.stringify({ format: HASH_FORMAT, rowCount: n, columnCount: table.columns.length }));
   return sha(Buffer.concat([head, ...digests])).toString('hex');
+}
+
+function asStringIdentifier(c: NumericColumn): StringColumn {
+  const dictionary = Array.from(c.values, (v) => String(v));
+  return { kind: 'string', name: c.name, type: 'identifier', dictionary, codes: Int32Array.from(dictionary, (_, i) => i), valid: c.valid };
 }
 
 const sample = () => tableOf({ id: [1, 2, 3], species: ['Adelie', 'Gentoo', null], mass: [3.5, null, 4.25], ok: [true, false, true] });
@@ -121,6 +128,32 @@ describe('hashTable', () => {
     const t = sample();
     for (const pieceBytes of [1, 7, 64]) expect(await hashTable(t, { pieceBytes })).toBe(referenceHash(t, pieceBytes));
     expect(await hashTable(t, { pieceBytes: 7 })).not.toBe(await hashTable(t));
+  });
+
+  it('hashes an integer identifier kept as numbers as the string identifier of its texts', async () => {
+    const ident = (values: number[], valid = values.map(() => 1)): NumericColumn =>
+      ({ kind: 'numeric', name: 'id', type: 'identifier', values: Float64Array.from(values), valid: Uint8Array.from(valid) });
+    const cases: [number[], number[]?][] = [
+      [[1, 2, 3]],
+      [[10, 0, 30, 40], [1, 0, 1, 1]],
+      [[5, -3, 5, -0, 0, 12345678901234, -9007199254740991, 2.5, 1e21, NaN, 7], [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]],
+      [Array.from({ length: 70_000 }, (_, i) => 70_000 - i)],
+      [Array.from({ length: 70_000 }, (_, i) => i * 3), Array.from({ length: 70_000 }, (_, i) => (i % 13 === 0 ? 0 : 1))],
+    ];
+    for (const [values, valid] of cases) {
+      const c = ident(values, valid);
+      const t: Table = { rowCount: values.length, columns: [c] };
+      const h = await hashTable(t);
+      expect(h).toBe(await hashTable({ rowCount: values.length, columns: [asStringIdentifier(c)] }));
+      expect(h).toBe(referenceHash(t));
+      expect(await hashTable(t, { pieceBytes: 1000 })).toBe(referenceHash(t, 1000));
+    }
+    // The same as a CSV with an integer id column gave when identifiers were always string columns.
+    const built = tableOf({ id: [3, 1, 2], x: [1.5, 2, 3] });
+    expect(built.columns[0]).toMatchObject({ kind: 'numeric', type: 'identifier' });
+    const asText: Table = { rowCount: 3, columns: [str('id', ['3', '1', '2'], [0, 1, 2]), built.columns[1]] };
+    (asText.columns[0] as { type: string }).type = 'identifier';
+    expect(await hashTable(built)).toBe(await hashTable(asText));
   });
 
   it('matches the documented construction across staging-block boundaries (70,000 rows)', async () => {

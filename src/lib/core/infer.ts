@@ -3,6 +3,7 @@
  * A ColumnBuilder takes cells one at a time and stays O(rows) in typed arrays: it starts optimistic (numbers) and
  * widens to strings only when a cell forces it, so numeric columns never hold a string per row.
  */
+import { NumberIndex } from './number-index.ts';
 import type { Column, StringType } from './table.ts';
 
 /** Tokens that mean "no value" (compared after trimming surrounding whitespace). */
@@ -59,36 +60,67 @@ export function parseBoolean(s: string): number {
   return v === undefined ? NaN : v;
 }
 
-type Mode = 'empty' | 'number' | 'boolean' | 'date' | 'string';
+export type Mode = 'empty' | 'number' | 'boolean' | 'date' | 'string';
 
-/** Growable typed buffers: amortised doubling, trimmed at finish. */
+/**
+ * The first n elements of a builder's buffer: the buffer itself when full, a view when the unused tail is small (a
+ * reader's row estimate was a little high: not worth copying the column for), else a trimmed copy.
+ */
+function trimmed<A extends Float64Array | Uint8Array | Int32Array>(a: A, n: number): A {
+  if (n === a.length) return a;
+  if (a.length - n <= n >> 3) return a.subarray(0, n) as A;
+  return a.slice(0, n) as A;
+}
+
+/** Growable typed buffers: amortised doubling (or one `reserve` from a row estimate), trimmed at finish. */
 class F64 {
   a: Float64Array;
   n = 0;
   constructor(cap: number) { this.a = new Float64Array(Math.max(16, cap)); }
   push(v: number) {
-    if (this.n === this.a.length) { const b = new Float64Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    if (this.n === this.a.length) this.reserve(this.a.length * 2);
     this.a[this.n++] = v;
   }
+  reserve(cap: number) {
+    if (cap <= this.a.length) return;
+    const b = new Float64Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
+  }
+  /** The first n values, without a copy when the buffer is exactly full. */
+  take(): Float64Array { return trimmed(this.a, this.n); }
 }
 class U8 {
   a: Uint8Array;
   n = 0;
   constructor(cap: number) { this.a = new Uint8Array(Math.max(16, cap)); }
   push(v: number) {
-    if (this.n === this.a.length) { const b = new Uint8Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    if (this.n === this.a.length) this.reserve(this.a.length * 2);
     this.a[this.n++] = v;
   }
+  reserve(cap: number) {
+    if (cap <= this.a.length) return;
+    const b = new Uint8Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
+  }
+  take(): Uint8Array { return trimmed(this.a, this.n); }
 }
 class I32 {
   a: Int32Array;
   n = 0;
   constructor(cap: number) { this.a = new Int32Array(Math.max(16, cap)); }
   push(v: number) {
-    if (this.n === this.a.length) { const b = new Int32Array(this.a.length * 2); b.set(this.a); this.a = b; }
+    if (this.n === this.a.length) this.reserve(this.a.length * 2);
     this.a[this.n++] = v;
   }
+  reserve(cap: number) {
+    if (cap <= this.a.length) return;
+    const b = new Int32Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
+  }
+  take(): Int32Array { return trimmed(this.a, this.n); }
 }
+
+/** Distinct values whose first text a number, boolean or date column remembers (for a widening to restore). */
+const RAW_DISTINCT = 4096;
+/** Distinct texts a date column remembers the parsed value of. */
+const DATE_CACHE = 1 << 16;
 
 /**
  * Accumulates one column. Cells arrive as text (CSV) via `pushText`, or as already-typed values (JSON, Parquet) via
@@ -96,15 +128,23 @@ class I32 {
  */
 export class ColumnBuilder {
   readonly name: string;
-  private mode: Mode = 'empty';
+  /** Read by the fast CSV engine (to pick its path per cell); changed only by the builder. */
+  mode: Mode = 'empty';
   private values: F64;
   private valid: U8;
   private codes: I32 | null = null;
   private dict: Map<string, number> | null = null;
   private dictList: string[] | null = null;
   private allIntegral = true;
-  /** Raw texts of non-string modes, kept only for the few distinct values so a widening can restore them exactly. */
+  /**
+   * The first text of each distinct value of a number, boolean or date column, so a widening can restore it exactly;
+   * '' where that text is the value's canonical form (String(n), 'true'/'false', the ISO string). Dropped (null)
+   * once there are more than RAW_DISTINCT distinct values: a widening then uses the canonical forms. `seen` holds
+   * the same keys, for the per-cell test.
+   */
   private rawByValue: Map<number, string> | null = new Map();
+  private seen: NumberIndex | null = new NumberIndex(64);
+  private dateCache: Map<string, number> | null = null;
   private totalLength = 0;
   private withSpace = 0;
 
@@ -115,6 +155,13 @@ export class ColumnBuilder {
   }
 
   get length(): number { return this.valid.n; }
+
+  /** Grows the buffers once to hold `rows` cells in all (a reader's estimate), instead of doubling up to it. */
+  reserve(rows: number): void {
+    this.valid.reserve(rows);
+    if (this.mode === 'string') this.codes!.reserve(rows);
+    else this.values.reserve(rows);
+  }
 
   pushMissing(): void {
     this.valid.push(0);
@@ -131,7 +178,7 @@ export class ColumnBuilder {
         if (!Number.isNaN(n)) { this.mode = 'number'; return this.pushNum(n, s); }
         const b = parseBoolean(s);
         if (!Number.isNaN(b)) { this.mode = 'boolean'; return this.pushNum(b, s); }
-        const d = parseDate(s);
+        const d = this.date(s);
         if (!Number.isNaN(d)) { this.mode = 'date'; return this.pushNum(d, s); }
         this.widen();
         return this.pushStr(s);
@@ -147,7 +194,7 @@ export class ColumnBuilder {
         break;
       }
       case 'date': {
-        const d = parseDate(s);
+        const d = this.date(s);
         if (!Number.isNaN(d)) return this.pushNum(d, s);
         break;
       }
@@ -158,18 +205,59 @@ export class ColumnBuilder {
     this.pushStr(s);
   }
 
+  /** parseDate, remembered per distinct text (a date column repeats a few thousand texts a million times). */
+  private date(s: string): number {
+    let cache = this.dateCache;
+    if (cache === null) cache = this.dateCache = new Map();
+    let d = cache.get(s);
+    if (d === undefined) {
+      d = parseDate(s);
+      if (cache.size < DATE_CACHE) cache.set(s, d);
+    }
+    return d;
+  }
+
   /**
-   * Fast path for a text cell already known to be a plain decimal whose value is `n` (exactly what parseNumber gives
+   * Fast path for a text cell already known to be a decimal whose value is `n` (exactly what parseNumber gives
    * for it), so a parser need not build the string. Pushes and returns true only when the result is the same as
    * pushText would give without the text: the column is (or may become) numeric and the raw text need not be kept.
    * Otherwise pushes nothing and returns false, and the caller uses pushText.
    */
   tryPushNumber(n: number): boolean {
-    if (this.mode !== 'number' && this.mode !== 'empty') return false;
-    if (this.rawByValue !== null && !this.rawByValue.has(n)) return false; // a new value whose text must be kept
+    const mode = this.mode;
+    if (mode !== 'number' && mode !== 'empty') return false;
+    if (this.seen !== null && !this.seen.has(n)) return false; // a new value whose text must be kept
     this.mode = 'number';
-    this.pushNum(n, '');
+    this.pushKnown(n);
     return true;
+  }
+
+  /**
+   * A non-string value the builder has already taken once through pushText or pushValue in its current mode (a
+   * parser's cache of cell texts): its first text is already remembered, so only the value is stored.
+   */
+  pushKnown(n: number): void {
+    if (this.allIntegral && !Number.isSafeInteger(n)) this.allIntegral = false;
+    this.values.push(n);
+    this.valid.push(1);
+  }
+
+  /** A string-mode cell whose dictionary code a parser's cache of cell texts already knows. */
+  pushCode(code: number): void {
+    this.codes!.push(code);
+    this.valid.push(1);
+  }
+
+  /** Whether the last cell pushed is present. */
+  lastPresent(): boolean {
+    const i = this.valid.n - 1;
+    return i >= 0 && this.valid.a[i] === 1;
+  }
+
+  /** The last cell pushed, when present: its value (number, boolean and date modes) or its code (string mode). */
+  lastCell(): number {
+    const i = this.valid.n - 1;
+    return this.mode === 'string' ? this.codes!.a[i] : this.values.a[i];
   }
 
   /** A cell from a typed format. null/undefined/NaN are missing; Date → datetime; objects are stored as JSON text. */
@@ -179,13 +267,13 @@ export class ColumnBuilder {
     if (typeof v === 'bigint') v = Number(v);
     if (typeof v === 'number') {
       if (this.mode === 'empty') this.mode = 'number';
-      if (this.mode === 'number') return this.pushNum(v, String(v));
+      if (this.mode === 'number') return this.pushNum(v, ''); // '': the text is String(v), the canonical form
       this.widen();
       return this.pushStr(String(v));
     }
     if (typeof v === 'boolean') {
       if (this.mode === 'empty') this.mode = 'boolean';
-      if (this.mode === 'boolean') return this.pushNum(v ? 1 : 0, String(v));
+      if (this.mode === 'boolean') return this.pushNum(v ? 1 : 0, '');
       this.widen();
       return this.pushStr(String(v));
     }
@@ -193,7 +281,7 @@ export class ColumnBuilder {
       const t = v.getTime();
       if (Number.isNaN(t)) return this.pushMissing();
       if (this.mode === 'empty') this.mode = 'date';
-      if (this.mode === 'date') return this.pushNum(t, v.toISOString());
+      if (this.mode === 'date') return this.pushNum(t, '');
       this.widen();
       return this.pushStr(v.toISOString());
     }
@@ -204,10 +292,15 @@ export class ColumnBuilder {
     if (this.allIntegral && !Number.isSafeInteger(n)) this.allIntegral = false;
     this.values.push(n);
     this.valid.push(1);
-    const m = this.rawByValue;
-    if (m && !m.has(n)) {
-      if (m.size >= 4096) this.rawByValue = null; // too many distinct values to keep: widening will use String(n)
-      else m.set(n, raw);
+    const seen = this.seen;
+    if (seen !== null && !seen.has(n)) {
+      if (seen.size >= RAW_DISTINCT) { // too many distinct values to keep: widening will use String(n)
+        this.seen = null;
+        this.rawByValue = null;
+      } else {
+        seen.add(n);
+        this.rawByValue!.set(n, raw);
+      }
     }
   }
 
@@ -230,36 +323,40 @@ export class ColumnBuilder {
     if (this.mode === 'string') return;
     const prev = this.mode;
     const n = this.valid.n;
+    const cap = Math.max(n * 2, this.valid.a.length, 1024);
     this.dict = new Map();
     this.dictList = [];
-    this.codes = new I32(Math.max(n * 2, 1024));
+    this.codes = new I32(cap);
     this.mode = 'string';
     const vals = this.values.a;
     const valid = this.valid.a;
-    this.valid = new U8(Math.max(n * 2, 1024));
+    this.valid = new U8(cap);
     for (let i = 0; i < n; i++) {
       if (!valid[i]) { this.pushMissing(); continue; }
       const v = vals[i];
       const raw = this.rawByValue?.get(v);
-      this.pushStr(raw ?? (prev === 'date' ? new Date(v).toISOString() : prev === 'boolean' ? String(v === 1) : String(v)));
+      this.pushStr(raw || (prev === 'date' ? new Date(v).toISOString() : prev === 'boolean' ? String(v === 1) : String(v)));
     }
     this.values = new F64(0);
     this.rawByValue = null;
+    this.seen = null;
+    this.dateCache = null;
   }
 
   finish(): Column {
-    const n = this.valid.n;
-    const valid = this.valid.a.slice(0, n);
+    const valid = this.valid.take();
+    const n = valid.length;
     if (this.mode !== 'string') {
-      const values = this.values.a.slice(0, n);
+      const values = this.values.take();
       const type = this.mode === 'boolean' ? 'boolean' : this.mode === 'date' ? 'datetime' : this.mode === 'number' && !this.allIntegral ? 'float' : this.mode === 'empty' ? 'float' : 'integer';
       if (type === 'integer' && looksLikeIdName(this.name) && allDistinct(values, valid)) {
-        // An integer key (e.g. "patient_id"): keep it out of numeric statistics and models.
-        return buildStringColumn(this.name, 'identifier', Array.from(values, (v, i) => (valid[i] ? String(v) : '')), valid);
+        // An integer key (e.g. "patient_id"): typed 'identifier', which keeps it out of numeric statistics and models.
+        // It stays numeric (no string per row); hashing and profiling treat it as the strings String(v).
+        return { kind: 'numeric', name: this.name, type: 'identifier', values, valid };
       }
       return { kind: 'numeric', name: this.name, type, values, valid };
     }
-    const codes = this.codes!.a.slice(0, n);
+    const codes = this.codes!.take();
     const dictionary = this.dictList!;
     let present = 0;
     for (let i = 0; i < n; i++) present += valid[i];
@@ -271,14 +368,27 @@ function looksLikeIdName(name: string): boolean {
   return /(^|[_\s-])id$|^id$|identifier|uuid|^key$/i.test(name) || /[a-z]Id$/.test(name);
 }
 
+/** Every present value distinct, and at least two present. Ascending keys (the usual 1..n) need no hash set. */
 function allDistinct(values: Float64Array, valid: Uint8Array): boolean {
-  const seen = new Set<number>();
   let present = 0;
+  let prev = -Infinity;
+  let ascending = true;
   for (let i = 0; i < values.length; i++) {
     if (!valid[i]) continue;
     present++;
-    if (seen.has(values[i])) return false;
+    const v = values[i];
+    if (!(v > prev)) { ascending = false; break; }
+    prev = v;
+  }
+  if (ascending) return present >= 2;
+  const seen = new NumberIndex(1024);
+  present = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (!valid[i]) continue;
+    present++;
+    const before = seen.size;
     seen.add(values[i]);
+    if (seen.size === before) return false;
   }
   return present >= 2;
 }
@@ -298,19 +408,6 @@ export function stringType(name: string, dictionary: string[], present: number, 
   if (looksLikeIdName(name) && ratio > 0.9) return 'identifier';
   if (avgLen >= 20 || withSpace / distinct >= 0.5 || ratio > 0.5) return 'text';
   return 'categorical';
-}
-
-function buildStringColumn(name: string, type: StringType, texts: string[], valid: Uint8Array): Column {
-  const dict = new Map<string, number>();
-  const dictionary: string[] = [];
-  const codes = new Int32Array(texts.length);
-  for (let i = 0; i < texts.length; i++) {
-    if (!valid[i]) continue;
-    let c = dict.get(texts[i]);
-    if (c === undefined) { c = dictionary.length; dict.set(texts[i], c); dictionary.push(texts[i]); }
-    codes[i] = c;
-  }
-  return { kind: 'string', name, type, codes, dictionary, valid };
 }
 
 /**

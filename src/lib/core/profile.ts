@@ -5,7 +5,7 @@
  * tables, reports progress per column and checks the abort signal between columns. The pieces live in ./profile/.
  */
 import { throwIfAborted } from './errors.ts';
-import { profileBoolean, profileString } from './profile/categorical.ts';
+import { profileBoolean, profileIdentifier, profileString } from './profile/categorical.ts';
 import { pearsonMatrix } from './profile/correlation.ts';
 import { duplicateRows } from './profile/duplicates.ts';
 import { profileNumeric } from './profile/numeric.ts';
@@ -39,6 +39,7 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void, Prof
     throwIfAborted(signal);
     if (col.kind === 'string') columns.push(profileString(col, n, topK));
     else if (col.type === 'boolean') columns.push(profileBoolean(col, n, topK));
+    else if (col.type === 'identifier') columns.push(profileIdentifier(col, n, topK));
     else columns.push(profileNumeric(col as NumericColumn & { type: 'integer' | 'float' | 'datetime' }, n, bins));
     step();
     yield;

@@ -1,6 +1,8 @@
 /**
  * The columnar Table: the one shape data has everywhere in Enclave (workers, store, Node runner).
- * Numeric kinds live in a Float64Array; string kinds as Int32 codes into a dictionary. A Uint8Array
+ * Numeric kinds live in a Float64Array; string kinds as Int32 codes into a dictionary. An 'identifier' is either: a
+ * string column, or (an integer key such as `id` = 1..n) a numeric one, which stands for the strings String(value)
+ * everywhere a result is seen (cells, profile, content hash), so which of the two a reader chose never shows. A Uint8Array
  * validity mask (1 = present) says which slots hold a value; an absent slot's value is 0 and meaningless.
  * Everything here is plain typed arrays so a Table crosses a worker boundary by transfer, not copy.
  */
@@ -15,10 +17,13 @@ export type ColumnType =
   | 'text'
   | 'identifier';
 
-export type NumericType = 'integer' | 'float' | 'boolean' | 'datetime';
+export type NumericType = 'integer' | 'float' | 'boolean' | 'datetime' | 'identifier';
 export type StringType = 'categorical' | 'text' | 'identifier';
 
-/** integer/float: the number; boolean: 0 or 1; datetime: milliseconds since the Unix epoch, UTC. */
+/**
+ * integer/float: the number; boolean: 0 or 1; datetime: milliseconds since the Unix epoch, UTC; identifier: an integer
+ * key (never a measurement: not in numeric statistics, correlations or '*numeric' selections), read as String(value).
+ */
 export interface NumericColumn {
   readonly kind: 'numeric';
   readonly name: string;
@@ -44,6 +49,7 @@ export interface Table {
   readonly columns: Column[];
 }
 
+/** Numeric types of values (a numeric 'identifier' column holds keys, not values, so it is not listed). */
 export const NUMERIC_TYPES: readonly NumericType[] = ['integer', 'float', 'boolean', 'datetime'];
 
 export function isNumeric(column: Column): column is NumericColumn {
@@ -68,6 +74,7 @@ export function cell(col: Column, row: number): number | boolean | string | null
   if (col.kind === 'string') return col.dictionary[col.codes[row]];
   if (col.type === 'boolean') return col.values[row] === 1;
   if (col.type === 'datetime') return new Date(col.values[row]).toISOString();
+  if (col.type === 'identifier') return String(col.values[row]);
   return col.values[row];
 }
 

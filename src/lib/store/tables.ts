@@ -45,7 +45,7 @@ const NUMERIC_TYPES = ['integer', 'float', 'boolean', 'datetime'] as const;
 const STRING_TYPES = ['categorical', 'text', 'identifier'] as const;
 
 const SchemaFieldSchema = v.union([
-  v.object({ name: v.string(), type: v.picklist(NUMERIC_TYPES), kind: v.literal('numeric') }),
+  v.object({ name: v.string(), type: v.picklist([...NUMERIC_TYPES, 'identifier'] as const), kind: v.literal('numeric') }),
   v.object({ name: v.string(), type: v.picklist(STRING_TYPES), kind: v.literal('string') })
 ]);
 

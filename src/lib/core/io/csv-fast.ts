@@ -5,6 +5,7 @@
  * boundaries, so a record (or a quoted field with newlines) may be split anywhere.
  */
 import { NOTE, type TableAssembler } from './assemble.ts';
+import type { ColumnBuilder, Mode } from '../infer.ts';
 import type { Progress } from './stream.ts';
 import { hasUtf8Bom } from './sniff.ts';
 
@@ -23,8 +24,9 @@ const PLAIN = 0, QUOTED_PLAIN = 1, ESCAPED = 2; // ESCAPED: turn "" into " when 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
 
 /**
- * The value of a plain decimal ([+-]digits[.digits], at most 15 digits, no exponent or spaces), or NaN.
- * m / 10^k with both exact is correctly rounded, so this equals Number(text) bit for bit.
+ * The value of a decimal ([+-]digits[.digits][(e|E)[+-]digits], at most 15 significant-or-not digits before the
+ * exponent, no spaces), or NaN when the text is not one or not in the fast range. m and 10^k both exact and the one
+ * multiplication or division correctly rounded, so this equals Number(text) bit for bit (Clinger's fast path).
  */
 function asciiNumber(b: Uint8Array, s: number, e: number): number {
   let i = s;
@@ -38,19 +40,120 @@ function asciiNumber(b: Uint8Array, s: number, e: number): number {
       digits++;
       if (dot) frac++;
     } else if (c === 46 && !dot) dot = true;
-    else return NaN;
+    else break;
   }
   if (digits === 0 || digits > 15) return NaN;
-  const v = frac ? m / POW10[frac] : m;
+  let k = -frac;
+  if (i < e) {
+    if ((b[i] | 32) !== 101) return NaN; // not 'e' or 'E'
+    i++;
+    let eneg = false;
+    if (i < e && (b[i] === 45 || b[i] === 43)) eneg = b[i++] === 45;
+    if (i === e) return NaN;
+    let x = 0;
+    for (; i < e; i++) {
+      const c = b[i];
+      if (c < 48 || c > 57 || x > 1000) return NaN;
+      x = x * 10 + (c - 48);
+    }
+    k += eneg ? -x : x;
+  }
+  let v: number;
+  if (k === 0) v = m;
+  else if (k > 0) {
+    if (k > 22) return NaN;
+    v = m * POW10[k];
+  } else {
+    if (k < -22) return NaN;
+    v = m / POW10[-k];
+  }
   return neg ? -v : v;
 }
 
 // ignoreBOM: a U+FEFF at the start of a cell is text (the file's own BOM is dropped in push()).
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Per-column string cache: cells up to this many bytes, in this many slots (a power of two). */
+/** Cells up to this many bytes go through a column's CellCache. */
 const CACHED_LENGTH = 24;
-const CACHE_SLOTS = 256;
+/** Distinct cell texts a CellCache learns, at most (then it only looks up, or gives up when it rarely hits). */
+const CACHE_ENTRIES = 4096;
+
+const MISSING_CELL = 0, VALUE_CELL = 1, CODE_CELL = 2;
+
+/**
+ * What a column's builder did with each short cell text it has seen (by bytes): the value (boolean, date or number
+ * mode), the dictionary code (string mode) or a missing value. Repeated texts (categories, booleans, dates, missing
+ * tokens) then skip building a string, the missing-token check, parsing and the dictionary lookup: the builder takes
+ * the known outcome (pushKnown / pushCode / pushMissing), which is exactly what pushText would have done with the
+ * text, since a builder's handling of a text depends only on the text and its mode, and a value's first text is
+ * remembered when it is first pushed. Entries are learnt in one mode and dropped when the builder widens.
+ */
+class CellCache {
+  mode: Mode = 'empty';
+  enabled = true;
+  private slots = new Int32Array(2 * CACHE_ENTRIES); // entry + 1, or 0
+  private hashes = new Int32Array(CACHE_ENTRIES);
+  private starts = new Int32Array(CACHE_ENTRIES);
+  private lengths = new Uint8Array(CACHE_ENTRIES);
+  readonly kinds = new Uint8Array(CACHE_ENTRIES);
+  readonly values = new Float64Array(CACHE_ENTRIES);
+  private bytes = new Uint8Array(CACHE_ENTRIES * 8);
+  private used = 0;
+  private count = 0;
+  private lookups = 0;
+  private hits = 0;
+
+  reset(mode: Mode): void {
+    this.mode = mode;
+    if (this.count === 0) return;
+    this.slots.fill(0);
+    this.count = 0;
+    this.used = 0;
+  }
+
+  /** The entry for b[s, e) with hash h, or -1. */
+  find(b: Uint8Array, s: number, e: number, h: number): number {
+    const { slots, hashes, lengths, starts, bytes } = this;
+    const len = e - s;
+    this.lookups++;
+    for (let slot = (h ^ (h >>> 15)) & (2 * CACHE_ENTRIES - 1); ; slot = (slot + 1) & (2 * CACHE_ENTRIES - 1)) {
+      const k = slots[slot] - 1;
+      if (k < 0) break;
+      if (hashes[k] !== h || lengths[k] !== len) continue;
+      let at = starts[k], i = s;
+      while (i < e && bytes[at] === b[i]) (at++, i++);
+      if (i === e) {
+        this.hits++;
+        return k;
+      }
+    }
+    if (this.count === CACHE_ENTRIES && this.lookups > 4 * CACHE_ENTRIES && this.hits * 2 < this.lookups) this.enabled = false;
+    return -1;
+  }
+
+  /** Records what `col` did with the cell b[s, e) (hash h) it was just given as text. */
+  learn(col: ColumnBuilder, b: Uint8Array, s: number, e: number, h: number): void {
+    if (col.mode !== this.mode) this.reset(col.mode);
+    if (this.count === CACHE_ENTRIES) return;
+    const k = this.count++;
+    const present = col.lastPresent();
+    this.kinds[k] = !present ? MISSING_CELL : col.mode === 'string' ? CODE_CELL : VALUE_CELL;
+    this.values[k] = present ? col.lastCell() : 0;
+    this.hashes[k] = h;
+    this.lengths[k] = e - s;
+    if (this.used + (e - s) > this.bytes.length) {
+      const bigger = new Uint8Array(this.bytes.length * 2);
+      bigger.set(this.bytes);
+      this.bytes = bigger;
+    }
+    this.starts[k] = this.used;
+    this.bytes.set(b.subarray(s, e), this.used);
+    this.used += e - s;
+    let slot = (h ^ (h >>> 15)) & (2 * CACHE_ENTRIES - 1);
+    while (this.slots[slot] !== 0) slot = (slot + 1) & (2 * CACHE_ENTRIES - 1);
+    this.slots[slot] = k + 1;
+  }
+}
 
 /** UTF-8 text of b[s, e); short ASCII cells skip TextDecoder's per-call overhead. */
 function text(b: Uint8Array, s: number, e: number): string {
@@ -92,7 +195,7 @@ export class FastCsvParser {
   private skipLF = false;
   private first = true;
   private readonly delim: number;
-  private caches: string[][] = [];
+  private caches: CellCache[] = [];
 
   constructor(delimiter: string, private readonly asm: TableAssembler) {
     this.delim = delimiter.charCodeAt(0);
@@ -226,29 +329,6 @@ export class FastCsvParser {
     this.state = state;
   }
 
-  /**
-   * Short ASCII cells through a small per-column cache: repeated values (categories, booleans, tokens) reuse one
-   * string instead of allocating a new one per row, and a reused string's hash is already computed for the
-   * dictionary lookups that follow.
-   */
-  private cached(col: number, b: Uint8Array, s: number, e: number): string {
-    let h = e - s;
-    for (let i = s; i < e; i++) {
-      const c = b[i];
-      if (c >= 0x80) return text(b, s, e);
-      h = (Math.imul(h, 31) + c) | 0;
-    }
-    const cache = (this.caches[col] ??= new Array<string>(CACHE_SLOTS).fill(''));
-    const slot = (h ^ (h >>> 11)) & (CACHE_SLOTS - 1);
-    const hit = cache[slot];
-    if (hit.length === e - s) {
-      let same = true;
-      for (let k = 0; same && k < hit.length; k++) same = hit.charCodeAt(k) === b[s + k];
-      if (same) return hit;
-    }
-    return (cache[slot] = text(b, s, e));
-  }
-
   private emit(): void {
     const { asm, buf: b, fs, fe, fq } = this;
     const nf = this.nf;
@@ -258,18 +338,51 @@ export class FastCsvParser {
       const raw: string[] = [];
       for (let i = 0; i < nf; i++) raw.push(cellText(b, fs[i], fe[i], fq[i]));
       asm.header(raw, this.recLine);
+      this.caches = asm.names!.map(() => new CellCache());
       return;
     }
     const n = asm.check(nf, this.recLine);
     const typed = asm.typed;
-    const sinks = asm.sinks;
+    if (typed === null) {
+      const sinks = asm.sinks;
+      for (let i = 0; i < n; i++) sinks[i].pushText(cellText(b, fs[i], fe[i], fq[i]));
+      asm.end(n);
+      return;
+    }
+    const caches = this.caches;
     for (let i = 0; i < n; i++) {
-      const s = fs[i], e = fe[i], q = fq[i];
-      if (typed !== null && q <= QUOTED_PLAIN) {
-        const v = asciiNumber(b, s, e);
-        if (v === v && typed[i].tryPushNumber(v)) continue;
+      const s = fs[i], e = fe[i];
+      const col = typed[i];
+      if (e === s) { // '' (a missing token)
+        col.pushMissing();
+        continue;
       }
-      sinks[i].pushText(q <= QUOTED_PLAIN && e - s <= CACHED_LENGTH ? this.cached(i, b, s, e) : cellText(b, s, e, q));
+      const q = fq[i];
+      if (q <= QUOTED_PLAIN) {
+        const mode = col.mode;
+        if (mode === 'number' || mode === 'empty') {
+          const v = asciiNumber(b, s, e);
+          if (v === v && col.tryPushNumber(v)) continue;
+        }
+        const cache = caches[i];
+        if (e - s <= CACHED_LENGTH && cache.enabled) {
+          if (cache.mode !== mode) cache.reset(mode);
+          let h = e - s;
+          for (let k = s; k < e; k++) h = (Math.imul(h, 31) + b[k]) | 0;
+          const k = cache.find(b, s, e, h);
+          if (k >= 0) {
+            const kind = cache.kinds[k];
+            if (kind === VALUE_CELL) col.pushKnown(cache.values[k]);
+            else if (kind === CODE_CELL) col.pushCode(cache.values[k]);
+            else col.pushMissing();
+            continue;
+          }
+          col.pushText(text(b, s, e));
+          cache.learn(col, b, s, e, h);
+          continue;
+        }
+      }
+      col.pushText(cellText(b, s, e, q));
     }
     asm.end(n);
   }
@@ -291,9 +404,18 @@ function isSpace(b: Uint8Array, s: number, e: number): boolean {
 /** Parses `input` (the head chunk first) into `asm`. */
 export async function parseFast(input: AsyncIterable<Uint8Array>, delimiter: string, asm: TableAssembler, progress: Progress): Promise<void> {
   const parser = new FastCsvParser(delimiter, asm);
+  let bytes = 0;
+  let reserved = 0;
   for await (const chunk of input) {
     parser.push(chunk);
+    bytes += chunk.byteLength;
     progress.rows = asm.rows;
+    // Size the columns for the whole file from the bytes per row so far (10% spare: early rows are often shorter),
+    // so they do not double (and copy) their way up; re-estimated should the file run past the estimate.
+    if (asm.rows >= 256 && bytes < progress.total) {
+      const expected = Math.ceil((asm.rows * progress.total) / bytes);
+      if (expected > reserved) asm.reserve((reserved = Math.ceil(expected * 1.1) + 64));
+    }
   }
   parser.end();
   progress.rows = asm.rows;

@@ -32,7 +32,7 @@ export class Progress {
   rows = 0;
   private done = 0;
   private nextAt = PROGRESS_STEP;
-  constructor(private readonly total: number, private readonly cb?: (p: ReadProgress) => void) {}
+  constructor(readonly total: number, private readonly cb?: (p: ReadProgress) => void) {}
   bytes(n: number): void {
     this.done += n;
     if (this.cb && this.done >= this.nextAt) {

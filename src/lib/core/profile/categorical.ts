@@ -1,5 +1,5 @@
 import type { NumericColumn, StringColumn } from '../table.ts';
-import { firstAppearance } from './first-appearance.ts';
+import { decimalLength, firstAppearance, numericFirstAppearance } from './first-appearance.ts';
 import { topCounts } from './top.ts';
 import type { BooleanProfile, StringProfile } from './types.ts';
 
@@ -28,6 +28,42 @@ export function profileString(col: StringColumn, rowCount: number, topK: number)
     missing: rowCount - count,
     distinct: values.length,
     top: topCounts(counts, topK, (id) => values[id]),
+    meanLength: count ? totalLength / count : null,
+    maxLength: count ? maxLength : null,
+  };
+}
+
+/**
+ * A numeric 'identifier' column profiled as the string column of its texts String(v): the same counts, top values
+ * and lengths profileString gives for a string identifier, with no string built per row.
+ */
+export function profileIdentifier(col: NumericColumn, rowCount: number, topK: number): StringProfile {
+  const { ids, values } = numericFirstAppearance(col, rowCount);
+  const valid = col.valid;
+  let count = 0;
+  for (let r = 0; r < rowCount; r++) count += valid[r] ? 1 : 0;
+  let counts: Float64Array | null = null; // null: every value once
+  if (ids !== null) {
+    counts = new Float64Array(values.length);
+    for (let r = 0; r < rowCount; r++) if (valid[r]) counts[ids[r]]++;
+  }
+  let totalLength = 0;
+  let maxLength = 0;
+  for (let id = 0; id < values.length; id++) {
+    const len = decimalLength(values[id]);
+    totalLength += counts === null ? len : len * counts[id];
+    if (len > maxLength) maxLength = len;
+  }
+  const top = counts === null
+    ? Array.from(values.subarray(0, Math.max(0, topK)), (v) => ({ value: String(v), count: 1 }))
+    : topCounts(counts, topK, (id) => String(values[id]));
+  return {
+    name: col.name,
+    type: 'identifier',
+    count,
+    missing: rowCount - count,
+    distinct: values.length,
+    top,
     meanLength: count ? totalLength / count : null,
     maxLength: count ? maxLength : null,
   };

@@ -1,0 +1,89 @@
+/**
+ * The prepare stage as one pure function: split the source rows FIRST, fit the recipe on the training rows only,
+ * replay the fitted recipe on validation and test, then validate (schema from prepared train; anomalies of the other
+ * splits against it; the three splits compared). Used by the data worker and by `enclave prepare`.
+ */
+import { EnclaveError, throwIfAborted } from './errors.ts';
+import { parseRecipe, fitRecipe, applyRecipe } from './recipe/index.ts';
+import type { FittedRecipe, Recipe } from './recipe/types.ts';
+import { splitTable, type SplitOptions } from './split.ts';
+import { takeRows } from './table-ops.ts';
+import type { Table } from './table.ts';
+import { inferSchema } from './validate/schema.ts';
+import { checkTable, acceptAnomalies, type Anomaly, type Acceptance } from './validate/anomalies.ts';
+
+export type { Acceptance };
+import { compareSplits } from './validate/compare-splits.ts';
+
+export type SplitName = 'train' | 'validation' | 'test';
+export const SPLITS: SplitName[] = ['train', 'validation', 'test'];
+
+
+export interface PrepareProgress {
+  stage: 'split' | 'fit' | 'apply' | 'validate';
+  done: number;
+  total: number;
+}
+
+export interface PrepareOptions {
+  split?: SplitOptions;
+  accepted?: Acceptance[];
+  signal?: AbortSignal;
+  onProgress?: (p: PrepareProgress) => void;
+}
+
+export interface PrepareReport {
+  split: ReturnType<typeof splitTable>['summary'];
+  schema: ReturnType<typeof inferSchema>;
+  anomalies: { validation: Anomaly[]; test: Anomaly[] };
+  comparison: ReturnType<typeof compareSplits>;
+  /** Blocking anomalies not (yet) accepted: the pipeline stops until each is fixed or accepted. */
+  blocking: Anomaly[];
+  accepted: Acceptance[];
+}
+
+export interface PrepareOutput {
+  recipe: Recipe;
+  fitted: FittedRecipe;
+  splits: Record<SplitName, Table>;
+  report: PrepareReport;
+}
+
+export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOptions = {}): PrepareOutput {
+  const { signal, onProgress } = opts;
+  const recipe = parseRecipe(recipeJson);
+  const target = recipe.target ?? opts.split?.target;
+  if (target !== undefined && !source.columns.some((c) => c.name === target)) {
+    throw new EnclaveError('invalid-target', `There is no target column "${target}". Columns: ${source.columns.map((c) => c.name).join(', ')}.`);
+  }
+  onProgress?.({ stage: 'split', done: 0, total: 4 });
+  // Split before anything is fitted: nothing from validation or test rows can reach fitted state.
+  const split = splitTable(source, { ...opts.split, target });
+  const raw = {
+    train: takeRows(source, split.indices.train),
+    validation: takeRows(source, split.indices.validation),
+    test: takeRows(source, split.indices.test)
+  };
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'fit', done: 1, total: 4 });
+  const withTarget: Recipe = { ...recipe, target };
+  const { fitted, table: train } = fitRecipe(raw.train, withTarget, { signal });
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'apply', done: 2, total: 4 });
+  const validation = applyRecipe(raw.validation, fitted, 'eval');
+  const test = applyRecipe(raw.test, fitted, 'eval');
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'validate', done: 3, total: 4 });
+  const schema = inferSchema(train, { target });
+  const anomalies = { validation: checkTable(validation, schema), test: checkTable(test, schema) };
+  const accepted = opts.accepted ?? [];
+  const blocking = acceptAnomalies([...anomalies.validation, ...anomalies.test], accepted);
+  const comparison = compareSplits({ train, validation, test }, { target });
+  onProgress?.({ stage: 'validate', done: 4, total: 4 });
+  return {
+    recipe: withTarget,
+    fitted,
+    splits: { train, validation, test },
+    report: { split: split.summary, schema, anomalies, comparison, blocking, accepted }
+  };
+}

@@ -1,0 +1,173 @@
+/**
+ * Recipes: the registry of step kinds, parsing (valibot), fitting on the training split and replaying anywhere.
+ * fitRecipe sees only the table it is given: each step is fitted on the output of the steps before it, then applied
+ * to that same table (mode 'train'), so no step ever learns from validation, test or prediction rows. A fitted
+ * recipe is plain JSON: JSON.stringify → JSON.parse → applyRecipe gives the same tables.
+ */
+import * as v from 'valibot';
+import { EnclaveError, throwIfAborted } from '../errors.ts';
+import type { Table } from '../table.ts';
+import { stepError, stepLabel } from './select.ts';
+import { bin } from './steps/bin.ts';
+import { cast } from './steps/cast.ts';
+import { dateParts } from './steps/date-parts.ts';
+import { derive } from './steps/derive.ts';
+import { dropColumnsStep } from './steps/drop-columns.ts';
+import { dropDuplicates } from './steps/drop-duplicates.ts';
+import { dropMissing } from './steps/drop-missing.ts';
+import { impute } from './steps/impute.ts';
+import { keepColumnsStep } from './steps/keep-columns.ts';
+import { onehot } from './steps/onehot.ts';
+import { ordinal } from './steps/ordinal.ts';
+import { outliers } from './steps/outliers.ts';
+import { scale } from './steps/scale.ts';
+import type { RunContext } from './steps/shared.ts';
+import type { ApplyMode, FittedRecipe, Recipe, StepKind, StepSpec } from './types.ts';
+
+export type * from './types.ts';
+
+const KINDS: StepKind[] = [
+  dropMissing, impute, dropDuplicates, outliers, cast, scale, onehot, ordinal, bin, dateParts, derive, dropColumnsStep, keepColumnsStep,
+];
+
+/** kind → StepKind. */
+export const STEP_KINDS: ReadonlyMap<string, StepKind> = new Map(KINDS.map((k) => [k.kind, k]));
+export const KNOWN_KINDS: readonly string[] = KINDS.map((k) => k.kind);
+
+const recipeSchema = v.strictObject({
+  target: v.optional(v.pipe(v.string(), v.minLength(1))),
+  steps: v.array(v.unknown()),
+});
+
+/**
+ * Validate a recipe as written (an object, or its JSON text). A step may be a bare string, short for a derived
+ * column: "bmi = mass / (height / 100) ^ 2". Every step's parameters are checked here, before any data is touched.
+ */
+export function parseRecipe(json: unknown): Recipe {
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json);
+    } catch (e) {
+      throw new EnclaveError('invalid-recipe', `The recipe is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  const r = v.safeParse(recipeSchema, json);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const path = v.getDotPath(issue);
+    const what = issue.type === 'strict_object' && path ? `unknown field "${path}"` : path ? `"${path}": ${issue.message}` : issue.message;
+    throw new EnclaveError('invalid-recipe', `A recipe is { "target"?: "column", "steps": [ … ] }; ${what}.`);
+  }
+  const { target, steps: raw } = r.output;
+  const steps = raw.map((s, index): StepSpec => {
+    const spec = typeof s === 'string' ? { kind: 'derive', expression: s } : s;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof (spec as StepSpec).kind !== 'string')
+      throw new EnclaveError('invalid-recipe', `Step ${index + 1}: a step is an object with a "kind" (one of ${KNOWN_KINDS.join(', ')}), or a "name = expression" string.`, { step: index });
+    const kind = kindOf((spec as StepSpec).kind, index);
+    kind.parse(spec as StepSpec, { index, target, mode: 'train' });
+    return spec as StepSpec;
+  });
+  return target === undefined ? { steps } : { target, steps };
+}
+
+function kindOf(kind: string, index: number): StepKind {
+  const k = STEP_KINDS.get(kind);
+  if (!k) throw new EnclaveError('invalid-recipe', `Step ${index + 1}: unknown step kind "${kind}" (known: ${KNOWN_KINDS.join(', ')}).`, { step: index, kind });
+  return k;
+}
+
+export interface RecipeProgress {
+  /** Steps finished so far, of `steps`. */
+  done: number;
+  steps: number;
+  /** What runs next ("Impute the median of age"); empty when done. */
+  label: string;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  /** Notes: things a person should know that are not errors ("Step 2 (cast): 3 of 120 values … are now missing"). */
+  onNote?: (message: string) => void;
+}
+
+export interface FitOptions extends RunOptions {
+  onProgress?: (p: RecipeProgress) => void;
+}
+
+/** Fit every step on `train` only (each on the previous steps' output) and return the fitted recipe and prepared train. */
+export function fitRecipe(train: Table, recipe: Recipe, opts: FitOptions = {}): { fitted: FittedRecipe; table: Table; notes: string[] } {
+  const notes: string[] = [];
+  const note = (m: string) => (notes.push(m), opts.onNote?.(m));
+  const fitted: FittedRecipe = recipe.target === undefined ? { steps: [] } : { target: recipe.target, steps: [] };
+  let table = train;
+  recipe.steps.forEach((spec, index) => {
+    throwIfAborted(opts.signal);
+    const kind = kindOf(spec.kind, index);
+    const ctx: RunContext = { index, target: recipe.target, mode: 'train', note };
+    const params = kind.parse(spec, ctx);
+    opts.onProgress?.({ done: index, steps: recipe.steps.length, label: safeDescribe(kind, params) });
+    const state = plainState(kind.fit(table, params, ctx), ctx, kind.kind);
+    table = keepsTarget(table, kind.apply(table, params, state, ctx), ctx, kind.kind);
+    fitted.steps.push({ spec: structuredClone(spec), state });
+  });
+  opts.onProgress?.({ done: recipe.steps.length, steps: recipe.steps.length, label: '' });
+  return { fitted, table, notes };
+}
+
+/** Replay a fitted recipe on any table: 'eval' for validation/test splits, 'predict' for new rows (no row is dropped). */
+export function applyRecipe(table: Table, fitted: FittedRecipe, mode: ApplyMode, opts: RunOptions = {}): Table {
+  fitted.steps.forEach(({ spec, state }, index) => {
+    throwIfAborted(opts.signal);
+    const kind = kindOf(spec.kind, index);
+    const ctx: RunContext = { index, target: fitted.target, mode, note: opts.onNote };
+    table = kind.apply(table, kind.parse(spec, ctx), state, ctx);
+  });
+  return table;
+}
+
+/** One line per step, for people. A step that does not parse says why instead. */
+export function describeRecipe(recipe: Recipe): string[] {
+  return recipe.steps.map((spec, index) => {
+    try {
+      const kind = kindOf(spec.kind, index);
+      return kind.describe(kind.parse(spec, { index, target: recipe.target, mode: 'train' }));
+    } catch (e) {
+      return (e as Error).message;
+    }
+  });
+}
+
+function safeDescribe(kind: StepKind, params: unknown): string {
+  try {
+    return kind.describe(params);
+  } catch {
+    return kind.kind;
+  }
+}
+
+/** A step that loses the target (one-hot encoding it, say) would leave nothing to train on: stop at that step. */
+function keepsTarget(before: Table, after: Table, ctx: RunContext, kind: string): Table {
+  const t = ctx.target;
+  if (t !== undefined && before.columns.some((c) => c.name === t) && !after.columns.some((c) => c.name === t))
+    throw stepError(ctx, kind, `this step removes the target column "${t}".`, { column: t });
+  return after;
+}
+
+/** Fitted state must be plain JSON with finite numbers (null, never NaN): anything else is a bug in the step. */
+function plainState(state: unknown, ctx: RunContext, kind: string): unknown {
+  const check = (x: unknown, path: string): void => {
+    if (x === null || typeof x === 'string' || typeof x === 'boolean') return;
+    if (typeof x === 'number') {
+      if (!Number.isFinite(x)) throw new EnclaveError('internal', `${stepLabel(ctx, kind)}: fitted state ${path} is ${x}, not JSON.`);
+      return;
+    }
+    if (Array.isArray(x)) return x.forEach((y, i) => check(y, `${path}[${i}]`));
+    if (typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+      for (const [k, y] of Object.entries(x)) check(y, `${path}.${k}`);
+      return;
+    }
+    throw new EnclaveError('internal', `${stepLabel(ctx, kind)}: fitted state ${path} is not plain JSON.`);
+  };
+  check(state, 'state');
+  return state;
+}

@@ -1,0 +1,84 @@
+/**
+ * `ordinal`: replace each category by its code 0..k-1, as scikit-learn's OrdinalEncoder: categories in sorted order,
+ * or in the order given per column (`order: { size: ["S", "M", "L"] }`). A category not seen in training rows (or
+ * not in the given order) becomes missing at apply time, as handle_unknown='use_encoded_value', unknown_value=NaN.
+ * A training value missing from a given order is an error: it is almost surely a typo in the order.
+ */
+import * as v from 'valibot';
+import type { Column, NumericColumn, Table } from '../../table.ts';
+import { withColumn } from '../../table-ops.ts';
+import { CATEGORY_COLUMNS, columnsAt, resolveColumns, stepError } from '../select.ts';
+import type { StepKind } from '../types.ts';
+import { checkType, compareText, note, parseParams, selectorSchema, showSelector } from './shared.ts';
+
+const KIND = 'ordinal';
+const schema = v.strictObject({
+  columns: selectorSchema,
+  order: v.optional(v.record(v.string(), v.pipe(v.array(v.string()), v.minLength(1)))),
+});
+export type OrdinalParams = v.InferOutput<typeof schema>;
+export interface OrdinalState {
+  columns: { name: string; categories: string[] }[];
+}
+
+export const ordinal: StepKind<OrdinalParams, OrdinalState> = {
+  kind: KIND,
+  describe: (p) => `Ordinal-encode ${showSelector(p.columns)}${p.order ? ` (order given for ${Object.keys(p.order).join(', ')})` : ''}`,
+  parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  fit(table, p, ctx) {
+    const names = resolveColumns(table, p.columns, ctx, KIND, CATEGORY_COLUMNS);
+    const order = new Map(Object.entries(p.order ?? {}));
+    for (const name of order.keys()) if (!names.includes(name)) throw stepError(ctx, KIND, `"order" names column "${name}", which this step does not encode (columns: ${names.join(', ')}).`, { column: name });
+    return {
+      columns: names.map((name) => {
+        const seen = distinct(table.columns.find((c) => c.name === name)!);
+        const given = order.get(name);
+        if (!given) return { name, categories: [...seen].sort(compareText) };
+        if (new Set(given).size !== given.length) throw stepError(ctx, KIND, `the order for column "${name}" repeats a category.`, { column: name });
+        const stray = [...seen].filter((s) => !given.includes(s));
+        if (stray.length) throw stepError(ctx, KIND, `column "${name}" has the value "${stray[0]}", which is not in the given order (${given.join(', ')}).`, { column: name, value: stray[0] });
+        return { name, categories: given };
+      }),
+    };
+  },
+  apply(table, _p, state, ctx) {
+    let out: Table = table;
+    const byName = new Map(state.columns.map((s) => [s.name, s.categories]));
+    for (const col of columnsAt(table, state.columns.map((s) => s.name), ctx, KIND)) {
+      checkType(col, CATEGORY_COLUMNS, ctx, KIND);
+      const { column, unknown } = encode(col, byName.get(col.name)!);
+      if (unknown > 0) note(ctx, KIND, `${unknown} values of column "${col.name}" were not seen in training rows and are now missing.`);
+      out = withColumn(out, column);
+    }
+    return out;
+  },
+};
+
+function texts(col: Column): string[] {
+  if (col.kind === 'string') return col.dictionary;
+  return ['false', 'true'];
+}
+
+function distinct(col: Column): Set<string> {
+  const out = new Set<string>();
+  const t = texts(col);
+  for (let i = 0; i < col.valid.length; i++) if (col.valid[i]) out.add(t[col.kind === 'string' ? col.codes[i] : col.values[i]]);
+  return out;
+}
+
+function encode(col: Column, categories: string[]): { column: NumericColumn; unknown: number } {
+  const index = new Map(categories.map((c, i) => [c, i]));
+  // Code per dictionary entry (booleans: per value 0/1), -1 when unknown.
+  const byKey = texts(col).map((s) => index.get(s) ?? -1);
+  const n = col.valid.length;
+  const values = new Float64Array(n);
+  const valid = new Uint8Array(n);
+  let unknown = 0;
+  for (let i = 0; i < n; i++) {
+    if (!col.valid[i]) continue;
+    const k = byKey[col.kind === 'string' ? col.codes[i] : col.values[i]];
+    if (k < 0) unknown++;
+    else (values[i] = k), (valid[i] = 1);
+  }
+  return { column: { kind: 'numeric', name: col.name, type: 'integer', values, valid }, unknown };
+}

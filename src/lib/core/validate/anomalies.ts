@@ -1,0 +1,159 @@
+/**
+ * Anomalies of a table against a schema (schema.ts), each written for a person: which column, what changed, by how
+ * much. Severity:
+ *   blocking  missing-column, type-mismatch — the pipeline cannot use the data as it is; it stops until the anomaly is
+ *             fixed or explicitly accepted (acceptAnomalies);
+ *   warning   out-of-range, unexpected-category, missing-rose, class-balance-moved — worth a look, nothing breaks;
+ *   info      new-column (it is ignored), and out-of-range for datetime columns (later data is expected to be newer).
+ * Types are compared by family: integer and float are both numbers (an integer batch of a float column is normal,
+ * and imputing can turn integers into floats); categorical, text and identifier are all strings (the inferred string
+ * kind depends on how many distinct values a batch happens to hold). Boolean, datetime, numbers and strings differ.
+ * Ids are stable (`kind:column`), so an acceptance recorded once applies to the same anomaly next time.
+ */
+import { EnclaveError } from '../errors.ts';
+import { presentSorted } from '../profile/numeric.ts';
+import { valueCounts } from '../split/classes.ts';
+import type { ColumnType, Table } from '../table.ts';
+import type { ColumnSchema, Schema } from './schema.ts';
+
+export type AnomalyKind =
+  | 'missing-column'
+  | 'new-column'
+  | 'type-mismatch'
+  | 'out-of-range'
+  | 'unexpected-category'
+  | 'missing-rose'
+  | 'class-balance-moved';
+
+export type Severity = 'blocking' | 'warning' | 'info';
+
+export interface Anomaly {
+  id: string;
+  column?: string;
+  kind: AnomalyKind;
+  severity: Severity;
+  message: string;
+  detail: Record<string, unknown>;
+}
+
+export interface Acceptance {
+  id: string;
+  reason: string;
+  at: number;
+}
+
+export interface CheckOptions {
+  /** Flag a column whose missing share rose by more than this (absolute; default 0.05 = 5 points). */
+  missingTolerance?: number;
+  /** Flag the target when a class share moved by more than this (absolute; default 0.1 = 10 points). */
+  balanceTolerance?: number;
+}
+
+const FAMILY: Record<ColumnType, string> = {
+  integer: 'number', float: 'number', boolean: 'boolean', datetime: 'datetime', categorical: 'string', text: 'string', identifier: 'string',
+};
+const DESCRIBE: Record<string, string> = { number: 'numbers', boolean: 'true/false values', datetime: 'dates', string: 'text' };
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function checkTable(table: Table, schema: Schema, opts: CheckOptions = {}): Anomaly[] {
+  const missingTolerance = opts.missingTolerance ?? 0.05;
+  const balanceTolerance = opts.balanceTolerance ?? 0.1;
+  const out: Anomaly[] = [];
+  const add = (kind: AnomalyKind, severity: Severity, column: string, message: string, detail: Record<string, unknown>) =>
+    out.push({ id: `${kind}:${column}`, column, kind, severity, message, detail });
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  const n = table.rowCount;
+
+  for (const expected of schema.columns) {
+    const col = byName.get(expected.name);
+    const name = expected.name;
+    if (!col) {
+      add('missing-column', 'blocking', name, `Column "${name}" is missing: the training data has it (${expected.type}).`, { expected: expected.type });
+      continue;
+    }
+    if (FAMILY[col.type] !== FAMILY[expected.type]) {
+      add('type-mismatch', 'blocking', name, `Column "${name}" holds ${DESCRIBE[FAMILY[col.type]]} (${col.type}); the training data holds ${DESCRIBE[FAMILY[expected.type]]} (${expected.type}).`, { expected: expected.type, actual: col.type });
+      continue;
+    }
+    const ranged = col.kind === 'numeric' && col.type !== 'boolean' ? col : null;
+    const sorted = ranged ? presentSorted(ranged, n) : null;
+    const counts = !ranged || expected.categories || expected.classBalance ? valueCounts(col, n) : null;
+    const present = sorted ? sorted.length : n - counts!.missing;
+    const missingShare = n ? 1 - present / n : 0;
+
+    if (n && missingShare - expected.missing > missingTolerance) {
+      add('missing-rose', 'warning', name, `Column "${name}" is ${pct(missingShare)} missing (${plural(n - present, 'row')} of ${n}), up from ${pct(expected.missing)} in the training data.`, {
+        expected: expected.missing, actual: missingShare, missing: n - present, rows: n, tolerance: missingTolerance,
+      });
+    }
+    if (sorted && expected.range && sorted.length) outOfRange(name, col.type, sorted, expected, add);
+    if (counts && expected.categories) unexpected(name, counts, expected.categories, present, add);
+    if (counts && expected.classBalance && name === schema.target) balance(name, counts, present, expected, balanceTolerance, add);
+  }
+  const known = new Set(schema.columns.map((c) => c.name));
+  for (const c of table.columns) {
+    if (!known.has(c.name)) add('new-column', 'info', c.name, `Column "${c.name}" (${c.type}) is not in the training data; it is ignored.`, { actual: c.type });
+  }
+  return out;
+}
+
+type Add = (kind: AnomalyKind, severity: Severity, column: string, message: string, detail: Record<string, unknown>) => void;
+
+function outOfRange(name: string, type: ColumnType, sorted: Float64Array, expected: ColumnSchema, add: Add): void {
+  const { min, max } = expected.range!;
+  let below = 0, above = 0;
+  while (below < sorted.length && sorted[below] < min) below++;
+  while (above < sorted.length && sorted[sorted.length - 1 - above] > max) above++;
+  const outside = below + above;
+  if (!outside) return;
+  const isTime = type === 'datetime';
+  const show = (v: number) => (isTime ? new Date(v).toISOString() : String(v));
+  const seenMin = sorted[0], seenMax = sorted[sorted.length - 1];
+  add('out-of-range', isTime ? 'info' : 'warning', name,
+    `Column "${name}": ${plural(outside, 'value')} (${pct(outside / sorted.length)}) fall outside the training range ${show(min)} to ${show(max)} (seen ${show(seenMin)} to ${show(seenMax)}).`,
+    { min, max, seenMin, seenMax, below, above, count: outside, share: outside / sorted.length });
+}
+
+function unexpected(name: string, counts: ReturnType<typeof valueCounts>, categories: string[], present: number, add: Add): void {
+  const known = new Set(categories);
+  const fresh: { value: string; count: number }[] = [];
+  counts.labels.forEach((v, i) => { if (!known.has(v)) fresh.push({ value: v, count: counts.counts[i] }); });
+  if (!fresh.length) return;
+  fresh.sort((a, b) => b.count - a.count);
+  const rows = fresh.reduce((s, f) => s + f.count, 0);
+  const shown = fresh.slice(0, 5).map((f) => `"${f.value}" (${f.count})`).join(', ') + (fresh.length > 5 ? `, and ${fresh.length - 5} more` : '');
+  add('unexpected-category', 'warning', name,
+    `Column "${name}": ${plural(rows, 'row')} (${pct(rows / present)}) hold ${plural(fresh.length, 'value')} the training data never had: ${shown}.`,
+    { values: fresh.slice(0, 100), distinct: fresh.length, rows, share: rows / present });
+}
+
+function balance(name: string, counts: ReturnType<typeof valueCounts>, present: number, expected: ColumnSchema, tolerance: number, add: Add): void {
+  if (!present) return;
+  const actual = new Map(counts.labels.map((v, i) => [v, counts.counts[i] / present]));
+  const classes = new Set([...expected.classBalance!.map((c) => c.value), ...counts.labels]);
+  const moves = [...classes].map((value) => {
+    const was = expected.classBalance!.find((c) => c.value === value)?.share ?? 0;
+    const now = actual.get(value) ?? 0;
+    return { value, expected: was, actual: now, change: now - was };
+  });
+  const worst = moves.reduce((m, x) => (Math.abs(x.change) > Math.abs(m.change) ? x : m), moves[0]);
+  if (Math.abs(worst.change) <= tolerance) return;
+  add('class-balance-moved', 'warning', name,
+    `Target "${name}": class "${worst.value}" is ${pct(worst.actual)} of rows here and ${pct(worst.expected)} in the training data (${worst.change > 0 ? 'up' : 'down'} ${(Math.abs(worst.change) * 100).toFixed(1)} points).`,
+    { classes: moves, largest: worst.value, tolerance });
+}
+
+/** The blocking anomalies that no acceptance covers (the caller records acceptances with their reason and time). */
+export function acceptAnomalies(anomalies: Anomaly[], accepted: readonly Acceptance[]): Anomaly[] {
+  const ok = new Set(accepted.map((a) => a.id));
+  return anomalies.filter((a) => a.severity === 'blocking' && !ok.has(a.id));
+}
+
+/** Throws 'blocked-anomalies' when any blocking anomaly is not accepted. */
+export function assertAccepted(anomalies: Anomaly[], accepted: readonly Acceptance[]): void {
+  const open = acceptAnomalies(anomalies, accepted);
+  if (!open.length) return;
+  const list = open.slice(0, 3).map((a) => a.message).join(' ');
+  throw new EnclaveError('blocked-anomalies', `${plural(open.length, 'blocking problem')} in the data must be fixed or accepted first. ${list}${open.length > 3 ? ' …' : ''}`, { ids: open.map((a) => a.id) });
+}

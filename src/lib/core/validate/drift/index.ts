@@ -1,0 +1,13 @@
+/** Drift comparators (each: reference sample, current sample → DriftResult), the default-test rule, and the report. */
+export { chisquare, CHISQUARE_THRESHOLD } from './chisquare.ts';
+export { chooseTest, featureKind, SMALL_REFERENCE, type FeatureKind } from './choose.ts';
+export { jensenshannon, jensenShannonDistance, JENSEN_SHANNON_THRESHOLD } from './jensenshannon.ts';
+export { kolmogorovSf, smirnovSf } from './kolmogorov.ts';
+export { ks, ksPValue, ksStatistic, KS_THRESHOLD, type KsMethod, type KsResult } from './ks.ts';
+export { linf, LINF_THRESHOLD } from './linf.ts';
+export { psi, PSI_THRESHOLD } from './psi.ts';
+export { DATASET_DRIFT_SHARE, DRIFT_TESTS, driftReport, type DriftColumn, type DriftReport, type DriftReportOptions } from './report.ts';
+export { sampleShares, EMPTY_BUCKET_SHARE, type Shares } from './shares.ts';
+export type { DriftResult, DriftTestName, Sample, SampleKind, Value } from './types.ts';
+export { wasserstein, wassersteinDistance, WASSERSTEIN_THRESHOLD } from './wasserstein.ts';
+export { z, Z_THRESHOLD } from './z.ts';

@@ -1,0 +1,120 @@
+/**
+ * The prepare job (data worker): load the source version, run the pure prepare stage, and — unless blocking
+ * anomalies remain unaccepted — store the three prepared splits as versions with lineage (parent = source, recipe
+ * hash recorded) plus the preparation record, in one transaction. Also: the live preview of one recipe step.
+ */
+import { prepareTable, SPLITS, type Acceptance, type PrepareReport, type SplitName } from '../core/prepare.ts';
+import { fitRecipe, parseRecipe } from '../core/recipe/index.ts';
+import { splitTable, type SplitOptions } from '../core/split.ts';
+import { takeRows } from '../core/table-ops.ts';
+import { hashTable } from '../core/hash.ts';
+import { hashJson } from '../core/canonical-json.ts';
+import { profileTableAsync, profileTable, type ColumnProfile } from '../core/profile.ts';
+import { EnclaveError, throwIfAborted } from '../core/errors.ts';
+import type { Table } from '../core/table.ts';
+import { db as defaultDb, type EnclaveDB, type PreparationRecord, type SplitConfig } from '../store/db.ts';
+import { getVersion, loadTable } from '../store/tables.ts';
+import { savePreparation } from '../store/preparations.ts';
+
+export interface PrepareRequest {
+  source: string;
+  recipe: unknown;
+  split: SplitOptions;
+  accepted?: Acceptance[];
+}
+
+export interface PrepareJobProgress {
+  stage: 'load' | 'split' | 'fit' | 'apply' | 'validate' | 'profile' | 'save';
+  done: number;
+  total: number;
+}
+
+export type PrepareResult =
+  | { status: 'saved'; preparation: PreparationRecord; report: PrepareReport }
+  | { status: 'blocked'; report: PrepareReport; sizes: Record<SplitName, number> };
+
+interface JobOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: PrepareJobProgress) => void;
+  database?: EnclaveDB;
+}
+
+// The source table stays in memory between a preview and the next one (a person edits the recipe step by step).
+let cached: { hash: string; table: Table } | null = null;
+async function source(database: EnclaveDB, hash: string): Promise<Table> {
+  if (cached?.hash !== hash) cached = { hash, table: await loadTable(database, hash) };
+  return cached.table;
+}
+
+export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promise<PrepareResult> {
+  const { signal, onProgress } = opts;
+  const database = opts.database ?? defaultDb();
+  onProgress?.({ stage: 'load', done: 0, total: 1 });
+  const version = await getVersion(database, req.source);
+  if (!version) throw new EnclaveError('not-found', 'The dataset version to prepare no longer exists.');
+  const table = await source(database, req.source);
+  throwIfAborted(signal);
+  const out = prepareTable(table, req.recipe, { split: req.split, accepted: req.accepted, signal, onProgress: (p) => onProgress?.(p) });
+  const sizes = { train: out.splits.train.rowCount, validation: out.splits.validation.rowCount, test: out.splits.test.rowCount };
+  if (out.report.blocking.length) return { status: 'blocked', report: out.report, sizes };
+
+  const prepared = {} as Record<SplitName, { table: Table; hash: string; profile: unknown }>;
+  for (const [i, name] of SPLITS.entries()) {
+    onProgress?.({ stage: 'profile', done: i, total: 3 });
+    const t = out.splits[name];
+    prepared[name] = { table: t, hash: await hashTable(t), profile: await profileTableAsync(t, { signal }) };
+    throwIfAborted(signal);
+  }
+  onProgress?.({ stage: 'save', done: 0, total: 1 });
+  const s = out.report.split;
+  const split: SplitConfig = { method: s.method, fractions: s.fractions, seed: s.seed, target: out.recipe.target, group: req.split.group, time: req.split.time };
+  const recipeJson = JSON.parse(JSON.stringify(out.recipe));
+  const preparation = await savePreparation(database, {
+    dataset: version.dataset,
+    source: req.source,
+    recipe: { hash: await hashJson(recipeJson), json: recipeJson },
+    split,
+    fitted: JSON.parse(JSON.stringify(out.fitted)),
+    splits: prepared,
+    report: JSON.parse(JSON.stringify(out.report)),
+    accepted: req.accepted ?? []
+  });
+  onProgress?.({ stage: 'save', done: 1, total: 1 });
+  return { status: 'saved', preparation, report: out.report };
+}
+
+export interface StepPreview {
+  /** Training rows the preview ran on (a sample of at most PREVIEW_ROWS). */
+  sampled: number;
+  before: { rows: number; columns: number };
+  after: { rows: number; columns: number };
+  /** Columns this step changed or added, profiled before (null when new) and after. */
+  changed: { name: string; before: ColumnProfile | null; after: ColumnProfile }[];
+  dropped: string[];
+}
+
+const PREVIEW_ROWS = 20_000;
+
+/** Before/after of step `index`: steps 0..index-1 fitted on (a sample of) the training split, then step `index`. */
+export async function previewStep(sourceHash: string, recipeJson: unknown, splitOpts: SplitOptions, index: number, database?: EnclaveDB): Promise<StepPreview> {
+  const recipe = parseRecipe(recipeJson);
+  if (!Number.isInteger(index) || index < 0 || index >= recipe.steps.length) throw new EnclaveError('invalid-argument', `There is no step ${index + 1} in this recipe.`);
+  const table = await source(database ?? defaultDb(), sourceHash);
+  const split = splitTable(table, { ...splitOpts, target: recipe.target ?? splitOpts.target });
+  const train = takeRows(table, split.indices.train.subarray(0, PREVIEW_ROWS));
+  const before = fitRecipe(train, { ...recipe, steps: recipe.steps.slice(0, index) }).table;
+  const after = fitRecipe(train, { ...recipe, steps: recipe.steps.slice(0, index + 1) }).table;
+  const beforeByName = new Map(before.columns.map((c) => [c.name, c]));
+  const changedCols = after.columns.filter((c) => beforeByName.get(c.name) !== c || before.rowCount !== after.rowCount);
+  const pa = profileTable({ rowCount: after.rowCount, columns: changedCols.slice(0, 12) });
+  const oldCols = changedCols.slice(0, 12).map((c) => beforeByName.get(c.name)).filter((c): c is NonNullable<typeof c> => !!c);
+  const pb = profileTable({ rowCount: before.rowCount, columns: oldCols });
+  const pbByName = new Map(pb.columns.map((c) => [c.name, c]));
+  return {
+    sampled: train.rowCount,
+    before: { rows: before.rowCount, columns: before.columns.length },
+    after: { rows: after.rowCount, columns: after.columns.length },
+    changed: pa.columns.map((c) => ({ name: c.name, before: pbByName.get(c.name) ?? null, after: c })),
+    dropped: before.columns.filter((c) => !after.columns.some((a) => a.name === c.name)).map((c) => c.name)
+  };
+}
