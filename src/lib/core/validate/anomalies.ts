@@ -108,7 +108,8 @@ function outOfRange(name: string, type: ColumnType, sorted: Float64Array, expect
   const outside = below + above;
   if (!outside) return;
   const isTime = type === 'datetime';
-  const show = (v: number) => (isTime ? new Date(v).toISOString() : String(v));
+  // Six significant digits are enough for a person; the exact numbers stay in `detail`.
+  const show = (v: number) => (isTime ? new Date(v).toISOString() : String(+v.toPrecision(6)));
   const seenMin = sorted[0], seenMax = sorted[sorted.length - 1];
   add('out-of-range', isTime ? 'info' : 'warning', name,
     `Column "${name}": ${plural(outside, 'value')} (${pct(outside / sorted.length)}) fall outside the training range ${show(min)} to ${show(max)} (seen ${show(seenMin)} to ${show(seenMax)}).`,
