@@ -1,6 +1,7 @@
 import { bisectLeft, bisectRight, quantileSorted } from 'd3-array';
 import type { NumericColumn } from '../table.ts';
-import { histogramSorted } from './histogram.ts';
+import { NumberIndex } from '../number-index.ts';
+import { histogramOf, histogramSorted, type SortedValues } from './histogram.ts';
 import { sortFloat64 } from './sort.ts';
 import { finite, type NumericProfile, type Quantiles } from './types.ts';
 
@@ -10,8 +11,13 @@ type Measured = NumericColumn & { type: NumericProfile['type'] };
  * Statistics of an integer, float or datetime column. One sorted copy of the present values (a radix sort, fast even at
  * millions of rows) gives min, max, quantiles, distinct, zeros and histogram; mean and std take two passes
  * over it (the second corrects the mean's rounding), which is stable where a one-pass sum of squares is not.
+ * A column of few distinct values (counts, codes, days, one-decimal readings) skips the sort: its distinct values
+ * and their counts stand for the sorted copy, with the very same arithmetic in the same order, so the results are
+ * identical to the last bit.
  */
 export function profileNumeric(col: Measured, rowCount: number, bins: number): NumericProfile {
+  const counted = rowCount >= COUNTED_MIN_ROWS ? countedValues(col, rowCount) : null;
+  if (counted) return fromCounts(col, rowCount, bins, counted);
   const sorted = presentSorted(col, rowCount);
   const n = sorted.length;
   const { mean, std } = meanStd(sorted);
@@ -31,6 +37,149 @@ export function profileNumeric(col: Measured, rowCount: number, bins: number): N
     histogram: histogramSorted(sorted, bins),
     zeros: bisectRight(sorted, 0) - bisectLeft(sorted, 0),
   };
+}
+
+/** Below this many rows a column is always sorted (counting would not pay). */
+const COUNTED_MIN_ROWS = 4096;
+/** Most distinct values a column is counted with (more: it is sorted). */
+const COUNTED_MAX_DISTINCT = 1 << 16;
+
+/** The distinct present values ascending (-0 apart from, and just before, 0, as in a sort) and their counts. */
+interface Counted {
+  keys: Float64Array;
+  counts: Float64Array;
+  /** ends[k]: how many present values are ≤ keys[k] (cumulative counts). */
+  ends: Float64Array;
+  n: number;
+}
+
+/** Counts of each distinct present value, or null as soon as there are too many distinct values. */
+function countedValues(col: NumericColumn, rowCount: number): Counted | null {
+  const { values, valid } = col;
+  const max = Math.min(COUNTED_MAX_DISTINCT, rowCount >> 3);
+  const index = new NumberIndex(256);
+  let counts = new Float64Array(256);
+  let negZero = 0;
+  let n = 0;
+  for (let r = 0; r < rowCount; r++) {
+    const v = values[r];
+    if (!valid[r] || v !== v) continue;
+    n++;
+    if (v === 0 && 1 / v < 0) {
+      negZero++;
+      continue;
+    }
+    const id = index.add(v);
+    if (id === counts.length) {
+      if (id >= max) return null;
+      const bigger = new Float64Array(counts.length * 2);
+      bigger.set(counts);
+      counts = bigger;
+    }
+    counts[id]++;
+  }
+  const d = index.size + (negZero ? 1 : 0);
+  const keys = new Float64Array(d);
+  keys.set(index.values.subarray(0, index.size));
+  if (negZero) keys[d - 1] = -0;
+  const byKey = new Map<number, number>(); // only to carry counts through the sort (d is small)
+  for (let id = 0; id < index.size; id++) byKey.set(keys[id], id);
+  keys.sort(); // ascending, -0 before 0
+  const sortedCounts = new Float64Array(d);
+  const ends = new Float64Array(d);
+  let cum = 0;
+  for (let k = 0; k < d; k++) {
+    const key = keys[k];
+    sortedCounts[k] = key === 0 && 1 / key < 0 ? negZero : counts[byKey.get(key)!];
+    cum += sortedCounts[k];
+    ends[k] = cum;
+  }
+  return { keys, counts: sortedCounts, ends, n };
+}
+
+function fromCounts(col: Measured, rowCount: number, bins: number, c: Counted): NumericProfile {
+  const { keys, counts, ends, n } = c;
+  /** Position in `keys` of the i-th smallest present value. */
+  const keyOf = (i: number) => {
+    let lo = 0, hi = keys.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ends[mid] > i) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const at = (i: number) => keys[keyOf(i)];
+  /** How many present values are below x (d3.bisectLeft over the sorted values). */
+  const below = (x: number) => {
+    let lo = 0, hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? 0 : ends[lo - 1];
+  };
+  const view: SortedValues = {
+    length: n,
+    at,
+    bisectLeft: (x, lo, hi) => (lo >= hi ? lo : x !== x ? hi : Math.min(hi, Math.max(lo, below(x)))),
+  };
+  // quantileSorted (d3) over the view.
+  const q = (p: number) => {
+    if (!n) return null;
+    if (p <= 0 || n < 2) return finite(at(0));
+    if (p >= 1) return finite(at(n - 1));
+    const i = (n - 1) * p, i0 = Math.floor(i);
+    const value0 = at(i0), value1 = at(i0 + 1);
+    return finite(value0 + (value1 - value0) * (i - i0));
+  };
+  let zeros = 0;
+  let distinct = keys.length;
+  for (let k = 0; k < keys.length; k++) {
+    if (keys[k] !== 0) continue;
+    zeros += counts[k];
+    if (k > 0 && keys[k - 1] === 0) distinct--; // -0 and 0 are one value
+  }
+  return {
+    name: col.name,
+    type: col.type,
+    count: n,
+    missing: rowCount - n,
+    distinct,
+    min: n ? finite(keys[0]) : null,
+    max: n ? finite(keys[keys.length - 1]) : null,
+    ...meanStdCounted(keys, counts, n),
+    quantiles: { p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) },
+    histogram: histogramOf(view, bins),
+    zeros,
+  };
+}
+
+/** meanStd over the values the counts stand for, adding them one by one in ascending order as meanStd does. */
+function meanStdCounted(keys: Float64Array, counts: Float64Array, n: number): { mean: number | null; std: number | null } {
+  if (n === 0) return { mean: null, std: null };
+  const first = keys[0], last = keys[keys.length - 1];
+  if (first === last) return { mean: finite(first), std: n < 2 || !Number.isFinite(first) ? null : 0 };
+  let sum = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const v = keys[k];
+    for (let c = counts[k]; c > 0; c--) sum += v;
+  }
+  const m = sum / n;
+  let d1 = 0;
+  let d2 = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const d = keys[k] - m;
+    const dd = d * d;
+    for (let c = counts[k]; c > 0; c--) {
+      d1 += d;
+      d2 += dd;
+    }
+  }
+  const mean = finite(m + d1 / n);
+  if (n < 2 || mean === null) return { mean, std: null };
+  return { mean, std: finite(Math.sqrt(Math.max(0, (d2 - (d1 * d1) / n) / (n - 1)))) };
 }
 
 /** Present values (valid and not NaN), ascending. */
