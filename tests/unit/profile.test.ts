@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { ColumnBuilder } from '../../src/lib/core/infer.ts';
 import { profileTable, type ColumnProfile, type NumericProfile, type StringProfile } from '../../src/lib/core/profile.ts';
+import { profileNumeric } from '../../src/lib/core/profile/numeric.ts';
 import { sortFloat64 } from '../../src/lib/core/profile/sort.ts';
 import type { Column, Table } from '../../src/lib/core/table.ts';
 
@@ -246,6 +247,37 @@ describe('sortFloat64 (the radix sort behind quantiles)', () => {
       const got = sortFloat64(a);
       expect(got).toBe(a);
       expect(Array.from(got).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+    }
+  });
+});
+
+describe('profileNumeric by counts (columns of few distinct values skip the sort)', () => {
+  it('gives exactly what the sorted path gives: zeros of both signs, infinities, NaN flagged present, missing', () => {
+    let seed = 11;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const pools: number[][] = [
+      [0, -0, 1, 2, 3, -4, 0.1, 0.2, 0.3],
+      [Infinity, -Infinity, 1.5, -2.25, 7, 0, -0],
+      [-0, -0, -0],
+      [5],
+      [1e300, -1e300, 3.3],
+      Array.from({ length: 3000 }, (_, i) => i / 10 - 100),
+      Array.from({ length: 200 }, (_, i) => Date.UTC(2015, 0, 1) + i * 86_400_000),
+    ];
+    for (const pool of pools) {
+      for (const n of [4096, 50_000]) {
+        const values = Float64Array.from({ length: n }, () => pool[Math.floor(rand() * pool.length)]);
+        const valid = Uint8Array.from({ length: n }, () => (rand() < 0.05 ? 0 : 1));
+        for (let i = 0; i < n; i += 97) values[i] = NaN;
+        for (const type of ['integer', 'float', 'datetime'] as const) {
+          const col = { kind: 'numeric' as const, name: 'x', type, values, valid };
+          const counted = profileNumeric(col, n, 20);
+          const sorted = profileNumeric(col, n, 20, { sort: true });
+          expect(counted).toEqual(sorted);
+          expect(JSON.stringify(counted)).toBe(JSON.stringify(sorted));
+          expect(Object.is(counted.min, sorted.min) && Object.is(counted.mean, sorted.mean) && Object.is(counted.quantiles.p5, sorted.quantiles.p5)).toBe(true);
+        }
+      }
     }
   });
 });

@@ -10,6 +10,8 @@ import { firstAppearance } from './first-appearance.ts';
 export function duplicateRows(table: Table): number {
   const n = table.rowCount;
   if (n < 2 || table.columns.length === 0) return 0;
+  // A key column (distinct ascending values, at most one missing: an `id`) makes every row distinct.
+  if (table.columns.some((c) => c.kind === 'numeric' && isAscendingKey(c.values, c.valid, n))) return 0;
   const hash = new Int32Array(n).fill(0x811c9dc5);
   const equal = table.columns.map((c) => foldColumn(c, n, hash));
   let size = 1;
@@ -34,6 +36,22 @@ export function duplicateRows(table: Table): number {
     }
   }
   return dups;
+}
+
+/** Present values strictly ascending (so all distinct; a NaN stops it), with at most one cell missing. */
+function isAscendingKey(values: Float64Array, valid: Uint8Array, n: number): boolean {
+  let missing = 0;
+  let prev = -Infinity;
+  for (let r = 0; r < n; r++) {
+    if (!valid[r]) {
+      if (++missing > 1) return false;
+      continue;
+    }
+    const v = values[r];
+    if (!(v > prev)) return false;
+    prev = v;
+  }
+  return true;
 }
 
 function rowsEqual(equal: ((a: number, b: number) => boolean)[], a: number, b: number): boolean {

@@ -13,10 +13,10 @@ type Measured = NumericColumn & { type: NumericProfile['type'] };
  * over it (the second corrects the mean's rounding), which is stable where a one-pass sum of squares is not.
  * A column of few distinct values (counts, codes, days, one-decimal readings) skips the sort: its distinct values
  * and their counts stand for the sorted copy, with the very same arithmetic in the same order, so the results are
- * identical to the last bit.
+ * identical to the last bit. (`sort` forces the sorted path: for tests.)
  */
-export function profileNumeric(col: Measured, rowCount: number, bins: number): NumericProfile {
-  const counted = rowCount >= COUNTED_MIN_ROWS ? countedValues(col, rowCount) : null;
+export function profileNumeric(col: Measured, rowCount: number, bins: number, opts: { sort?: boolean } = {}): NumericProfile {
+  const counted = rowCount >= COUNTED_MIN_ROWS && !opts.sort ? countedValues(col, rowCount) : null;
   if (counted) return fromCounts(col, rowCount, bins, counted);
   const sorted = presentSorted(col, rowCount);
   const n = sorted.length;
