@@ -24,7 +24,12 @@ commands:
   prepare FILE --recipe RECIPE.json [--target COL] [--seed N] [--split 60/20/20] [--method M] [--group COL] [--time COL]
                    split FILE, fit the recipe on the training split, apply it to all three, validate; print JSON
   drift REFERENCE CURRENT [--test psi|ks|chisquare|z|jensenshannon|linf|wasserstein]
-                   compare two files column by column (Evidently's default test per column, or --test); print JSON`;
+                   compare two files column by column (Evidently's default test per column, or --test); print JSON
+  train FILE --target COL [--recipe R.json] [--algorithm auto|logistic|mlp|knn|linear] [--seed N] [--drop COL,COL]
+             [--backend wasm|cpu]
+                   split FILE 60/20/20 (stratified for classes), fit the recipe on train (default: mean / most-frequent
+                   imputation, standard scaling, one-hot), train (auto: the best of a few candidates on validation),
+                   score train, validation and test; print JSON`;
 
 async function fileSource(path: string): Promise<ByteSource> {
   const info = await stat(path).catch(() => null);
@@ -111,7 +116,43 @@ async function drift(args: string[]) {
   return { reference: basename(ref), current: basename(cur), ...driftReport(reference, current, { tests: tests as never }) };
 }
 
-const commands: Record<string, (args: string[]) => Promise<unknown>> = { profile, prepare, drift };
+async function readRecipe(path: string | undefined): Promise<unknown> {
+  if (!path) return undefined;
+  const text = await readFile(path, 'utf8').catch(() => { throw new EnclaveError('not-found', `No such recipe file: ${path}`); });
+  try { return JSON.parse(text); } catch (e) { throw new EnclaveError('invalid-recipe', `The recipe file is not valid JSON: ${(e as Error).message}`); }
+}
+
+const TRAIN_ALGORITHMS = ['auto', 'logistic', 'mlp', 'knn', 'linear'];
+
+async function train(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { target: { type: 'string' }, recipe: { type: 'string' }, algorithm: { type: 'string' }, seed: { type: 'string' }, drop: { type: 'string' }, backend: { type: 'string' } }
+  });
+  const [path] = positionals;
+  if (!path) throw new EnclaveError('invalid-argument', 'train needs a FILE.\n\n' + USAGE);
+  if (!values.target) throw new EnclaveError('invalid-argument', 'train needs --target COL: the column to predict.\n\n' + USAGE);
+  const algorithm = values.algorithm ?? 'auto';
+  if (!TRAIN_ALGORITHMS.includes(algorithm)) throw new EnclaveError('invalid-argument', `--algorithm must be one of ${TRAIN_ALGORITHMS.join(', ')}, not "${algorithm}".`);
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isInteger(seed)) throw new EnclaveError('invalid-argument', `--seed must be an integer, not "${values.seed}".`);
+  const backendName = values.backend ?? 'wasm';
+  if (backendName !== 'wasm' && backendName !== 'cpu') throw new EnclaveError('invalid-argument', `--backend must be wasm or cpu, not "${backendName}".`);
+  const drop = values.drop ? values.drop.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
+  const recipe = await readRecipe(values.recipe);
+  // tfjs only when training: the other commands stay quick to start.
+  const { initBackend } = await import('../src/lib/ml/backend.ts');
+  const { trainPipeline } = await import('../src/lib/ml/run.ts');
+  const backend = await initBackend(backendName);
+  const table = await readFileTable(path);
+  const { model, fitted: _fitted, history, ...report } = await trainPipeline(table, { target: values.target, recipe, algorithm: algorithm as never, seed, drop });
+  model.dispose();
+  const last = history[history.length - 1];
+  return { file: basename(path), rows: table.rowCount, ...report, backendTrials: backend.trials, history: { epochs: history.length, last } };
+}
+
+const commands: Record<string, (args: string[]) => Promise<unknown>> = { profile, prepare, drift, train };
 
 async function main(argv: string[]) {
   const [cmd, ...rest] = argv;

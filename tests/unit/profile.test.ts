@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { ColumnBuilder } from '../../src/lib/core/infer.ts';
 import { profileTable, type ColumnProfile, type NumericProfile, type StringProfile } from '../../src/lib/core/profile.ts';
+import { pearsonMatrix } from '../../src/lib/core/profile/correlation.ts';
 import { profileNumeric } from '../../src/lib/core/profile/numeric.ts';
 import { sortFloat64 } from '../../src/lib/core/profile/sort.ts';
 import type { Column, Table } from '../../src/lib/core/table.ts';
@@ -279,5 +280,38 @@ describe('profileNumeric by counts (columns of few distinct values skip the sort
         }
       }
     }
+  });
+});
+
+describe('pearsonMatrix (all pairs in one blocked pass)', () => {
+  it('matches a plain two-pass pairwise-complete Pearson across block boundaries, with missing and NaN cells', () => {
+    let seed = 3;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const n = 10_000;
+    const base = Float64Array.from({ length: n }, () => rand());
+    const cols = Array.from({ length: 5 }, (_, c) => {
+      const values = Float64Array.from(base, (b, i) => (c === 4 ? (i < 5000 ? 2 : 2 + rand()) : b * (c + 1) + rand() * c));
+      const valid = Uint8Array.from({ length: n }, () => (c === 0 ? 1 : rand() < 0.1 * c ? 0 : 1));
+      if (c === 2) for (let i = 0; i < n; i += 7) values[i] = NaN;
+      return { kind: 'numeric' as const, name: `c${c}`, type: 'float' as const, values, valid };
+    });
+    const reference = (a: typeof cols[0], b: typeof cols[0]) => {
+      const xs: number[] = [], ys: number[] = [];
+      for (let r = 0; r < n; r++) {
+        if (a.valid[r] && b.valid[r] && a.values[r] === a.values[r] && b.values[r] === b.values[r]) (xs.push(a.values[r]), ys.push(b.values[r]));
+      }
+      const mx = xs.reduce((s, v) => s + v, 0) / xs.length, my = ys.reduce((s, v) => s + v, 0) / ys.length;
+      let cxy = 0, cxx = 0, cyy = 0;
+      for (let i = 0; i < xs.length; i++) (cxy += (xs[i] - mx) * (ys[i] - my)), (cxx += (xs[i] - mx) ** 2), (cyy += (ys[i] - my) ** 2);
+      return cxy / Math.sqrt(cxx * cyy);
+    };
+    const { matrix } = pearsonMatrix(cols, n);
+    for (let i = 0; i < cols.length; i++) {
+      expect(matrix[i][i]).toBe(1);
+      for (let j = 0; j < cols.length; j++) if (i !== j) expect(matrix[i][j]!).toBeCloseTo(reference(cols[i], cols[j]), 12);
+    }
+    // Constant over the pair's rows: null, as pandas gives NaN.
+    const k = { ...cols[4], values: Float64Array.from(cols[4].values, (v, i) => (i < 5000 ? v : NaN)) };
+    expect(pearsonMatrix([cols[0], k], n).matrix).toEqual([[1, null], [null, null]]);
   });
 });

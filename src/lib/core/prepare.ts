@@ -78,7 +78,9 @@ export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOp
   const anomalies = { validation: checkTable(validation, schema), test: checkTable(test, schema) };
   const accepted = opts.accepted ?? [];
   const blocking = acceptAnomalies([...anomalies.validation, ...anomalies.test], accepted);
-  const comparison = compareSplits({ train, validation, test }, { target });
+  // Splits are compared on the source columns (what a person recognises: "Island", not "Island=Dream"), before the
+  // recipe; anomalies are checked on the prepared columns (what a model will see).
+  const comparison = compareSplits(raw, { target });
   onProgress?.({ stage: 'validate', done: 4, total: 4 });
   return {
     recipe: withTarget,

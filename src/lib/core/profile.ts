@@ -9,7 +9,7 @@ import { profileBoolean, profileIdentifier, profileString } from './profile/cate
 import { pearsonMatrix } from './profile/correlation.ts';
 import { duplicateRows } from './profile/duplicates.ts';
 import { profileNumeric } from './profile/numeric.ts';
-import type { ColumnProfile, Profile, ProfileOptions } from './profile/types.ts';
+import type { ColumnProfile, Correlations, Profile, ProfileOptions } from './profile/types.ts';
 import type { NumericColumn, Table } from './table.ts';
 
 export type {
@@ -26,8 +26,21 @@ export type {
   TopValue,
 } from './profile/types.ts';
 
+/**
+ * The integer and float columns correlated (the first `maxCorrelationColumns`, default 50, in table order): pandas'
+ * numeric_only also takes booleans; here only measurements are correlated.
+ */
+export function correlatedColumns(table: Table, maxCorrelationColumns = 50): NumericColumn[] {
+  return table.columns
+    .filter((c): c is NumericColumn => c.kind === 'numeric' && (c.type === 'integer' || c.type === 'float'))
+    .slice(0, Math.max(0, maxCorrelationColumns));
+}
+
+/** What profileSteps yields: nothing (a step is done), or a request for the correlations given in the options. */
+const AWAIT_CORRELATIONS = 'correlations';
+
 /** The profile, step by step: yields after each column, after duplicates and after correlations. */
-function* profileSteps(table: Table, opts: ProfileOptions): Generator<void, Profile> {
+function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typeof AWAIT_CORRELATIONS, Profile, Correlations | undefined> {
   const { signal, onProgress, bins = 20, topK = 10, maxCorrelationColumns = 50 } = opts;
   const n = table.rowCount;
   const total = table.columns.length + 2;
@@ -51,11 +64,9 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void, Prof
   yield;
 
   throwIfAborted(signal);
-  // pandas' numeric_only also takes booleans; here only measurements (integer, float) are correlated.
-  const measured = table.columns
-    .filter((c): c is NumericColumn => c.kind === 'numeric' && (c.type === 'integer' || c.type === 'float'))
-    .slice(0, Math.max(0, maxCorrelationColumns));
-  const correlations = pearsonMatrix(measured, n, signal);
+  const correlations = opts.correlations
+    ? (yield AWAIT_CORRELATIONS)!
+    : pearsonMatrix(correlatedColumns(table, maxCorrelationColumns), n, signal);
   step();
 
   return {
@@ -69,7 +80,7 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void, Prof
 }
 
 export function profileTable(table: Table, opts: ProfileOptions = {}): Profile {
-  const it = profileSteps(table, opts);
+  const it = profileSteps(table, { ...opts, correlations: undefined });
   for (;;) {
     const r = it.next();
     if (r.done) return r.value;
@@ -82,9 +93,12 @@ export function profileTable(table: Table, opts: ProfileOptions = {}): Profile {
  */
 export async function profileTableAsync(table: Table, opts: ProfileOptions = {}): Promise<Profile> {
   const it = profileSteps(table, opts);
+  let answer: Correlations | undefined;
   for (;;) {
-    const r = it.next();
+    const r = it.next(answer);
+    answer = undefined;
     if (r.done) return r.value;
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (r.value === AWAIT_CORRELATIONS) answer = await opts.correlations!;
+    else await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }

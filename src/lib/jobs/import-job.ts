@@ -5,7 +5,8 @@
 import { readTable } from '../core/io/index.ts';
 import type { ByteSource } from '../core/io/source.ts';
 import { hashTable } from '../core/hash.ts';
-import { profileTableAsync, type Profile } from '../core/profile.ts';
+import { correlatedColumns, profileTableAsync, type Correlations, type Profile } from '../core/profile.ts';
+import { pearsonMatrix } from '../core/profile/correlation.ts';
 import { rows as tableRows, type Table, type ColumnType } from '../core/table.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
@@ -52,7 +53,99 @@ interface JobOptions {
 // The last table touched stays in memory so scrolling a preview does not reload every chunk.
 let cached: { hash: string; table: Table } | null = null;
 
+/**
+ * The import helper worker (workers/import-helper.worker.ts), where the runtime has workers (the browser; not Node,
+ * where everything runs here): it hashes the table and computes its correlation matrix while this thread profiles
+ * the rest, on the second core. SHA-256 is synchronous on the calling thread in Chromium, so without it the hash and
+ * the correlations (about half a second per 100 MB together) would add to the profile's time.
+ */
+interface Helper {
+  run(table: Table, correlate: number[]): Promise<{ hash: string; correlations: Correlations }>;
+  close(): void;
+}
+
+function startHelper(): Helper | null {
+  if (typeof Worker === 'undefined') return null;
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('../../../workers/import-helper.worker.ts', import.meta.url), { type: 'module', name: 'enclave-import-helper' });
+  } catch {
+    return null;
+  }
+  return {
+    run(table, correlate) {
+      return new Promise((resolve, reject) => {
+        worker.onmessage = (e: MessageEvent<{ hash?: string; correlations?: Correlations; error?: string }>) =>
+          e.data.hash && e.data.correlations
+            ? resolve({ hash: e.data.hash, correlations: e.data.correlations })
+            : reject(new Error(e.data.error ?? 'the import helper failed'));
+        worker.onerror = (e) => {
+          e.preventDefault();
+          reject(new Error(e.message || 'the import helper did not start'));
+        };
+        worker.postMessage({ table: shareable(table), correlate });
+      });
+    },
+    close: () => worker.terminate()
+  };
+}
+
+/**
+ * The table as it is sent to the helper: with cross-origin isolation, every column copied once into
+ * SharedArrayBuffers (nothing is copied again on the way); otherwise the table itself, which postMessage clones.
+ */
+function shareable(table: Table): Table {
+  if (typeof SharedArrayBuffer === 'undefined' || !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) return table;
+  const share = <A extends Float64Array | Int32Array | Uint8Array>(a: A, make: (b: SharedArrayBuffer) => A): A => {
+    const out = make(new SharedArrayBuffer(a.byteLength));
+    out.set(a);
+    return out;
+  };
+  return {
+    rowCount: table.rowCount,
+    columns: table.columns.map((c) => {
+      const valid = share(c.valid, (b) => new Uint8Array(b));
+      return c.kind === 'numeric'
+        ? { ...c, values: share(c.values, (b) => new Float64Array(b)), valid }
+        : { ...c, codes: share(c.codes, (b) => new Int32Array(b)), valid };
+    })
+  };
+}
+
+/** Hash and correlations from the helper, or (no helper, or it failed) the hash computed here and no correlations. */
+async function helped(helper: Helper | null, table: Table, correlate: number[]): Promise<{ hash: string; correlations: Correlations | null }> {
+  if (helper) {
+    try {
+      return await helper.run(table, correlate);
+    } catch {
+      // e.g. the worker script could not load: do it all here instead
+    }
+  }
+  return { hash: await hashTable(table), correlations: null };
+}
+
+/** `p`, or a 'cancelled' rejection as soon as the signal aborts (a cancel need not wait for the helper). */
+function untilAborted<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new EnclaveError('cancelled', 'Cancelled.'));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export async function importFile(req: ImportRequest, opts: JobOptions = {}): Promise<ImportSummary> {
+  // Started first, so the worker is up by the time the table is.
+  const helper = startHelper();
+  try {
+    return await importWith(helper, req, opts);
+  } finally {
+    helper?.close();
+  }
+}
+
+async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOptions): Promise<ImportSummary> {
   const { signal, onProgress } = opts;
   const file = req.file;
   const { table, format, warnings } = await readTable(file, {
@@ -62,12 +155,18 @@ export async function importFile(req: ImportRequest, opts: JobOptions = {}): Pro
   });
   throwIfAborted(signal);
   onProgress?.({ stage: 'hash', done: 0, total: 1, rows: table.rowCount });
-  const hash = await hashTable(table);
-  throwIfAborted(signal);
+  // Hash and correlations run beside the rest of the profile (in the helper; without one, the hash is interleaved
+  // with the profile here, and the profile computes its own correlations).
+  const measured = correlatedColumns(table);
+  const helping = helped(helper, table, measured.map((c) => table.columns.indexOf(c)));
+  helping.catch(() => undefined); // awaited below; this only keeps a failure during the profile from going unhandled
   const profile = await profileTableAsync(table, {
     signal,
-    onProgress: (p) => onProgress?.({ stage: 'profile', done: p.done, total: p.total, rows: table.rowCount })
+    onProgress: (p) => onProgress?.({ stage: 'profile', done: p.done, total: p.total, rows: table.rowCount }),
+    correlations: helper ? untilAborted(helping, signal).then((h) => h.correlations ?? pearsonMatrix(measured, table.rowCount, signal)) : undefined
   });
+  throwIfAborted(signal);
+  const { hash } = await untilAborted(helping, signal);
   throwIfAborted(signal);
   onProgress?.({ stage: 'save', done: 0, total: 1, rows: table.rowCount });
   const name = req.datasetName ?? file.name.replace(/\.[^.]+$/, '');

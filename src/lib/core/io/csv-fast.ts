@@ -20,6 +20,8 @@ const AFTER_QUOTE = 4; // spaces after a closing quote (allowed before a delimit
 
 // Field flags.
 const PLAIN = 0, QUOTED_PLAIN = 1, ESCAPED = 2; // ESCAPED: turn "" into " when decoding
+// What fastRecord worked out for a field.
+const PRE_NUMBER = 1, PRE_HASH = 2; // (0: nothing)
 
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i); // exact doubles up to 1e22
 
@@ -185,6 +187,14 @@ export class FastCsvParser {
   private fs = new Int32Array(64);
   private fe = new Int32Array(64);
   private fq = new Uint8Array(64);
+  /**
+   * What the record fast path (fastRecord) already worked out per field: PRE_NUMBER (fnum: its asciiNumber value),
+   * PRE_HASH (fhash: its cache hash), or 0. Read by emit() only while `pre` is set.
+   */
+  private fk = new Uint8Array(64);
+  private fnum = new Float64Array(64);
+  private fhash = new Int32Array(64);
+  private pre = false;
   private nf = 0;
   private fstart = 0;
   private fflag = PLAIN;
@@ -255,6 +265,9 @@ export class FastCsvParser {
       const fs = new Int32Array(n); fs.set(this.fs); this.fs = fs;
       const fe = new Int32Array(n); fe.set(this.fe); this.fe = fe;
       const fq = new Uint8Array(n); fq.set(this.fq); this.fq = fq;
+      this.fk = new Uint8Array(n);
+      this.fnum = new Float64Array(n);
+      this.fhash = new Int32Array(n);
     }
     this.fs[this.nf] = s;
     this.fe[this.nf] = e;
@@ -279,6 +292,13 @@ export class FastCsvParser {
         if (this.skipLF) {
           this.skipLF = false;
           if (c === LF) { this.rec = ++p; continue; }
+        }
+        if (this.nf === 0 && this.asm.typed !== null) {
+          const next = this.fastRecord(p);
+          if (next >= 0) {
+            p = next;
+            continue;
+          }
         }
         if (c === QUOTE) { state = QUOTED; this.fstart = ++p; this.fflag = QUOTED_PLAIN; continue; }
         this.fstart = p;
@@ -329,6 +349,128 @@ export class FastCsvParser {
     this.state = state;
   }
 
+  /**
+   * The common case in one pass: a whole record already in the buffer, every field unquoted or plainly quoted (no
+   * "" escape, no line break inside quotes), at most as many fields as columns. Splits it exactly as scan() would,
+   * and meanwhile parses the fields of number columns (as asciiNumber) and hashes the others (as emit's cell cache
+   * does), so emit() need not read their bytes again. Returns where the next record starts, or -1 (having changed
+   * nothing) for scan() to take this record the general way.
+   */
+  private fastRecord(p: number): number {
+    const b = this.buf, len = this.len, d = this.delim;
+    const typed = this.asm.typed!;
+    const ncols = typed.length;
+    if (this.fs.length < ncols) return -1;
+    const { fs, fe, fq, fk, fnum, fhash } = this;
+    let nf = 0;
+    for (;;) {
+      if (nf === ncols || p >= len) return -1;
+      let c = b[p];
+      let q = PLAIN;
+      if (c === QUOTE) {
+        q = QUOTED_PLAIN;
+        p++;
+      }
+      const s = p;
+      const mode = typed[nf].mode;
+      if (mode === 'number' || mode === 'empty') {
+        // asciiNumber, inline.
+        let neg = false;
+        if (p < len && ((c = b[p]) === 45 || c === 43)) {
+          neg = c === 45;
+          p++;
+        }
+        let m = 0, digits = 0, frac = 0, dot = false;
+        for (; p < len; p++) {
+          c = b[p];
+          if (c >= 48 && c <= 57) {
+            m = m * 10 + (c - 48);
+            digits++;
+            if (dot) frac++;
+          } else if (c === 46 && !dot) dot = true;
+          else break;
+        }
+        let v = digits === 0 || digits > 15 ? NaN : 0;
+        let k = -frac;
+        if (p < len && (c | 32) === 101 && c !== d && v === 0) { // an exponent
+          p++;
+          let eneg = false;
+          if (p < len && ((c = b[p]) === 45 || c === 43)) {
+            eneg = c === 45;
+            p++;
+          }
+          let x = 0, xd = 0;
+          for (; p < len; p++) {
+            c = b[p];
+            if (c < 48 || c > 57 || x > 1000) break;
+            x = x * 10 + (c - 48);
+            xd++;
+          }
+          if (xd === 0) v = NaN;
+          k += eneg ? -x : x;
+        }
+        if (v === 0) {
+          if (k === 0) v = m;
+          else if (k > 0) v = k > 22 ? NaN : m * POW10[k];
+          else v = k < -22 ? NaN : m / POW10[-k];
+          if (neg) v = -v;
+        }
+        // Anything else before the field ends makes it text.
+        if (q === PLAIN) {
+          if (p < len && (c = b[p]) !== d && c !== LF && c !== CR) {
+            v = NaN;
+            while (p < len && (c = b[p]) !== d && c !== LF && c !== CR) p++;
+          }
+        } else if (p < len && b[p] !== QUOTE) {
+          v = NaN;
+          while (p < len && (c = b[p]) !== QUOTE && c !== LF && c !== CR) p++;
+        }
+        fk[nf] = PRE_NUMBER;
+        fnum[nf] = v;
+      } else {
+        let h = 0;
+        if (q === PLAIN) {
+          while (p < len && (c = b[p]) !== d && c !== LF && c !== CR) {
+            h = (Math.imul(h, 31) + c) | 0;
+            p++;
+          }
+        } else {
+          while (p < len && (c = b[p]) !== QUOTE && c !== LF && c !== CR) {
+            h = (Math.imul(h, 31) + c) | 0;
+            p++;
+          }
+        }
+        fk[nf] = PRE_HASH;
+        fhash[nf] = h;
+      }
+      fs[nf] = s;
+      fe[nf] = p;
+      fq[nf++] = q;
+      if (q === QUOTED_PLAIN) {
+        // The closing quote, then straight the end of the field (anything else: the general way).
+        if (p >= len || b[p] !== QUOTE) return -1;
+        p++;
+      }
+      if (p >= len) return -1;
+      c = b[p++];
+      if (c === d) continue;
+      if (c !== LF && c !== CR) return -1;
+      if (c === CR) {
+        if (p >= len) return -1; // is an LF next? Not known yet
+        if (b[p] === LF) p++;
+      }
+      break;
+    }
+    this.line++;
+    this.nf = nf;
+    this.pre = true;
+    this.emit();
+    this.pre = false;
+    this.rec = p;
+    this.recLine = this.line;
+    return p;
+  }
+
   private emit(): void {
     const { asm, buf: b, fs, fe, fq } = this;
     const nf = this.nf;
@@ -350,6 +492,7 @@ export class FastCsvParser {
       return;
     }
     const caches = this.caches;
+    const { pre, fk, fnum, fhash } = this;
     for (let i = 0; i < n; i++) {
       const s = fs[i], e = fe[i];
       const col = typed[i];
@@ -361,14 +504,15 @@ export class FastCsvParser {
       if (q <= QUOTED_PLAIN) {
         const mode = col.mode;
         if (mode === 'number' || mode === 'empty') {
-          const v = asciiNumber(b, s, e);
+          const v = pre && fk[i] === PRE_NUMBER ? fnum[i] : asciiNumber(b, s, e);
           if (v === v && col.tryPushNumber(v)) continue;
         }
         const cache = caches[i];
         if (e - s <= CACHED_LENGTH && cache.enabled) {
           if (cache.mode !== mode) cache.reset(mode);
-          let h = e - s;
-          for (let k = s; k < e; k++) h = (Math.imul(h, 31) + b[k]) | 0;
+          let h = 0;
+          if (pre && fk[i] === PRE_HASH) h = fhash[i];
+          else for (let k = s; k < e; k++) h = (Math.imul(h, 31) + b[k]) | 0;
           const k = cache.find(b, s, e, h);
           if (k >= 0) {
             const kind = cache.kinds[k];

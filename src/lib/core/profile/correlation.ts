@@ -4,21 +4,124 @@ import type { Correlations } from './types.ts';
 
 /**
  * Pearson correlation matrix over pairwise-complete rows, as pandas `df.corr()`: each pair uses the rows where both
- * values are present (a NaN flagged present counts as missing). One pass per pair on values shifted by each column's
- * mean (the shifted-data algorithm: stable, since that shift is close to the pair's own means). null where undefined:
+ * values are present (a NaN flagged present counts as missing). Sums over values shifted by each column's mean (the
+ * shifted-data algorithm: stable, since that shift is close to the pair's own means). null where undefined:
  * fewer than two rows, or no variance in either column over those rows.
+ *
+ * One pass over the rows in blocks for all pairs at once: each block's shifted values (and which are present) are
+ * made once per column, then every pair sums over the block while it is in cache. Each pair still adds its own
+ * terms one by one in row order, so the result is the same, bit for bit, as one pass per pair.
  */
 export function pearsonMatrix(columns: NumericColumn[], rowCount: number, signal?: AbortSignal): Correlations {
   const k = columns.length;
   const shifts = columns.map((c) => presentMean(c, rowCount));
   const matrix: (number | null)[][] = columns.map(() => new Array<number | null>(k).fill(null));
-  for (let i = 0; i < k; i++) {
-    throwIfAborted(signal);
-    matrix[i][i] = varies(columns[i], rowCount) ? 1 : null;
-    for (let j = 0; j < i; j++) matrix[i][j] = matrix[j][i] = pearson(columns[i], columns[j], shifts[i], shifts[j], rowCount);
+  for (let i = 0; i < k; i++) matrix[i][i] = varies(columns[i], rowCount) ? 1 : null;
+  const pairs = (k * (k - 1)) / 2;
+  // Per pair p (columns i > j, in the order i = 1…k-1, j = 0…i-1): x is column i, y is column j.
+  // sums[6p…6p+5]: the pair's m (rows), sx, sy, sxx, syy, sxy over its rows so far.
+  const sums = new Float64Array(6 * pairs);
+  const x0 = new Float64Array(pairs), y0 = new Float64Array(pairs);
+  const xVaries = new Uint8Array(pairs), yVaries = new Uint8Array(pairs);
+  // Per column, for the current block: the shifted value where present and 0 where not, 1 or 0 for present, and
+  // whether every present value is finite (then a term times 0 is 0, and absent rows can be summed as zeros).
+  const shifted = columns.map(() => new Float64Array(BLOCK));
+  const present = columns.map(() => new Float64Array(BLOCK));
+  const finiteBlock = new Uint8Array(k);
+  for (let s = 0; s < rowCount && pairs > 0; s += BLOCK) {
+    if ((s / BLOCK) % 64 === 0) throwIfAborted(signal);
+    const len = Math.min(BLOCK, rowCount - s);
+    for (let c = 0; c < k; c++) finiteBlock[c] = prepareBlock(columns[c], shifts[c], s, len, shifted[c], present[c]);
+    for (let i = 1, p = 0; i < k; i++) {
+      const dx = shifted[i], okx = present[i], rawx = columns[i].values;
+      for (let j = 0; j < i; j++, p++) {
+        const dy = shifted[j], oky = present[j], rawy = columns[j].values;
+        if (!xVaries[p] || !yVaries[p]) {
+          // Until both vary: the first pair row's values, then exact tests against them.
+          let px0 = x0[p], py0 = y0[p], pxv = xVaries[p], pyv = yVaries[p], seen = sums[6 * p];
+          for (let r = 0; r < len && !(pxv && pyv); r++) {
+            if (!okx[r] || !oky[r]) continue;
+            const xr = rawx[s + r], yr = rawy[s + r];
+            if (seen++ === 0) (px0 = xr), (py0 = yr);
+            // Tested exactly: a constant column would otherwise leave a tiny spurious variance from rounding.
+            if (xr !== px0) pxv = 1;
+            if (yr !== py0) pyv = 1;
+          }
+          x0[p] = px0;
+          y0[p] = py0;
+          xVaries[p] = pxv;
+          yVaries[p] = pyv;
+        }
+        if (finiteBlock[i] && finiteBlock[j]) sumMasked(sums, 6 * p, dx, dy, okx, oky, len);
+        else sumChecked(sums, 6 * p, dx, dy, okx, oky, len);
+      }
+    }
+  }
+  for (let i = 1, p = 0; i < k; i++) {
+    for (let j = 0; j < i; j++, p++) {
+      const o = 6 * p;
+      matrix[i][j] = matrix[j][i] = finish(sums[o], sums[o + 1], sums[o + 2], sums[o + 3], sums[o + 4], sums[o + 5], xVaries[p] === 1, yVaries[p] === 1);
+    }
   }
   return { columns: columns.map((c) => c.name), matrix, method: 'pearson' };
 }
+
+/**
+ * Rows [s, s + len) of a column into d (value - shift where present, else 0) and ok (1 where present, else 0).
+ * Returns 1 when every present value is finite.
+ */
+function prepareBlock(col: NumericColumn, shift: number, s: number, len: number, d: Float64Array, ok: Float64Array): number {
+  const { values, valid } = col;
+  let fin = 1;
+  for (let r = 0; r < len; r++) {
+    const v = values[s + r];
+    const here = valid[s + r] !== 0 && v === v;
+    const dv = here ? v - shift : 0;
+    ok[r] = here ? 1 : 0;
+    d[r] = dv;
+    if (dv - dv !== 0) fin = 0; // ±Infinity (or NaN)
+  }
+  return fin;
+}
+
+/**
+ * Adds one block's terms to one pair's acc[o…o+5] = m, sx, sy, sxx, syy, sxy, branch-free: a row missing in either column adds ±0 to
+ * every sum, which leaves it as it is (a sum that starts at +0 is never -0), so each sum gets exactly the terms of
+ * the pair's rows, in row order. Needs every value finite (a term times 0 must be 0). Small and hot: optimised early.
+ */
+function sumMasked(acc: Float64Array, o: number, dx: Float64Array, dy: Float64Array, okx: Float64Array, oky: Float64Array, len: number): void {
+  let m = acc[o], sx = acc[o + 1], sy = acc[o + 2], sxx = acc[o + 3], syy = acc[o + 4], sxy = acc[o + 5];
+  for (let r = 0; r < len; r++) {
+    const wx = okx[r], wy = oky[r];
+    const a = dx[r] * wy, b = dy[r] * wx;
+    m += wx * wy;
+    sx += a;
+    sy += b;
+    sxx += a * a;
+    syy += b * b;
+    sxy += a * b;
+  }
+  acc[o] = m, acc[o + 1] = sx, acc[o + 2] = sy, acc[o + 3] = sxx, acc[o + 4] = syy, acc[o + 5] = sxy;
+}
+
+/** sumMasked for blocks with non-finite values: the pair's rows only. */
+function sumChecked(acc: Float64Array, o: number, dx: Float64Array, dy: Float64Array, okx: Float64Array, oky: Float64Array, len: number): void {
+  let m = acc[o], sx = acc[o + 1], sy = acc[o + 2], sxx = acc[o + 3], syy = acc[o + 4], sxy = acc[o + 5];
+  for (let r = 0; r < len; r++) {
+    if (!okx[r] || !oky[r]) continue;
+    const a = dx[r], b = dy[r];
+    m++;
+    sx += a;
+    sy += b;
+    sxx += a * a;
+    syy += b * b;
+    sxy += a * b;
+  }
+  acc[o] = m, acc[o + 1] = sx, acc[o + 2] = sy, acc[o + 3] = sxx, acc[o + 4] = syy, acc[o + 5] = sxy;
+}
+
+/** Rows per block: the shifted values of every column for a block stay in cache while all pairs sum over them. */
+const BLOCK = 2048;
 
 function presentMean(col: NumericColumn, n: number): number {
   let s = 0, m = 0;
@@ -41,24 +144,7 @@ function varies(col: NumericColumn, n: number): boolean {
   return false;
 }
 
-function pearson(a: NumericColumn, b: NumericColumn, shiftX: number, shiftY: number, n: number): number | null {
-  const x = a.values, y = b.values, va = a.valid, vb = b.valid;
-  let m = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-  let x0 = NaN, y0 = NaN, xVaries = false, yVaries = false;
-  for (let r = 0; r < n; r++) {
-    const xr = x[r], yr = y[r];
-    if (!va[r] || !vb[r] || xr !== xr || yr !== yr) continue;
-    if (m++ === 0) (x0 = xr), (y0 = yr);
-    // Tested exactly: a constant column would otherwise leave a tiny spurious variance from rounding.
-    xVaries ||= xr !== x0;
-    yVaries ||= yr !== y0;
-    const dx = xr - shiftX, dy = yr - shiftY;
-    sx += dx;
-    sy += dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
-  }
+function finish(m: number, sx: number, sy: number, sxx: number, syy: number, sxy: number, xVaries: boolean, yVaries: boolean): number | null {
   if (m < 2 || !xVaries || !yVaries) return null;
   const cxx = sxx - (sx * sx) / m, cyy = syy - (sy * sy) / m, cxy = sxy - (sx * sy) / m;
   const d = Math.sqrt(cxx * cyy);

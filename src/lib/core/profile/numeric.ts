@@ -42,7 +42,7 @@ export function profileNumeric(col: Measured, rowCount: number, bins: number, op
 /** Below this many rows a column is always sorted (counting would not pay). */
 const COUNTED_MIN_ROWS = 4096;
 /** Most distinct values a column is counted with (more: it is sorted). */
-const COUNTED_MAX_DISTINCT = 1 << 16;
+const COUNTED_MAX_DISTINCT = 1 << 14;
 
 /** The distinct present values ascending (-0 apart from, and just before, 0, as in a sort) and their counts. */
 interface Counted {
@@ -57,8 +57,8 @@ interface Counted {
 function countedValues(col: NumericColumn, rowCount: number): Counted | null {
   const { values, valid } = col;
   const max = Math.min(COUNTED_MAX_DISTINCT, rowCount >> 3);
-  const index = new NumberIndex(256);
-  let counts = new Float64Array(256);
+  const index = new NumberIndex(1024);
+  let counts = new Float64Array(1024);
   let negZero = 0;
   let n = 0;
   for (let r = 0; r < rowCount; r++) {
@@ -82,15 +82,13 @@ function countedValues(col: NumericColumn, rowCount: number): Counted | null {
   const keys = new Float64Array(d);
   keys.set(index.values.subarray(0, index.size));
   if (negZero) keys[d - 1] = -0;
-  const byKey = new Map<number, number>(); // only to carry counts through the sort (d is small)
-  for (let id = 0; id < index.size; id++) byKey.set(keys[id], id);
-  keys.sort(); // ascending, -0 before 0
+  keys.sort(); // ascending, -0 before 0 (the keys are distinct, so nothing else to keep in step)
   const sortedCounts = new Float64Array(d);
   const ends = new Float64Array(d);
   let cum = 0;
   for (let k = 0; k < d; k++) {
     const key = keys[k];
-    sortedCounts[k] = key === 0 && 1 / key < 0 ? negZero : counts[byKey.get(key)!];
+    sortedCounts[k] = key === 0 && 1 / key < 0 ? negZero : counts[index.get(key)];
     cum += sortedCounts[k];
     ends[k] = cum;
   }

@@ -101,6 +101,11 @@ export interface ProfileOptions {
   topK?: number;
   /** Most integer/float columns in the correlation matrix; default 50. */
   maxCorrelationColumns?: number;
+  /**
+   * The correlation matrix, computed elsewhere (another thread) over correlatedColumns(table, maxCorrelationColumns):
+   * profileTableAsync waits for it in place of computing it. profileTable ignores it.
+   */
+  correlations?: Promise<Correlations>;
 }
 
 /** A finite number, or null (JSON has no NaN or Infinity). */

@@ -1,0 +1,135 @@
+/**
+ * From a prepared Table to what a model eats: a row-major Float32Array feature matrix X (n × d) and a target vector y
+ * (class codes with their names, or values). Only numeric and boolean columns can be features; anything else is an
+ * error that says which recipe step would make it one. The task follows the target column: classes (a string or
+ * boolean column, or integers with at most 20 distinct values, as the split decides) → classification; else regression.
+ */
+import { EnclaveError } from '../core/errors.ts';
+import { isClassColumn } from '../core/split.ts';
+import { column as findColumn, type Column, type Table } from '../core/table.ts';
+
+export type Task = 'classification' | 'regression';
+
+/** What a trained model needs to know about its inputs and outputs (saved with it). */
+export interface DataShape {
+  task: Task;
+  /** Feature column names, in X's column order. */
+  features: string[];
+  /** Classification: the class of each code, sorted (as scikit-learn's LabelEncoder). */
+  classNames?: string[];
+}
+
+export interface Matrix {
+  /** Row-major n × d. */
+  X: Float32Array;
+  n: number;
+  d: number;
+}
+
+export interface Dataset extends Matrix {
+  /** Class codes (classification) or values (regression). */
+  y: Int32Array | Float32Array;
+  shape: DataShape;
+}
+
+/** Classification for a class target, regression for a numeric one; other targets are an 'invalid-target' error. */
+export function detectTask(col: Column): Task {
+  if (isClassColumn(col)) return 'classification';
+  if (col.kind === 'numeric' && (col.type === 'integer' || col.type === 'float')) return 'regression';
+  throw new EnclaveError('invalid-target', `Target column "${col.name}" holds ${col.type} values: choose a column of classes or numbers to predict.`, { column: col.name, type: col.type });
+}
+
+function missingRows(col: Column, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) if (!col.valid[i] || (col.kind === 'numeric' && !Number.isFinite(col.values[i]))) m++;
+  return m;
+}
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+function advice(col: Column): string {
+  if (col.type === 'datetime') return 'add a date-parts step (year, month, day …) or drop it';
+  if (col.type === 'identifier') return 'drop it (an identifier tells a model nothing general)';
+  if (col.type === 'text') return 'drop it, or one-hot encode it with maxCategories';
+  return 'one-hot (or ordinal) encode it, or drop it';
+}
+
+/** The feature columns of a prepared table: every column but the target (or `features`, when given, in that order). */
+export function featureMatrix(table: Table, target: string | undefined, features?: string[]): Matrix & { features: string[] } {
+  const cols = features
+    ? features.map((name) => {
+        const c = findColumn(table, name);
+        if (!c) throw new EnclaveError('invalid-argument', `The model needs the feature column "${name}", which this table lacks.`, { column: name });
+        return c;
+      })
+    : table.columns.filter((c) => c.name !== target);
+  if (cols.length === 0)
+    throw new EnclaveError('invalid-argument', `There are no feature columns${target ? ` besides the target "${target}"` : ''}: a model needs at least one column to learn from.`);
+  const bad = cols.filter((c) => c.kind !== 'numeric' || c.type === 'datetime' || c.type === 'identifier');
+  if (bad.length) {
+    const list = bad.map((c) => `"${c.name}" (${c.type}: ${advice(c)})`).join('; ');
+    throw new EnclaveError('invalid-argument', `Models learn from numbers, and ${bad.length === 1 ? 'this column is' : 'these columns are'} not: ${list}. Add recipe steps for ${bad.length === 1 ? 'it' : 'them'}.`, { columns: bad.map((c) => c.name) });
+  }
+  const n = table.rowCount;
+  for (const c of cols) {
+    const m = missingRows(c, n);
+    if (m) throw new EnclaveError('invalid-argument', `Feature column "${c.name}" has ${plural(m, 'missing value')} (of ${n} rows): add an impute step for it (mean, median or most frequent), or drop it.`, { column: c.name, missing: m });
+  }
+  const d = cols.length;
+  const X = new Float32Array(n * d);
+  cols.forEach((c, j) => {
+    const values = (c as Extract<Column, { kind: 'numeric' }>).values;
+    for (let i = 0; i < n; i++) X[i * d + j] = values[i];
+  });
+  return { X, n, d, features: cols.map((c) => c.name) };
+}
+
+/** Each row's class as text (the way the split names classes). */
+function labelsOf(col: Column, n: number): string[] {
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    if (col.kind === 'string') out[i] = col.dictionary[col.codes[i]];
+    else out[i] = col.type === 'boolean' ? (col.values[i] === 1 ? 'true' : 'false') : String(col.values[i]);
+  }
+  return out;
+}
+
+function sortClasses(col: Column, labels: Iterable<string>): string[] {
+  const set = [...new Set(labels)];
+  return col.kind === 'numeric' ? set.sort((a, b) => Number(a) - Number(b)) : set.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** y from the target column; `shape` (from the training split) fixes the task and the class codes for other splits. */
+export function targetVector(table: Table, target: string, shape?: Pick<DataShape, 'task' | 'classNames'>): { y: Int32Array | Float32Array; task: Task; classNames?: string[] } {
+  const col = findColumn(table, target);
+  if (!col) throw new EnclaveError('invalid-target', `There is no target column "${target}". Columns: ${table.columns.map((c) => c.name).join(', ')}.`, { column: target });
+  const n = table.rowCount;
+  const missing = missingRows(col, n);
+  if (missing)
+    throw new EnclaveError('invalid-target', `Target column "${target}" has ${plural(missing, 'missing value')} (of ${n} rows): rows without a target can't be learned from or scored. Drop those rows first.`, { column: target, missing });
+  const task = shape?.task ?? detectTask(col);
+  if (task === 'regression') {
+    if (col.kind !== 'numeric') throw new EnclaveError('invalid-target', `Target column "${target}" holds ${col.type} values, but the model predicts numbers.`, { column: target });
+    return { y: Float32Array.from(col.values.subarray(0, n)), task };
+  }
+  const labels = labelsOf(col, n);
+  const classNames = shape?.classNames ?? sortClasses(col, labels);
+  if (!shape && classNames.length < 2)
+    throw new EnclaveError('invalid-target', `Target column "${target}" has a single class ("${classNames[0] ?? ''}"): there is nothing to tell apart. Choose another target column.`, { column: target, classes: classNames });
+  const code = new Map(classNames.map((c, i) => [c, i]));
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = code.get(labels[i]);
+    if (k === undefined)
+      throw new EnclaveError('invalid-target', `Target column "${target}" has the class "${labels[i]}" (row ${i + 1}), which the training rows did not have.`, { column: target, value: labels[i], row: i });
+    y[i] = k;
+  }
+  return { y, task, classNames };
+}
+
+/** X and y of a prepared split. Pass the training split's `shape` for validation/test so columns and codes agree. */
+export function toDataset(table: Table, target: string, shape?: DataShape): Dataset {
+  const t = targetVector(table, target, shape);
+  const m = featureMatrix(table, target, shape?.features);
+  return { X: m.X, n: m.n, d: m.d, y: t.y, shape: { task: t.task, features: m.features, ...(t.classNames ? { classNames: t.classNames } : {}) } };
+}

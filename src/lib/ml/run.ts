@@ -1,0 +1,163 @@
+/**
+ * The whole training pipeline on a table: prepare (split 60/20/20 — stratified for a class target — with the seed,
+ * fit the recipe on train, apply it to validation and test) → matrices → train (one algorithm with early stopping on
+ * validation, or 'auto': candidates scored on validation) → scores on train, validation and test.
+ */
+import { EnclaveError, throwIfAborted } from '../core/errors.ts';
+import type { FittedRecipe, StepSpec } from '../core/recipe/types.ts';
+import { prepareTable } from '../core/prepare.ts';
+import { DEFAULT_SEED, type SplitOptions } from '../core/split.ts';
+import { dropColumns } from '../core/table-ops.ts';
+import type { Table } from '../core/table.ts';
+import { activeBackend } from './backend.ts';
+import { autoTrain } from './auto.ts';
+import { toDataset, type Task } from './matrix.ts';
+import type { TrainedModel } from './models/saved.ts';
+import { scoreModel, type Scores } from './models/score.ts';
+import { parseSpec, supportsTask, type Algorithm, type ModelSpec } from './models/spec.ts';
+import { trainModel, type EpochLog, type TrainOutcome } from './train.ts';
+import type { TrialResult } from './tune.ts';
+
+/** When no recipe is given: mean / most-frequent imputation, standard scaling, one-hot (scikit-learn's usual setup). */
+export const DEFAULT_RECIPE_STEPS: StepSpec[] = [
+  { kind: 'impute', columns: '*numeric', strategy: 'mean' },
+  { kind: 'impute', columns: '*categorical', strategy: 'most_frequent' },
+  { kind: 'scale', columns: '*numeric', method: 'standard' },
+  { kind: 'onehot', columns: '*categorical' },
+];
+
+export interface PipelineOptions {
+  target: string;
+  /** A recipe ({ steps } or a bare step list); default DEFAULT_RECIPE_STEPS. Its target is set to `target`. */
+  recipe?: unknown;
+  algorithm?: 'auto' | Algorithm;
+  /** For a named algorithm: hyperparameters other than its defaults. */
+  hyperparameters?: Record<string, unknown>;
+  /** Seeds the split, the initial weights and the shuffles. Default 42. */
+  seed?: number;
+  /** Split options other than target and seed (default 60/20/20, stratified for a class target). */
+  split?: Omit<SplitOptions, 'target' | 'seed'>;
+  /** Columns removed before anything else (an ID, a free-text name, a date). */
+  drop?: string[];
+}
+
+export interface PipelineProgress {
+  stage: 'prepare' | 'train' | 'evaluate';
+  done: number;
+  total: number;
+  epoch?: EpochLog;
+  trial?: TrialResult;
+}
+
+export interface PipelineControl {
+  signal?: AbortSignal;
+  onProgress?: (p: PipelineProgress) => void;
+}
+
+export interface PipelineReport {
+  task: Task;
+  target: string;
+  algorithm: Algorithm;
+  hyperparameters: ModelSpec['hyperparameters'];
+  seed: number;
+  metrics: { train: Scores; validation: Scores; test: Scores };
+  timing: { prepareMs: number; trainMs: number; evaluateMs: number; totalMs: number };
+  backend: string;
+  classNames?: string[];
+  features: string[];
+  rows: { train: number; validation: number; test: number };
+  epochs: number;
+  bestEpoch?: number;
+  stoppedEarly: boolean;
+  history: EpochLog[];
+  /** 'auto': every candidate with its validation score. */
+  trials?: TrialResult[];
+  /** Blocking data anomalies the prepare stage found (validation/test vs train); training went on regardless. */
+  warnings: string[];
+}
+
+export interface PipelineResult extends PipelineReport {
+  model: TrainedModel;
+  fitted: FittedRecipe;
+}
+
+function recipeWithTarget(recipe: unknown, target: string): unknown {
+  const r = recipe === undefined ? { steps: DEFAULT_RECIPE_STEPS } : Array.isArray(recipe) ? { steps: recipe } : recipe;
+  if (!r || typeof r !== 'object') throw new EnclaveError('invalid-recipe', 'A recipe is { "steps": [ … ] }.');
+  return { ...(r as object), target };
+}
+
+export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: PipelineControl = {}): Promise<PipelineResult> {
+  const { signal, onProgress } = ctl;
+  const seed = opts.seed ?? DEFAULT_SEED;
+  const algorithm = opts.algorithm ?? 'auto';
+  if (algorithm !== 'auto') parseSpec({ algorithm, hyperparameters: opts.hyperparameters ?? {} }); // fail before any work
+  const t0 = performance.now();
+  if (opts.drop?.length) {
+    const names = new Set(table.columns.map((c) => c.name));
+    const unknown = opts.drop.filter((c) => !names.has(c));
+    if (unknown.length) throw new EnclaveError('invalid-argument', `Can't drop ${unknown.map((c) => `"${c}"`).join(', ')}: no such column. Columns: ${[...names].join(', ')}.`, { columns: unknown });
+    if (opts.drop.includes(opts.target)) throw new EnclaveError('invalid-argument', `"${opts.target}" is the target; it can't be dropped.`, { column: opts.target });
+    table = dropColumns(table, opts.drop);
+  }
+  onProgress?.({ stage: 'prepare', done: 0, total: 1 });
+  const prepared = prepareTable(table, recipeWithTarget(opts.recipe, opts.target), { split: { ...opts.split, seed }, signal });
+  const { train: trainTable, validation: valTable, test: testTable } = prepared.splits;
+  const train = toDataset(trainTable, opts.target);
+  const validation = toDataset(valTable, opts.target, train.shape);
+  const test = toDataset(testTable, opts.target, train.shape);
+  const t1 = performance.now();
+  onProgress?.({ stage: 'prepare', done: 1, total: 1 });
+  throwIfAborted(signal);
+
+  const task = train.shape.task;
+  let outcome: TrainOutcome;
+  let trials: TrialResult[] | undefined;
+  if (algorithm === 'auto') {
+    const r = await autoTrain(train, validation, {
+      seed,
+      signal,
+      onTrial: (p) => onProgress?.({ stage: 'train', done: p.done, total: p.total, trial: p.result }),
+    });
+    outcome = r.outcome;
+    trials = r.trials;
+  } else {
+    if (!supportsTask(algorithm, task))
+      throw new EnclaveError('invalid-argument', `"${opts.target}" is a ${task} target; ${algorithm} can't predict it (choose ${task === 'classification' ? 'logistic, mlp, knn' : 'linear, mlp, knn'} or auto).`, { algorithm, task });
+    const spec = parseSpec({ algorithm, hyperparameters: opts.hyperparameters ?? {} });
+    const total = 'epochs' in spec.hyperparameters ? spec.hyperparameters.epochs : 1;
+    outcome = await trainModel(spec, train, { validation, seed, signal, onEpoch: (epoch) => onProgress?.({ stage: 'train', done: epoch.epoch, total, epoch }) });
+  }
+  const t2 = performance.now();
+  const model = outcome.model;
+  try {
+    onProgress?.({ stage: 'evaluate', done: 0, total: 3 });
+    const metrics = { train: await scoreModel(model, train), validation: await scoreModel(model, validation), test: await scoreModel(model, test) };
+    onProgress?.({ stage: 'evaluate', done: 3, total: 3 });
+    const t3 = performance.now();
+    return {
+      task,
+      target: opts.target,
+      algorithm: model.spec.algorithm,
+      hyperparameters: model.spec.hyperparameters,
+      seed,
+      metrics,
+      timing: { prepareMs: t1 - t0, trainMs: t2 - t1, evaluateMs: t3 - t2, totalMs: t3 - t0 },
+      backend: activeBackend(),
+      ...(train.shape.classNames ? { classNames: train.shape.classNames } : {}),
+      features: train.shape.features,
+      rows: { train: train.n, validation: validation.n, test: test.n },
+      epochs: outcome.epochs,
+      ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch } : {}),
+      stoppedEarly: outcome.stoppedEarly,
+      history: outcome.history,
+      ...(trials ? { trials } : {}),
+      warnings: prepared.report.blocking.map((a) => a.message),
+      model,
+      fitted: prepared.fitted,
+    };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}

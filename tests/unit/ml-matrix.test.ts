@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { EnclaveError } from '../../src/lib/core/errors.ts';
+import { stringColumn } from '../../src/lib/core/table-ops.ts';
+import type { Table } from '../../src/lib/core/table.ts';
+import { detectTask, featureMatrix, targetVector, toDataset } from '../../src/lib/ml/matrix.ts';
+import { tableOf } from './ml-fixtures.ts';
+
+function error(f: () => unknown): EnclaveError {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnclaveError);
+    return e as EnclaveError;
+  }
+  throw new Error('expected an EnclaveError');
+}
+
+describe('featureMatrix / targetVector', () => {
+  it('builds a row-major float32 X from numeric and boolean columns, and sorted class codes', () => {
+    const t = tableOf({ a: [1, 2, 3], b: [0.5, -1, 2.25], flag: [true, false, true], y: ['sun', 'rain', 'fog'] });
+    const ds = toDataset(t, 'y');
+    expect(ds.shape).toEqual({ task: 'classification', features: ['a', 'b', 'flag'], classNames: ['fog', 'rain', 'sun'] });
+    expect([...ds.X]).toEqual([1, 0.5, 1, 2, -1, 0, 3, 2.25, 1]);
+    expect([...ds.y]).toEqual([2, 1, 0]);
+    expect(ds.X).toBeInstanceOf(Float32Array);
+    // Another split reuses the training split's classes and columns (in its order).
+    const other = tableOf({ y: ['fog', 'sun'], flag: [false, true], b: [1, 2], a: [3, 4] });
+    const ds2 = toDataset(other, 'y', ds.shape);
+    expect([...ds2.y]).toEqual([0, 2]);
+    expect([...ds2.X]).toEqual([3, 1, 0, 4, 2, 1]);
+  });
+
+  it('detects the task: classes for strings, booleans and integers with few values; regression otherwise', () => {
+    const t = tableOf({ s: ['a', 'b', 'a'], b: [true, false, true], i: [1, 2, 3], f: [1.5, 2, 3] });
+    const task = (name: string) => detectTask(t.columns.find((c) => c.name === name)!);
+    expect([task('s'), task('b'), task('i'), task('f')]).toEqual(['classification', 'classification', 'classification', 'regression']);
+    const many = tableOf({ i: Array.from({ length: 30 }, (_, k) => k) });
+    expect(detectTask(many.columns[0])).toBe('regression');
+    const ints = targetVector(tableOf({ y: [10, 2, 10, 33] }), 'y');
+    expect(ints.classNames).toEqual(['2', '10', '33']); // numeric order, not text order
+    expect([...ints.y]).toEqual([1, 0, 1, 2]);
+    const reg = targetVector(tableOf({ y: [1.5, 2.5] }), 'y');
+    expect(reg.task).toBe('regression');
+    expect(reg.y).toBeInstanceOf(Float32Array);
+  });
+
+  it('refuses text, identifier and date features by name, saying which step would help', () => {
+    const base = tableOf({ x: [1, 2], y: ['a', 'b'] });
+    const withCols: Table = {
+      rowCount: 2,
+      columns: [...base.columns, stringColumn('city', 'categorical', ['Oslo', 'Rome']), { ...tableOf({ when: [0, 86400000] }, { when: 'datetime' }).columns[0] }],
+    };
+    const e = error(() => featureMatrix(withCols, 'y'));
+    expect(e.code).toBe('invalid-argument');
+    expect(e.message).toContain('"city" (categorical: one-hot');
+    expect(e.message).toContain('"when" (datetime: add a date-parts step');
+    expect(e.detail).toMatchObject({ columns: ['city', 'when'] });
+    const id: Table = { rowCount: 2, columns: [base.columns[1], stringColumn('uid', 'identifier', ['u1', 'u2'])] };
+    expect(error(() => featureMatrix(id, 'y')).message).toContain('"uid" (identifier: drop it');
+  });
+
+  it('refuses missing feature values naming the column and suggesting imputation; and an empty feature set', () => {
+    const t = tableOf({ x: [1, null, 3], z: [1, 2, 3], y: ['a', 'b', 'a'] });
+    const e = error(() => featureMatrix(t, 'y'));
+    expect(e.message).toMatch(/Feature column "x" has 1 missing value .*impute/);
+    expect(e.detail).toMatchObject({ column: 'x', missing: 1 });
+    const e2 = error(() => featureMatrix(tableOf({ y: ['a', 'b'] }), 'y'));
+    expect(e2.message).toContain('no feature columns besides the target "y"');
+  });
+
+  it("refuses a target with missing values, a single class, or classes the training split didn't have ('invalid-target')", () => {
+    const missing = error(() => targetVector(tableOf({ y: ['a', null, 'b'] }), 'y'));
+    expect(missing.code).toBe('invalid-target');
+    expect(missing.message).toContain('Target column "y" has 1 missing value');
+    const single = error(() => targetVector(tableOf({ y: ['a', 'a'] }), 'y'));
+    expect(single.code).toBe('invalid-target');
+    expect(single.message).toContain('single class ("a")');
+    const unseen = error(() => targetVector(tableOf({ y: ['a', 'c'] }), 'y', { task: 'classification', classNames: ['a', 'b'] }));
+    expect(unseen.message).toContain('"c"');
+    expect(error(() => targetVector(tableOf({ x: [1] }), 'nope')).code).toBe('invalid-target');
+    const dates = error(() => detectTask(tableOf({ d: [0, 1e12] }, { d: 'datetime' }).columns[0]));
+    expect(dates.code).toBe('invalid-target');
+  });
+});

@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EnclaveError } from '../../src/lib/core/errors.ts';
+import { seeded } from '../../src/lib/core/random.ts';
+import { initBackend } from '../../src/lib/ml/backend.ts';
+import { trainModel, type EpochLog } from '../../src/lib/ml/train.ts';
+import { blobs, datasetOf } from './ml-fixtures.ts';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+const data = blobs([[-1, 0, 0], [1, 0.5, 0], [0, 1, 1]], 30, 0.8, 11);
+const val = blobs([[-1, 0, 0], [1, 0.5, 0], [0, 1, 1]], 10, 0.8, 12);
+const mlp = { algorithm: 'mlp', hyperparameters: { units: [16, 8], dropout: 0.2, epochs: 15, batchSize: 16, learningRate: 0.01 } } as const;
+
+async function cancelled(p: Promise<unknown>): Promise<EnclaveError> {
+  const e = await p.then(() => null, (err: unknown) => err);
+  expect(e).toBeInstanceOf(EnclaveError);
+  expect((e as EnclaveError).code).toBe('cancelled');
+  return e as EnclaveError;
+}
+
+describe('the training loop', () => {
+  it('is deterministic: the same seed gives the same history and weights, another seed different weights', async () => {
+    const run = async (seed: number) => {
+      const logs: EpochLog[] = [];
+      const { model, history } = await trainModel(mlp, data, { seed, validation: val, onEpoch: (l) => logs.push(l) });
+      const json = model.toJSON();
+      model.dispose();
+      expect(logs).toEqual(history);
+      return { history, weights: json.weights };
+    };
+    const a = await run(5);
+    const b = await run(5);
+    const c = await run(6);
+    expect(b.history).toEqual(a.history);
+    expect(b.weights).toEqual(a.weights);
+    expect(c.weights).not.toEqual(a.weights);
+    expect(a.history).toHaveLength(15);
+    expect(a.history[0]).toEqual({ epoch: 1, loss: expect.any(Number), metric: expect.any(Number), valLoss: expect.any(Number), valMetric: expect.any(Number) });
+    // It learns: the loss falls and accuracy beats chance.
+    expect(a.history[14].loss).toBeLessThan(a.history[0].loss);
+    expect(a.history[14].valMetric).toBeGreaterThan(0.6);
+  });
+
+  it('leaves no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const { model } = await trainModel(mlp, data, { validation: val });
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stops early on the validation loss and restores the best weights', async () => {
+    // Random labels: anything learned is noise, so the validation loss soon rises.
+    const rng = seeded(3);
+    const rows = (n: number) => Array.from({ length: n }, () => [rng.normal(), rng.normal(), rng.normal(), rng.normal()]);
+    const labels = (n: number) => Array.from({ length: n }, () => rng.int(2));
+    const train = datasetOf(rows(40), labels(40), ['a', 'b']);
+    const check = datasetOf(rows(40), labels(40), ['a', 'b']);
+    const spec = { algorithm: 'mlp', hyperparameters: { units: [64, 64], epochs: 300, patience: 5, learningRate: 0.02, batchSize: 8, l2: 0 } } as const;
+    const { model, history, bestEpoch, stoppedEarly, epochs } = await trainModel(spec, train, { validation: check, seed: 1 });
+    expect(stoppedEarly).toBe(true);
+    expect(epochs).toBe(bestEpoch! + 5);
+    expect(history).toHaveLength(epochs);
+    const best = history[bestEpoch! - 1];
+    expect(best.valLoss).toBe(Math.min(...history.map((h) => h.valLoss!)));
+    expect(history[history.length - 1].valLoss).toBeGreaterThan(best.valLoss!);
+    // The model kept is the best epoch's: its validation cross-entropy is that epoch's.
+    const p = await model.predict(check.X);
+    let ce = 0;
+    for (let i = 0; i < check.n; i++) ce -= Math.log(p[i * 2 + check.y[i]]);
+    expect(ce / check.n).toBeCloseTo(best.valLoss!, 4);
+    model.dispose();
+  });
+
+  it('cancels between batches: from a callback, and from a timer while it runs', async () => {
+    const before = tf.memory().numTensors;
+    const ac = new AbortController();
+    await cancelled(trainModel(mlp, data, { signal: ac.signal, onEpoch: (l) => l.epoch === 3 && ac.abort() }));
+    // A timer fires while training runs: the loop yields to the event loop between epochs.
+    const ac2 = new AbortController();
+    const logs: EpochLog[] = [];
+    setTimeout(() => ac2.abort(), 50);
+    await cancelled(trainModel({ ...mlp, hyperparameters: { ...mlp.hyperparameters, epochs: 100000 } }, data, { signal: ac2.signal, onEpoch: (l) => logs.push(l) }));
+    expect(logs.length).toBeGreaterThan(0);
+    expect(tf.memory().numTensors).toBe(before);
+    await cancelled(trainModel({ algorithm: 'knn' }, data, { signal: AbortSignal.abort() }));
+  });
+
+  it('learns a regression target in its own units (standardised inside), and weights classes when asked', async () => {
+    const rng = seeded(8);
+    const rows = Array.from({ length: 80 }, () => [rng.normal(), rng.normal()]);
+    const y = rows.map(([a, b]) => 1000 + 300 * a - 200 * b);
+    const { model, history } = await trainModel({ algorithm: 'mlp', hyperparameters: { units: [16], epochs: 150, learningRate: 0.01 } }, datasetOf(rows, y), { seed: 2 });
+    expect(history[history.length - 1].metric).toBeLessThan(40); // RMSE in the target's units (its std is ~360)
+    const p = await model.predict(Float32Array.of(0, 0));
+    expect(Math.abs(p[0] - 1000)).toBeLessThan(60);
+    model.dispose();
+    // 90 / 10 imbalance: balanced weights raise the minority class's share of predictions.
+    const imbalanced = blobs([[0, 0], [0.6, 0.6]], 50, 1, 4);
+    const keep = Array.from({ length: 100 }, (_, i) => i < 50 || i >= 95);
+    const sub = datasetOf(Array.from({ length: 100 }, (_, i) => [imbalanced.X[2 * i], imbalanced.X[2 * i + 1]]).filter((_, i) => keep[i]), [...imbalanced.y].filter((_, i) => keep[i]), ['big', 'small']);
+    const share = async (classWeight: 'none' | 'balanced') => {
+      const { model: m } = await trainModel({ algorithm: 'logistic', hyperparameters: { classWeight, epochs: 60, learningRate: 0.05 } }, sub, { seed: 1 });
+      const probs = await m.predict(sub.X);
+      m.dispose();
+      let small = 0;
+      for (let i = 0; i < sub.n; i++) if (probs[2 * i + 1] > probs[2 * i]) small++;
+      return small;
+    };
+    expect(await share('balanced')).toBeGreaterThan(await share('none'));
+  });
+
+  it('refuses an algorithm that does not fit the task', async () => {
+    await expect(trainModel({ algorithm: 'linear' }, data)).rejects.toThrow(/Linear regression predicts numbers; this target is a classification task/);
+    await expect(trainModel({ algorithm: 'logistic' }, datasetOf([[1], [2]], [1, 2]))).rejects.toThrow(/Logistic regression predicts classes/);
+  });
+});

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { autoCandidates, autoTrain } from '../../src/lib/ml/auto.ts';
+import { initBackend } from '../../src/lib/ml/backend.ts';
+import { evaluateCandidates, gridSearch, gridSpecs, randomSpecs, successiveHalving, type TuneProgress } from '../../src/lib/ml/tune.ts';
+import { blobs } from './ml-fixtures.ts';
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+const centres = [[-1.5, 0], [1.5, 0], [0, 1.5]];
+const train = blobs(centres, 20, 0.6, 21);
+const val = blobs(centres, 8, 0.6, 22);
+
+describe('search spaces', () => {
+  it('a grid is every combination, validated; random draws are seeded and within range', () => {
+    const specs = gridSpecs({ algorithm: 'mlp', hyperparameters: { epochs: 3 } }, { units: [[8], [16, 8]], learningRate: [0.01, 0.001] });
+    expect(specs.map((s) => [s.hyperparameters.units, s.hyperparameters.learningRate, s.hyperparameters.epochs])).toEqual([
+      [[8], 0.01, 3], [[8], 0.001, 3], [[16, 8], 0.01, 3], [[16, 8], 0.001, 3],
+    ]);
+    expect(() => gridSpecs({ algorithm: 'knn' }, { k: [3, -1] })).toThrow(/k must be an integer ≥ 1/);
+    const space = { learningRate: { min: 1e-4, max: 1e-1, log: true }, units: [[8], [16]], batchSize: { min: 8, max: 64, integer: true } };
+    const a = randomSpecs({ algorithm: 'mlp' }, space, 6, 7);
+    expect(randomSpecs({ algorithm: 'mlp' }, space, 6, 7)).toEqual(a);
+    expect(randomSpecs({ algorithm: 'mlp' }, space, 6, 8)).not.toEqual(a);
+    for (const s of a) {
+      const h = s.hyperparameters as { learningRate: number; batchSize: number };
+      expect(h.learningRate).toBeGreaterThanOrEqual(1e-4);
+      expect(h.learningRate).toBeLessThanOrEqual(1e-1);
+      expect(Number.isInteger(h.batchSize)).toBe(true);
+    }
+  });
+});
+
+describe('tuning', () => {
+  it('grid search scores every trial on validation, reports progress, keeps only the best model', async () => {
+    const before = tf.memory().numTensors;
+    const progress: TuneProgress[] = [];
+    const r = await gridSearch({ algorithm: 'knn' }, { k: [1, 3, 5] }, train, val, { onTrial: (p) => progress.push(p) });
+    expect(r.trials).toHaveLength(3);
+    expect(progress.map((p) => [p.done, p.total])).toEqual([[1, 3], [2, 3], [3, 3]]);
+    const top = Math.max(...r.trials.map((t) => t.score));
+    expect(r.best.score).toBe(top);
+    expect(r.best.trial).toBe(r.trials.findIndex((t) => t.score === top)); // ties: the earlier trial
+    expect(r.model.spec).toEqual(r.best.spec);
+    r.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a failing candidate is a failed trial, not a failed search', async () => {
+    const r = await evaluateCandidates([{ algorithm: 'knn', hyperparameters: { k: 500 } }, { algorithm: 'knn', hyperparameters: { k: 3 } }], train, val);
+    expect(r.trials[0]).toMatchObject({ score: -Infinity, error: expect.stringContaining('k must be at most') });
+    expect(r.best.trial).toBe(1);
+    r.model.dispose();
+  });
+
+  it('successive halving gives the survivors more epochs, and returns a fully trained model', async () => {
+    const specs = gridSpecs({ algorithm: 'mlp', hyperparameters: { epochs: 9, batchSize: 30 } }, { units: [[4], [8], [16]], learningRate: [0.001, 0.03, 0.1] });
+    const r = await successiveHalving(specs, train, val, { minEpochs: 1, eta: 3, seed: 1 });
+    const rungs = [0, 1, 2].map((k) => r.trials.filter((t) => t.rung === k));
+    expect(rungs.map((x) => x.length)).toEqual([9, 3, 1]);
+    expect(rungs.map((x) => x[0].spec.hyperparameters)).toMatchObject([{ epochs: 1 }, { epochs: 3 }, { epochs: 9 }]);
+    // The survivors of each rung are the best of the one before.
+    const best3 = [...rungs[0]].sort((a, b) => b.score - a.score).slice(0, 3).map((t) => JSON.stringify((t.spec.hyperparameters as { units: number[] }).units) + (t.spec.hyperparameters as { learningRate: number }).learningRate);
+    expect(rungs[1].map((t) => JSON.stringify((t.spec.hyperparameters as { units: number[] }).units) + (t.spec.hyperparameters as { learningRate: number }).learningRate).sort()).toEqual(best3.sort());
+    expect(r.best.rung).toBe(2);
+    r.model.dispose();
+  });
+
+  it('auto tries a simple model, MLPs and kNN, and keeps the best on validation', async () => {
+    expect(autoCandidates('classification', 300).map((c) => c.algorithm)).toEqual(['logistic', 'mlp', 'mlp', 'knn', 'knn']);
+    expect(autoCandidates('regression', 30).map((c) => c.algorithm)).toEqual(['linear', 'mlp', 'mlp', 'knn']);
+    const r = await autoTrain(train, val, { seed: 3 });
+    expect(r.trials.length).toBe(autoCandidates('classification', train.n).length);
+    expect(r.best.score).toBe(Math.max(...r.trials.map((t) => t.score)));
+    expect(r.best.score).toBeGreaterThan(0.8);
+    r.model.dispose();
+  });
+});
