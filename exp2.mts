@@ -7,7 +7,7 @@ const be = await initBackend((process.env.BE as any) ?? 'cpu');
 console.log(be);
 async function load(f: string) { const b = await openAsBlob(D + f); return (await readTable({ name: f, size: b.size, stream: () => b.stream() as any }, {})).table; }
 const { filterRows } = await import('./src/lib/core/table-ops.ts');
-const cases: [string, string, string[]][] = [['penguins.json', 'Species', []], ['cars.json', 'Origin', ['Name', 'Year']], ['seattle-weather.csv', 'weather', ['date']], ['cars.json', 'Miles_per_Gallon', ['Name', 'Year', 'Origin']]];
+const cases: [string, string, string[]][] = [['penguins.json', 'Species', []], ['cars.json', 'Origin', ['Name', 'Year']], ['seattle-weather.csv', 'weather', ['date']], ['cars.json', 'Miles_per_Gallon', ['Name', 'Year', 'Origin']], ['cars.json', 'Miles_per_Gallon', ['Name', 'Year']]];
 const alg = (process.env.ALG ?? 'auto') as any;
 for (const [f, target, drop] of cases) {
   let t = await load(f);

@@ -17,7 +17,8 @@ const config = {
         'img-src': ['self', 'data:', 'blob:'],
         'font-src': ['self'],
         'connect-src': ['self'],
-        'worker-src': ['self'],
+        // blob: for tfjs-wasm's pthread workers (threaded WASM needs them).
+        'worker-src': ['self', 'blob:'],
         'manifest-src': ['self'],
         'object-src': ['none'],
         'base-uri': ['self'],

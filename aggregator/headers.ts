@@ -15,7 +15,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-    "worker-src 'self'",
+    "worker-src 'self' blob:", // tfjs-wasm starts its pthread workers from blob: URLs
     "manifest-src 'self'"
   ].join('; '),
   'X-Content-Type-Options': 'nosniff',

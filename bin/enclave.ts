@@ -149,7 +149,7 @@ async function train(args: string[]) {
   const { model, fitted: _fitted, history, ...report } = await trainPipeline(table, { target: values.target, recipe, algorithm: algorithm as never, seed, drop });
   model.dispose();
   const last = history[history.length - 1];
-  return { file: basename(path), rows: table.rowCount, ...report, backendTrials: backend.trials, history: { epochs: history.length, last } };
+  return { file: basename(path), ...report, rows: { total: table.rowCount, ...report.rows }, backendTrials: backend.trials, history: { epochs: history.length, last } };
 }
 
 const commands: Record<string, (args: string[]) => Promise<unknown>> = { profile, prepare, drift, train };

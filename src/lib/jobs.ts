@@ -7,8 +7,12 @@ import type { DataWorkerApi } from '../../workers/data.worker.ts';
 import type { ImportRequest, ImportSummary, JobProgress, PreviewRows } from './jobs/import-job.ts';
 import type { PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview } from './jobs/prepare-job.ts';
 import type { SplitOptions } from './core/split.ts';
+import type { TrainWorkerApi } from '../../workers/train.worker.ts';
+import type { TrainRequest, TrainJobProgress } from './jobs/train-job.ts';
+import type { RunRecord, ModelRecord } from './store/db.ts';
 import { EnclaveError, fromErrorShape, type ErrorShape } from './core/errors.ts';
 
+export type { TrainRequest, TrainJobProgress };
 export type { ImportSummary, JobProgress, PreviewRows, PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview };
 
 let dataApi: Comlink.Remote<DataWorkerApi> | null = null;
@@ -32,16 +36,18 @@ export interface Job<T> {
   cancel(): void;
 }
 
-let queue: Promise<unknown> = Promise.resolve();
+// One queue per worker: jobs on a worker run one after another; a training run does not hold up an import.
+const queues = new Map<string, Promise<unknown>>();
 
-function enqueue<T>(run: (id: string) => Promise<T>, cancel: (id: string) => void): Job<T> {
+function enqueue<T>(run: (id: string) => Promise<T>, cancel: (id: string) => void, worker = 'data'): Job<T> {
   const id = crypto.randomUUID();
   let cancelled = false;
+  const queue = queues.get(worker) ?? Promise.resolve();
   const result = queue.then(() => {
     if (cancelled) throw new EnclaveError('cancelled', 'Cancelled.');
     return run(id);
   }).catch((err) => { throw normalise(err); });
-  queue = result.catch(() => undefined);
+  queues.set(worker, result.catch(() => undefined));
   return { id, result, cancel: () => { cancelled = true; cancel(id); } };
 }
 
@@ -70,4 +76,26 @@ export async function previewStep(source: string, recipe: unknown, split: SplitO
   } catch (err) {
     throw normalise(err);
   }
+}
+
+let trainApi: Comlink.Remote<TrainWorkerApi> | null = null;
+function trainWorker(): Comlink.Remote<TrainWorkerApi> {
+  if (!trainApi) {
+    const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'enclave-train' });
+    trainApi = Comlink.wrap<TrainWorkerApi>(worker);
+  }
+  return trainApi;
+}
+
+export function trainRun(req: TrainRequest, onProgress: (p: TrainJobProgress) => void): Job<RunRecord> {
+  const api = trainWorker();
+  return enqueue((id) => api.train(id, req, Comlink.proxy(onProgress)), (id) => void api.cancel(id), 'train');
+}
+
+export async function promoteRun(runId: string, name: string): Promise<ModelRecord> {
+  try { return await trainWorker().promote(runId, name); } catch (err) { throw normalise(err); }
+}
+
+export async function predictWith(modelId: string, records: Record<string, unknown>[]) {
+  try { return await trainWorker().predict(modelId, records); } catch (err) { throw normalise(err); }
 }

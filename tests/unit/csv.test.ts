@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { readCsv } from '../../src/lib/core/io/csv.ts';
+import { parseCsvPart } from '../../src/lib/core/io/csv-fast.ts';
 import { readTable } from '../../src/lib/core/io/index.ts';
 import { bytesSource, type ByteSource, type ReadOptions, type ReadProgress } from '../../src/lib/core/io/source.ts';
 import { column, missingCount, rows, type Column, type Table } from '../../src/lib/core/table.ts';
@@ -321,5 +322,117 @@ describe('fast and papa engines agree', () => {
     expect(fast.warnings).toEqual(papa.warnings);
     const types = papa.table.columns.map((c) => c.type);
     expect(types).toEqual(['integer', 'float', 'categorical', 'categorical', 'text', 'float']);
+  });
+});
+
+describe('reading a large CSV in two halves at once (opts.splitCsv)', () => {
+  /** bytes as a sliceable source; `stopAt`: reading a chunk that starts at or past it fails (proves it was not read). */
+  function sliceable(bytes: Uint8Array, chunk = 4096, stopAt = Infinity): ByteSource {
+    return {
+      name: 'big.csv',
+      size: bytes.byteLength,
+      stream() {
+        let at = 0;
+        return new ReadableStream<Uint8Array>({
+          pull(ctrl) {
+            if (at >= bytes.byteLength) return ctrl.close();
+            if (at >= stopAt) return ctrl.error(new Error(`read past the boundary (${at})`));
+            ctrl.enqueue(bytes.slice(at, Math.min(bytes.byteLength, at + chunk)));
+            at += chunk;
+          },
+        });
+      },
+      slice: (a, b) => sliceable(bytes.subarray(a, b), chunk),
+    };
+  }
+
+  /** The table and warnings read with the second half parsed "elsewhere" (here, by parseCsvPart), and whether it joined. */
+  async function split(text: string, opts: ReadOptions = {}) {
+    const bytes = enc(text);
+    let start = -1;
+    const splitCsv: ReadOptions['splitCsv'] = async (r) => {
+      start = r.start;
+      return parseCsvPart(sliceable(bytes.subarray(r.start), 3000), r.delimiter, r.names);
+    };
+    const whole = await readCsv(sliceable(bytes), { ...opts, engine: 'fast' }).catch((e: EnclaveError) => ({ error: e.message }));
+    const halves = await readCsv(sliceable(bytes), { ...opts, engine: 'fast', splitCsv, splitMinBytes: 0 }).catch((e: EnclaveError) => ({ error: e.message }));
+    // Joined: reading again while refusing every byte past the chunk holding the boundary still works.
+    const joined = start > 0 && (await readCsv(sliceable(bytes, 4096, Math.ceil(start / 4096) * 4096), { ...opts, engine: 'fast', splitCsv, splitMinBytes: 0 }).then(() => true, () => false));
+    return { whole, halves, joined, start };
+  }
+
+  function lines(n: number, row: (i: number, r: () => number) => string, header: string, seed = 1): string {
+    const r = rng(seed);
+    const out = [header];
+    for (let i = 0; i < n; i++) out.push(row(i, r));
+    return out.join('\n') + '\n';
+  }
+
+  const plain = (i: number, r: () => number) => [
+    i + 1,
+    r() < 0.05 ? '' : (r() * 1000).toFixed(2),
+    r() < 0.05 ? 'NA' : String(Math.floor(r() * 50) - 25),
+    ['red', 'green', '"blue, dark"', 'NA', ''][Math.floor(r() * 5)],
+    r() < 0.5 ? 'true' : 'false',
+    `2024-0${1 + Math.floor(r() * 9)}-1${Math.floor(r() * 10)}`,
+    (r() * 2 - 1).toExponential(3),
+    `w${Math.floor(r() * 5000)}`,
+  ].join(',');
+  const HEADER = 'id,price,qty,color,ok,day,signal,word';
+
+  it('joins the two halves into exactly the table one pass gives, reading only the first half here', async () => {
+    for (const seed of [1, 2, 3]) {
+      const { whole, halves, joined } = await split(lines(12_000, plain, HEADER, seed));
+      expect(halves).toEqual(whole);
+      expect(joined).toBe(true);
+    }
+    const { whole, halves } = await split(lines(12_000, plain, HEADER));
+    expect('table' in whole && whole.table.columns.map((c) => c.type)).toEqual(['identifier', 'float', 'integer', 'categorical', 'boolean', 'datetime', 'float', 'categorical']);
+    expect(halves).toEqual(whole);
+  });
+
+  it('joins a column with no value in the first half, or none in the second, and CRLF files', async () => {
+    const late = (i: number, r: () => number) => `${i < 25_000 ? '' : (r() * 10).toFixed(1)},${i < 25_000 ? 'NA' : ['x', 'y'][i % 2]},${i >= 15_000 ? '' : i}`;
+    const a = await split(lines(40_000, late, 'a,b,c'));
+    expect(a.start).toBeGreaterThan(0);
+    expect(a.halves).toEqual(a.whole);
+    expect(a.joined).toBe(true);
+    const b = await split(lines(12_000, plain, HEADER).replaceAll('\n', '\r\n'));
+    expect(b.halves).toEqual(b.whole);
+    expect(b.joined).toBe(true);
+  });
+
+  it('reads the second half here after all when joining would not be exact', async () => {
+    const cases: [string, string][] = [
+      // the second half turns a number column into text, or starts a text column with a number
+      ['widens', lines(40_000, (i, r) => `${i === 30_000 ? 'oops' : (r() * 10).toFixed(2)},${i < 20_000 ? 'v' + (i % 7) : String(i % 7)}`, 'x,s')],
+      // numbers written two ways (1.50 / 1.5): their first text must survive a late widening
+      ['texts', lines(40_000, (i) => `${i % 2 ? '1.50' : '1.5'},${i === 35_000 ? 'z' : '2'}`, 'x,y')],
+      // a short row, a stray quote and a ragged row in the second half (their line numbers)
+      ['short row', lines(40_000, (i) => (i === 30_000 ? '1' : `${i},${i % 3}`), 'a,b')],
+      ['stray quote', lines(40_000, (i) => (i === 30_000 ? `"a"b,1` : `${i},${i % 3}`), 'a,b')],
+      ['ragged', lines(40_000, (i) => (i === 30_000 ? '1,2,3' : `${i},${i % 3}`), 'a,b')],
+      // the middle falls inside a quoted field with line breaks
+      ['quoted breaks', lines(40_000, (i) => `${i},"line one\nline two\nline three\n${i % 5}"`, 'a,b')],
+    ];
+    for (const [what, text] of cases) {
+      const { whole, halves, joined, start } = await split(text);
+      expect(start, what).toBeGreaterThan(0);
+      expect(halves, what).toEqual(whole);
+      expect(joined, what).toBe(false);
+    }
+  });
+
+  it('is not used for small files, the papa engine, or with type inference off', async () => {
+    const text = lines(12_000, plain, HEADER);
+    let asked = 0;
+    const splitCsv: ReadOptions['splitCsv'] = async () => { asked++; throw new Error('not expected'); };
+    await readCsv(sliceable(enc(text)), { engine: 'fast', splitCsv });
+    await readCsv(sliceable(enc(text)), { engine: 'papa', splitCsv, splitMinBytes: 0 });
+    await readCsv(sliceable(enc(text)), { engine: 'fast', splitCsv, splitMinBytes: 0, inferTypes: false });
+    expect(asked).toBe(0);
+    // A failing second reader: everything is read here.
+    const failing = await readCsv(sliceable(enc(text)), { engine: 'fast', splitCsv: async () => { throw new Error('no'); }, splitMinBytes: 0 });
+    expect(failing.table).toEqual((await readCsv(sliceable(enc(text)), { engine: 'fast' })).table);
   });
 });

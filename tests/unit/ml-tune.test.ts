@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { autoCandidates, autoTrain } from '../../src/lib/ml/auto.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
+import { modelFromJSON } from '../../src/lib/ml/train.ts';
 import { evaluateCandidates, gridSearch, gridSpecs, randomSpecs, successiveHalving, type TuneProgress } from '../../src/lib/ml/tune.ts';
 import { blobs } from './ml-fixtures.ts';
 
@@ -16,7 +17,7 @@ const val = blobs(centres, 8, 0.6, 22);
 describe('search spaces', () => {
   it('a grid is every combination, validated; random draws are seeded and within range', () => {
     const specs = gridSpecs({ algorithm: 'mlp', hyperparameters: { epochs: 3 } }, { units: [[8], [16, 8]], learningRate: [0.01, 0.001] });
-    expect(specs.map((s) => [s.hyperparameters.units, s.hyperparameters.learningRate, s.hyperparameters.epochs])).toEqual([
+    expect(specs.map((s) => { const h = s.hyperparameters as { units: number[]; learningRate: number; epochs: number }; return [h.units, h.learningRate, h.epochs]; })).toEqual([
       [[8], 0.01, 3], [[8], 0.001, 3], [[16, 8], 0.01, 3], [[16, 8], 0.001, 3],
     ]);
     expect(() => gridSpecs({ algorithm: 'knn' }, { k: [3, -1] })).toThrow(/k must be an integer ≥ 1/);
@@ -68,13 +69,22 @@ describe('tuning', () => {
     r.model.dispose();
   });
 
-  it('auto tries a simple model, MLPs and kNN, and keeps the best on validation', async () => {
+  it('auto tries a simple model, MLPs and kNN, and averages the best three on validation', async () => {
     expect(autoCandidates('classification', 300).map((c) => c.algorithm)).toEqual(['logistic', 'mlp', 'mlp', 'knn', 'knn']);
     expect(autoCandidates('regression', 30).map((c) => c.algorithm)).toEqual(['linear', 'mlp', 'mlp', 'knn']);
+    const before = tf.memory().numTensors;
     const r = await autoTrain(train, val, { seed: 3 });
     expect(r.trials.length).toBe(autoCandidates('classification', train.n).length);
-    expect(r.best.score).toBe(Math.max(...r.trials.map((t) => t.score)));
-    expect(r.best.score).toBeGreaterThan(0.8);
+    const ranked = [...r.trials].sort((a, b) => b.score - a.score || a.trial - b.trial);
+    expect(r.members.map((m) => m.trial)).toEqual(ranked.slice(0, 3).map((t) => t.trial));
+    expect(r.model.spec).toEqual({ algorithm: 'ensemble', hyperparameters: { members: r.members.map((m) => m.spec) } });
+    // The ensemble predicts the mean of its members; saved and loaded, it predicts the same.
+    const p = await r.model.predict(val.X);
+    expect(Math.abs(p[0] + p[1] + p[2] - 1)).toBeLessThan(1e-5);
+    const loaded = modelFromJSON(JSON.parse(JSON.stringify(r.model.toJSON())));
+    expect(await loaded.predict(val.X)).toEqual(p);
+    loaded.dispose();
     r.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -50,10 +50,13 @@ export async function hashTable(table: Table, opts: { pieceBytes?: number } = {}
   const head = lengthPrefixed(JSON.stringify({ format: HASH_FORMAT, rowCount: n, columnCount: table.columns.length }));
   const pending: Promise<Bytes>[] = [];
   const columnDigests: Promise<Bytes>[] = [];
+  let buf: Bytes = new Uint8Array(0); // one piece buffer for every column (fresh memory costs page faults)
   for (const col of table.columns) {
     const pieceDigests: Promise<Bytes>[] = [];
     const { size, runs } = columnStream(col, n);
-    for (const piece of pieces(runs, size, pieceBytes)) {
+    const need = Math.max(1, Math.min(pieceBytes, size));
+    if (buf.length < need) buf = new Uint8Array(need);
+    for (const piece of pieces(runs, size, pieceBytes, buf.subarray(0, need))) {
       const d = sha256(piece); // copies `piece` before returning, so its buffer may be reused at once
       pieceDigests.push(d);
       pending.push(d);
@@ -278,11 +281,10 @@ function writeDecimal(out: Uint8Array, at: number, v: number): number {
 }
 
 /**
- * Regroups byte runs into consecutive pieces of `size` bytes (the last shorter, none empty), written into one reused
- * buffer of just the size the stream needs (`total` bytes in all).
+ * Regroups byte runs into consecutive pieces of `size` bytes (the last shorter, none empty), written into `buf`
+ * (reused for every piece; min(size, total) bytes long, `total` the stream's length).
  */
-function* pieces(runs: Iterable<Bytes>, total: number, size: number): Generator<Bytes> {
-  const buf = new Uint8Array(Math.max(1, Math.min(size, total)));
+function* pieces(runs: Iterable<Bytes>, total: number, size: number, buf: Bytes): Generator<Bytes> {
   let pos = 0;
   let left = total;
   for (const run of runs) {

@@ -117,6 +117,20 @@ class I32 {
   take(): Int32Array { return trimmed(this.a, this.n); }
 }
 
+/** A ColumnBuilder's cells, as part() hands them to another builder's absorb(). */
+export interface BuilderPart {
+  mode: Mode;
+  n: number;
+  valid: Uint8Array;
+  /** Number, boolean and date modes. */
+  values: Float64Array | null;
+  /** String mode: codes into `dictionary`, 0 where missing. */
+  codes: Int32Array | null;
+  dictionary: string[] | null;
+  allIntegral: boolean;
+  widened: boolean;
+}
+
 /** Distinct values whose first text a number, boolean or date column remembers (for a widening to restore). */
 const RAW_DISTINCT = 4096;
 /** Distinct texts a date column remembers the parsed value of. */
@@ -147,6 +161,8 @@ export class ColumnBuilder {
   private dateCache: Map<string, number> | null = null;
   private totalLength = 0;
   private withSpace = 0;
+  /** Turned to strings after holding values (so earlier cells went through widen(), not straight to pushStr). */
+  private widened = false;
 
   constructor(name: string, capacity = 1024) {
     this.name = name;
@@ -341,6 +357,91 @@ export class ColumnBuilder {
     this.rawByValue = null;
     this.seen = null;
     this.dateCache = null;
+    this.widened = prev !== 'empty';
+  }
+
+  /**
+   * What this builder holds, for another builder to absorb (a reader that parsed the end of a file elsewhere). The
+   * arrays are views of the builder's own buffers, which the caller may transfer: the builder is done with.
+   */
+  part(): BuilderPart {
+    const n = this.valid.n;
+    return {
+      mode: this.mode,
+      n,
+      valid: this.valid.a.subarray(0, n),
+      values: this.mode === 'string' ? null : this.values.a.subarray(0, n),
+      codes: this.mode === 'string' ? this.codes!.a.subarray(0, n) : null,
+      dictionary: this.dictList,
+      allIntegral: this.allIntegral,
+      widened: this.widened,
+    };
+  }
+
+  /**
+   * Whether absorb(part) gives exactly what pushing the part's cells here would: when either side holds no values
+   * yet, or both hold values of the same kind (the part's strings were strings from its first value on).
+   */
+  canAbsorb(part: BuilderPart): boolean {
+    if (part.mode === 'empty' || this.mode === 'empty' || part.mode === this.mode) {
+      return !(part.mode === 'string' && part.widened && this.mode !== 'empty');
+    }
+    return false;
+  }
+
+  /**
+   * Appends the cells of `part`, the builder of the cells that follow this one's (see canAbsorb). Only for the last
+   * cells of a column: what a widening would restore of the part's values is not carried over.
+   */
+  absorb(part: BuilderPart): void {
+    if (!this.canAbsorb(part)) throw new Error(`absorb: a ${part.mode} part cannot follow a ${this.mode} column`);
+    const n = this.valid.n, m = part.n;
+    if (part.mode === 'empty') {
+      for (let i = 0; i < m; i++) this.pushMissing();
+      return;
+    }
+    if (this.mode === 'empty') {
+      // No values here yet: the part went through every step this builder would have; take its state.
+      this.mode = part.mode;
+      this.allIntegral = part.allIntegral;
+      this.widened = part.widened;
+      this.rawByValue = null;
+      this.seen = null;
+      this.dateCache = null;
+      if (part.mode === 'string') {
+        this.dict = new Map();
+        this.dictList = [];
+        this.codes = new I32(Math.max(this.valid.a.length, n + m));
+        this.codes.n = n; // the codes of missing cells are 0
+      }
+    }
+    this.valid.reserve(n + m);
+    this.valid.a.set(part.valid, n);
+    this.valid.n = n + m;
+    if (part.mode !== 'string') {
+      this.allIntegral &&= part.allIntegral;
+      this.values.reserve(n + m);
+      this.values.a.set(part.values!, n);
+      this.values.n = n + m;
+      return;
+    }
+    // Strings: the part's dictionary (in its order of first appearance) joins this one's, as its cells would have.
+    const remap = new Int32Array(part.dictionary!.length);
+    part.dictionary!.forEach((s, code) => {
+      let c = this.dict!.get(s);
+      if (c === undefined) {
+        c = this.dictList!.length;
+        this.dict!.set(s, c);
+        this.dictList!.push(s);
+        this.totalLength += s.length;
+        if (s.includes(' ')) this.withSpace++;
+      }
+      remap[code] = c;
+    });
+    const codes = this.codes!;
+    codes.reserve(n + m);
+    for (let i = 0; i < m; i++) codes.a[n + i] = part.valid[i] ? remap[part.codes![i]] : 0;
+    codes.n = n + m;
   }
 
   finish(): Column {

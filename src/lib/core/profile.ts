@@ -8,7 +8,7 @@ import { throwIfAborted } from './errors.ts';
 import { profileBoolean, profileIdentifier, profileString } from './profile/categorical.ts';
 import { pearsonMatrix } from './profile/correlation.ts';
 import { duplicateRows } from './profile/duplicates.ts';
-import { profileNumeric } from './profile/numeric.ts';
+import { numericScratch, profileNumeric } from './profile/numeric.ts';
 import type { ColumnProfile, Correlations, Profile, ProfileOptions } from './profile/types.ts';
 import type { NumericColumn, Table } from './table.ts';
 
@@ -48,12 +48,13 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typ
   const step = () => onProgress?.({ stage: 'profile', done: ++done, total });
 
   const columns: ColumnProfile[] = [];
+  const scratch = n >= 1 << 15 ? numericScratch(n) : undefined;
   for (const col of table.columns) {
     throwIfAborted(signal);
     if (col.kind === 'string') columns.push(profileString(col, n, topK));
     else if (col.type === 'boolean') columns.push(profileBoolean(col, n, topK));
     else if (col.type === 'identifier') columns.push(profileIdentifier(col, n, topK));
-    else columns.push(profileNumeric(col as NumericColumn & { type: 'integer' | 'float' | 'datetime' }, n, bins));
+    else columns.push(profileNumeric(col as NumericColumn & { type: 'integer' | 'float' | 'datetime' }, n, bins, { scratch }));
     step();
     yield;
   }

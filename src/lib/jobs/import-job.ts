@@ -3,7 +3,8 @@
  * read a file into a Table, hash it, profile it, and store it as a version in one transaction.
  */
 import { readTable } from '../core/io/index.ts';
-import type { ByteSource } from '../core/io/source.ts';
+import type { ByteSource, CsvSplitRequest } from '../core/io/source.ts';
+import type { TablePart } from '../core/io/assemble.ts';
 import { hashTable } from '../core/hash.ts';
 import { correlatedColumns, profileTableAsync, type Correlations, type Profile } from '../core/profile.ts';
 import { pearsonMatrix } from '../core/profile/correlation.ts';
@@ -55,14 +56,18 @@ let cached: { hash: string; table: Table } | null = null;
 
 /**
  * The import helper worker (workers/import-helper.worker.ts), where the runtime has workers (the browser; not Node,
- * where everything runs here): it hashes the table and computes its correlation matrix while this thread profiles
- * the rest, on the second core. SHA-256 is synchronous on the calling thread in Chromium, so without it the hash and
- * the correlations (about half a second per 100 MB together) would add to the profile's time.
+ * where everything runs here). It reads the second half of a large CSV while this thread reads the first, then
+ * hashes the table and computes its correlation matrix while this thread profiles the rest: the second core works
+ * through most of the import. (SHA-256 is synchronous on the calling thread in Chromium, so without it the hash and
+ * the correlations, about half a second per 100 MB together, would add to the profile's time.)
  */
 interface Helper {
-  run(table: Table, correlate: number[]): Promise<{ hash: string; correlations: Correlations }>;
+  part(file: File, req: CsvSplitRequest): Promise<TablePart>;
+  finish(table: Table, correlate: number[]): Promise<{ hash: string; correlations: Correlations }>;
   close(): void;
 }
+
+type HelperReply = { id: number; error?: string; part?: TablePart; hash?: string; correlations?: Correlations };
 
 function startHelper(): Helper | null {
   if (typeof Worker === 'undefined') return null;
@@ -72,21 +77,41 @@ function startHelper(): Helper | null {
   } catch {
     return null;
   }
+  const pending = new Map<number, { resolve: (r: HelperReply) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  let failed: Error | null = null; // once failed, every request fails at once (and the caller does without it)
+  const failAll = (err: Error) => {
+    failed = err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+  worker.onmessage = (e: MessageEvent<HelperReply>) => {
+    const p = pending.get(e.data.id);
+    pending.delete(e.data.id);
+    if (e.data.error !== undefined) p?.reject(new Error(e.data.error));
+    else p?.resolve(e.data);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    failAll(new Error(e.message || 'the import helper did not start'));
+  };
+  const ask = (msg: Record<string, unknown>, transfer: Transferable[] = []) =>
+    new Promise<HelperReply>((resolve, reject) => {
+      if (failed) return reject(failed);
+      const id = next++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...msg }, transfer);
+    });
   return {
-    run(table, correlate) {
-      return new Promise((resolve, reject) => {
-        worker.onmessage = (e: MessageEvent<{ hash?: string; correlations?: Correlations; error?: string }>) =>
-          e.data.hash && e.data.correlations
-            ? resolve({ hash: e.data.hash, correlations: e.data.correlations })
-            : reject(new Error(e.data.error ?? 'the import helper failed'));
-        worker.onerror = (e) => {
-          e.preventDefault();
-          reject(new Error(e.message || 'the import helper did not start'));
-        };
-        worker.postMessage({ table: shareable(table), correlate });
-      });
+    part: async (file, req) => (await ask({ type: 'part', file, ...req })).part!,
+    async finish(table, correlate) {
+      const r = await ask({ type: 'finish', table: shareable(table), correlate });
+      return { hash: r.hash!, correlations: r.correlations! };
     },
-    close: () => worker.terminate()
+    close() {
+      worker.terminate();
+      failAll(new Error('the import helper was closed'));
+    }
   };
 }
 
@@ -116,7 +141,7 @@ function shareable(table: Table): Table {
 async function helped(helper: Helper | null, table: Table, correlate: number[]): Promise<{ hash: string; correlations: Correlations | null }> {
   if (helper) {
     try {
-      return await helper.run(table, correlate);
+      return await helper.finish(table, correlate);
     } catch {
       // e.g. the worker script could not load: do it all here instead
     }
@@ -151,7 +176,9 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
   const { table, format, warnings } = await readTable(file, {
     signal,
     maxBytes: req.maxBytes,
-    onProgress: (p) => onProgress?.({ stage: 'read', done: p.done, total: p.total, rows: p.rows })
+    onProgress: (p) => onProgress?.({ stage: 'read', done: p.done, total: p.total, rows: p.rows }),
+    // A large CSV: the helper reads the second half meanwhile.
+    splitCsv: helper && typeof File !== 'undefined' && file instanceof File ? (r) => helper.part(file, r) : undefined
   });
   throwIfAborted(signal);
   onProgress?.({ stage: 'hash', done: 0, total: 1, rows: table.rowCount });

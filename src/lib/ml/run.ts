@@ -57,7 +57,8 @@ export interface PipelineControl {
 export interface PipelineReport {
   task: Task;
   target: string;
-  algorithm: Algorithm;
+  /** 'ensemble' for auto (its members in hyperparameters.members). */
+  algorithm: ModelSpec['algorithm'];
   hyperparameters: ModelSpec['hyperparameters'];
   seed: number;
   metrics: { train: Scores; validation: Scores; test: Scores };
@@ -66,11 +67,12 @@ export interface PipelineReport {
   classNames?: string[];
   features: string[];
   rows: { train: number; validation: number; test: number };
+  /** Training of the model (for auto: of its best member). */
   epochs: number;
   bestEpoch?: number;
   stoppedEarly: boolean;
   history: EpochLog[];
-  /** 'auto': every candidate with its validation score. */
+  /** 'auto': every candidate with its validation score (the model averages the best few: `hyperparameters.members`). */
   trials?: TrialResult[];
   /** Blocking data anomalies the prepare stage found (validation/test vs train); training went on regardless. */
   warnings: string[];
@@ -119,7 +121,7 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
       signal,
       onTrial: (p) => onProgress?.({ stage: 'train', done: p.done, total: p.total, trial: p.result }),
     });
-    outcome = r.outcome;
+    outcome = { ...r.outcome, model: r.model };
     trials = r.trials;
   } else {
     if (!supportsTask(algorithm, task))

@@ -3,8 +3,10 @@
  * through one gradient loop written for low per-batch overhead (not model.fit):
  *   - the training split is uploaded once; each epoch uploads one shuffled index vector (seeded PRNG) and batches are
  *     gathered on the device;
- *   - each batch is one optimizer.minimize inside tf.tidy; the loss and metric sums stay on the device and are read
- *     back once per epoch, together with the validation loss and metric (one readback per epoch, none per batch);
+ *   - all weights live in ONE flat variable (layers are views of it) updated by a flat Adam/SGD, so a step costs a few
+ *     dozen kernels whatever the depth; each batch is one variableGrads + update inside tf.tidy;
+ *   - the loss and metric sums stay on the device and are read back once per epoch, together with the validation loss
+ *     and metric (one readback per epoch, none per batch);
  *   - weights are initialised from the seeded PRNG (Glorot uniform, zero biases) and dropout masks are seeded from it,
  *     so the same seed gives the same run on the same backend;
  *   - early stopping on the validation loss (patience epochs), restoring the best weights; the AbortSignal is checked
@@ -14,11 +16,12 @@ import * as tf from '@tensorflow/tfjs';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { seeded } from '../core/random.ts';
 import type { Dataset } from './matrix.ts';
+import { EnsembleModel, loadModel } from './models/ensemble.ts';
 import { KnnModel } from './models/knn.ts';
 import { fitLinear } from './models/linear.ts';
-import { architecture, forward, initialWeights, layerTensors, makeLayers, NetworkModel, readLayers, type Layer } from './models/network.ts';
+import { architecture, flatten, forward, initialWeights, NetworkModel, unflatten, unflattenValues } from './models/network.ts';
 import { parseSaved, type TrainedModel } from './models/saved.ts';
-import { parseSpec, supportsTask, type ModelSpec, type ModelSpecInput } from './models/spec.ts';
+import { parseSpec, specSupports, type ModelSpec, type ModelSpecInput } from './models/spec.ts';
 
 export interface EpochLog {
   epoch: number;
@@ -57,13 +60,24 @@ export async function trainModel(specInput: ModelSpec | ModelSpecInput, data: Da
   const spec = parseSpec(specInput);
   const seed = opts.seed ?? DEFAULT_SEED;
   const task = data.shape.task;
-  if (!supportsTask(spec.algorithm, task))
-    throw new EnclaveError('invalid-argument', `${spec.algorithm === 'linear' ? 'Linear regression predicts numbers' : 'Logistic regression predicts classes'}; this target is a ${task} task: choose ${task === 'classification' ? 'logistic, mlp or knn' : 'linear, mlp or knn'}.`, { algorithm: spec.algorithm, task });
+  if (!specSupports(spec, task))
+    throw new EnclaveError('invalid-argument', `${task === 'classification' ? 'Linear regression predicts numbers' : 'Logistic regression predicts classes'}; this target is a ${task} task: choose ${task === 'classification' ? 'logistic, mlp or knn' : 'linear, mlp or knn'}.`, { algorithm: spec.algorithm, task });
   if (data.n === 0) throw new EnclaveError('invalid-argument', 'There are no training rows.');
   throwIfAborted(opts.signal);
   const metric = task === 'classification' ? 'accuracy' : 'rmse';
   const t0 = performance.now();
   if (spec.algorithm === 'linear') return { model: fitLinear(data, spec.hyperparameters, seed), metric, history: [], epochs: 0, stoppedEarly: false, ms: performance.now() - t0 };
+  if (spec.algorithm === 'ensemble') {
+    const members: TrainOutcome[] = [];
+    try {
+      for (const m of spec.hyperparameters.members) members.push(await trainModel(m, data, opts));
+    } catch (e) {
+      members.forEach((o) => o.model.dispose());
+      throw e;
+    }
+    const first = members[0];
+    return { ...first, model: new EnsembleModel(members.map((o) => o.model)), ms: performance.now() - t0 };
+  }
   if (spec.algorithm === 'knn') return { model: KnnModel.fit(data, spec.hyperparameters, seed), metric, history: [], epochs: 0, stoppedEarly: false, ms: performance.now() - t0 };
   const out = await fitNetwork(spec, data, seed, opts);
   return { ...out, metric, ms: performance.now() - t0 };
@@ -71,8 +85,7 @@ export async function trainModel(specInput: ModelSpec | ModelSpecInput, data: Da
 
 /** Rebuild a saved model (the JSON of model.toJSON(), as an object or text); it predicts as the original did. */
 export function modelFromJSON(json: unknown): TrainedModel {
-  const loaded = parseSaved(json);
-  return loaded.spec.algorithm === 'knn' ? KnnModel.fromLoaded(loaded) : NetworkModel.fromLoaded(loaded);
+  return loadModel(parseSaved(json));
 }
 
 /** 'balanced' as scikit-learn: n / (classes · count of the class). */
@@ -97,6 +110,35 @@ function yieldToEvents(): Promise<void> {
 
 type NetSpec = Extract<ModelSpec, { algorithm: 'logistic' | 'mlp' }>;
 
+/**
+ * Adam (as Keras: ε = 1e-7, bias-corrected moments) or plain SGD on one flat parameter vector: a dozen kernels per
+ * step whatever the depth (tf.train.adam runs ~15 per variable, and creates its scalars anew every step).
+ */
+function flatOptimizer(kind: 'adam' | 'sgd', lr: number, size: number) {
+  const [b1, b2, eps] = [0.9, 0.999, 1e-7];
+  const m = kind === 'adam' ? tf.variable(tf.zeros([size]), false) : null;
+  const v = kind === 'adam' ? tf.variable(tf.zeros([size]), false) : null;
+  const c = { b1: tf.scalar(b1), b1c: tf.scalar(1 - b1), b2: tf.scalar(b2), b2c: tf.scalar(1 - b2), eps: tf.scalar(eps), lr: tf.scalar(lr) };
+  let t = 0;
+  return {
+    /** θ ← θ − step(g); call inside tf.tidy. */
+    apply(theta: tf.Variable, g: tf.Tensor) {
+      if (!m || !v) return theta.assign(tf.sub(theta, tf.mul(g, c.lr)));
+      t++;
+      m.assign(tf.add(tf.mul(m, c.b1), tf.mul(g, c.b1c)));
+      v.assign(tf.add(tf.mul(v, c.b2), tf.mul(tf.square(g), c.b2c)));
+      const vHat = tf.mul(v, tf.scalar(1 / (1 - b2 ** t)));
+      const step = tf.div(tf.mul(m, tf.scalar(lr / (1 - b1 ** t))), tf.add(tf.sqrt(vHat), c.eps));
+      theta.assign(tf.sub(theta, step));
+    },
+    dispose() {
+      m?.dispose();
+      v?.dispose();
+      Object.values(c).forEach((x) => x.dispose());
+    },
+  };
+}
+
 async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: TrainOptions): Promise<Omit<TrainOutcome, 'metric' | 'ms'>> {
   const hp = spec.hyperparameters;
   const { shape, n, d } = data;
@@ -104,10 +146,10 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
   const classification = shape.task === 'classification';
   const k = arch.sizes[arch.sizes.length - 1];
   const rng = seeded(seed);
-  const layers: Layer[] = makeLayers(arch, initialWeights(arch, rng), true);
-  const vars = layerTensors(layers) as tf.Variable[];
+  const initial = flatten(initialWeights(arch, rng));
+  const theta = tf.variable(tf.tensor1d(initial), true);
   const target = classification ? undefined : standardiser(data.y as Float32Array);
-  const owned: tf.Tensor[] = [...vars];
+  const owned: tf.Tensor[] = [theta];
   const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
   const upload = (ds: Dataset) => ({
     n: ds.n,
@@ -121,7 +163,9 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
   const W = classification && hp.classWeight === 'balanced'
     ? own(tf.tidy(() => tf.gather(tf.tensor1d(balancedWeights(data.y as Int32Array, k)), tf.tensor1d(data.y as Int32Array, 'int32'))))
     : null;
-  const optimizer = hp.optimizer === 'adam' ? tf.train.adam(hp.learningRate) : tf.train.sgd(hp.learningRate);
+  // L2 on kernels only (as Keras' kernel_regularizer), added to the gradient directly: ∂(l2·Σw²)/∂w = 2·l2·w.
+  const l2Grad = hp.l2 > 0 ? own(tf.tensor1d(flatten(arch.sizes.slice(1).map((fanOut, l) => ({ kernel: new Float32Array(arch.sizes[l] * fanOut).fill(2 * hp.l2), bias: new Float32Array(fanOut) }))))) : null;
+  const optimizer = flatOptimizer(hp.optimizer, hp.learningRate, initial.length);
   const dropoutSeed = arch.dropout > 0 ? () => rng.int(0x7fffffff) : undefined;
   const metricOf = (sum: number, rows: number) => (classification ? sum / rows : Math.sqrt(sum / rows) * target!.std);
 
@@ -135,11 +179,10 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
     const se = tf.sum(tf.square(tf.sub(out, y))) as tf.Scalar;
     return [se, se];
   };
-  const penalty = (): tf.Scalar => tf.mul(hp.l2, tf.addN(layers.map((l) => tf.sum(tf.square(l.kernel))))) as tf.Scalar;
 
   const history: EpochLog[] = [];
   const earlyStopping = val !== null && hp.patience > 0;
-  let best = { loss: Infinity, epoch: 0, weights: null as tf.Tensor[] | null };
+  let best = { loss: Infinity, epoch: 0, theta: null as tf.Tensor1D | null };
   let stoppedEarly = false;
   let epoch = 0;
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -163,14 +206,15 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
             const xb = tf.gather(train.X, ids) as tf.Tensor2D;
             const yb = tf.gather(train.Y, ids);
             const wb = W ? tf.gather(W, ids) : null;
-            // minimize runs its function in its own tidy: the batch's sums are kept out of it, then disposed here.
+            // variableGrads runs its function in its own tidy: the batch's sums are kept out of it, then disposed here.
             const box: { stats?: tf.Tensor } = {};
-            optimizer.minimize(() => {
-              const [loss, metric] = sums(forward(layers, arch, xb, dropoutSeed), yb, wb);
+            const { grads } = tf.variableGrads(() => {
+              const [loss, metric] = sums(forward(unflatten(theta, arch), arch, xb, dropoutSeed), yb, wb);
               box.stats = tf.keep(tf.stack([loss, metric]));
-              const mean = tf.div(loss, size) as tf.Scalar;
-              return hp.l2 > 0 ? tf.add(mean, penalty()) : mean;
-            }, false, vars);
+              return tf.div(loss, size) as tf.Scalar;
+            }, [theta]);
+            const g = l2Grad ? tf.add(grads[theta.name], tf.mul(theta, l2Grad)) : grads[theta.name];
+            optimizer.apply(theta, g);
             const sum = tf.add(acc, box.stats!);
             box.stats!.dispose();
             return sum;
@@ -183,7 +227,7 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
       }
       const all = tf.tidy(() => {
         if (!val) return acc.clone();
-        const [loss, metric] = sums(forward(layers, arch, val.X), val.Y, null);
+        const [loss, metric] = sums(forward(unflatten(theta, arch), arch, val.X), val.Y, null);
         return tf.concat([acc, tf.stack([loss, metric])]);
       });
       acc.dispose();
@@ -195,14 +239,14 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
       opts.onEpoch?.(log);
       const watched = val ? log.valLoss! : log.loss;
       if (!Number.isFinite(log.loss) || !Number.isFinite(watched)) {
-        if (!best.weights) throw new EnclaveError('invalid-argument', `${spec.algorithm}: training diverged (the loss became ${log.loss}): lower learningRate (now ${hp.learningRate}).`, { algorithm: spec.algorithm, hyperparameter: 'learningRate' });
+        if (!best.theta) throw new EnclaveError('invalid-argument', `${spec.algorithm}: training diverged (the loss became ${log.loss}): lower learningRate (now ${hp.learningRate}).`, { algorithm: spec.algorithm, hyperparameter: 'learningRate' });
         stoppedEarly = true;
         break;
       }
       if (earlyStopping) {
         if (watched < best.loss) {
-          best.weights?.forEach((t) => t.dispose());
-          best = { loss: watched, epoch, weights: vars.map((x) => tf.clone(x)) };
+          best.theta?.dispose();
+          best = { loss: watched, epoch, theta: tf.clone(theta) };
         } else if (epoch - best.epoch >= hp.patience) {
           stoppedEarly = true;
           break;
@@ -215,12 +259,12 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
       throwIfAborted(opts.signal);
     }
     const epochs = Math.min(epoch, hp.epochs);
-    if (best.weights) vars.forEach((x, i) => x.assign(best.weights![i]));
-    const values = await readLayers(layers);
+    if (best.theta) theta.assign(best.theta);
+    const values = unflattenValues((await theta.data()) as Float32Array, arch);
     const model = new NetworkModel(spec, shape, seed, values, target);
-    return { model, history, epochs, bestEpoch: best.weights ? best.epoch : epochs, stoppedEarly };
+    return { model, history, epochs, bestEpoch: best.theta ? best.epoch : epochs, stoppedEarly };
   } finally {
-    best.weights?.forEach((t) => t.dispose());
+    best.theta?.dispose();
     optimizer.dispose();
     owned.forEach((t) => t.dispose());
   }

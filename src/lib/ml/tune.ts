@@ -1,8 +1,8 @@
 /**
  * Hyperparameter search, every trial scored on the validation split (accuracy, or −RMSE): a grid, a seeded random
  * search, and successive halving (all candidates on a small epoch budget, the best 1/eta go on with eta times more,
- * until one budget reaches the most epochs). Progress after every trial; cancel between batches. The best model is kept,
- * the others are disposed as soon as they are beaten.
+ * until one budget reaches the most epochs). Progress after every trial; cancel between batches. The best model (or
+ * the `keep` best) is kept; the others are disposed as soon as they are beaten.
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { seeded } from '../core/random.ts';
@@ -38,6 +38,13 @@ export interface TuneOptions {
   signal?: AbortSignal;
   onTrial?: (p: TuneProgress) => void;
   onEpoch?: (trial: number, log: EpochLog) => void;
+  /** How many of the best trained models to keep (default 1); the rest are disposed as soon as they are beaten. */
+  keep?: number;
+}
+
+export interface Kept {
+  result: TrialResult;
+  outcome: TrainOutcome;
 }
 
 export interface TuneResult {
@@ -45,11 +52,8 @@ export interface TuneResult {
   model: TrainedModel;
   outcome: TrainOutcome;
   trials: TrialResult[];
-}
-
-interface Best {
-  result: TrialResult;
-  outcome: TrainOutcome;
+  /** The `keep` best trials with their models, best first (the first is `model`). */
+  kept: Kept[];
 }
 
 /** Train and score one candidate; failures other than a cancel become a failed trial. */
@@ -65,20 +69,19 @@ async function runTrial(spec: ModelSpec, trial: number, train: Dataset, val: Dat
   }
 }
 
-/** Keep the better of two (strictly better replaces: earlier candidates win ties), disposing the loser's model. */
-function keepBest(best: Best | null, result: TrialResult, outcome?: TrainOutcome): Best | null {
-  if (!outcome) return best;
-  if (!best || result.score > best.result.score) {
-    best?.outcome.model.dispose();
-    return { result, outcome };
-  }
-  outcome.model.dispose();
-  return best;
+/** The `n` best so far, best first (earlier trials win ties); a model that drops out is disposed. */
+function keepTop(top: Kept[], n: number, result: TrialResult, outcome?: TrainOutcome): Kept[] {
+  if (!outcome) return top;
+  const next = [...top, { result, outcome }].sort((a, b) => b.result.score - a.result.score || a.result.trial - b.result.trial);
+  for (const x of next.slice(n)) x.outcome.model.dispose();
+  return next.slice(0, n);
 }
 
-function finish(best: Best | null, trials: TrialResult[]): TuneResult {
-  if (!best) throw new EnclaveError('invalid-argument', `Every candidate failed: ${trials.map((t) => `${t.spec.algorithm}: ${t.error}`).join('; ')}`);
-  return { best: best.result, model: best.outcome.model, outcome: best.outcome, trials };
+const disposeAll = (kept: Kept[]) => kept.forEach((k) => k.outcome.model.dispose());
+
+function finish(kept: Kept[], trials: TrialResult[]): TuneResult {
+  if (!kept.length) throw new EnclaveError('invalid-argument', `Every candidate failed: ${trials.map((t) => `${t.spec.algorithm}: ${t.error}`).join('; ')}`);
+  return { best: kept[0].result, model: kept[0].outcome.model, outcome: kept[0].outcome, trials, kept };
 }
 
 /** Train every candidate on `train`, score it on `val`, return the best (and the table of trials). */
@@ -86,19 +89,19 @@ export async function evaluateCandidates(candidates: (ModelSpec | ModelSpecInput
   const specs = candidates.map((c) => parseSpec(c));
   if (specs.length === 0) throw new EnclaveError('invalid-argument', 'There are no candidates to try.');
   const trials: TrialResult[] = [];
-  let best: Best | null = null;
+  let kept: Kept[] = [];
   try {
     for (const spec of specs) {
       const { result, outcome } = await runTrial(spec, trials.length, train, val, opts);
       trials.push(result);
-      best = keepBest(best, result, outcome);
-      opts.onTrial?.({ done: trials.length, total: specs.length, result, best: best?.result ?? result });
+      kept = keepTop(kept, opts.keep ?? 1, result, outcome);
+      opts.onTrial?.({ done: trials.length, total: specs.length, result, best: kept[0]?.result ?? result });
     }
   } catch (e) {
-    best?.outcome.model.dispose();
+    disposeAll(kept);
     throw e;
   }
-  return finish(best, trials);
+  return finish(kept, trials);
 }
 
 /** Every combination of the listed values (the last hyperparameter varies fastest). */
@@ -168,7 +171,7 @@ export async function successiveHalving(candidates: (ModelSpec | ModelSpecInput)
   let total = 0;
   for (let r = 0, m = specs.length; r < rungs && m > 0; r++, m = r === rungs - 1 ? Math.min(1, m) : Math.ceil(m / eta)) total += m;
   const trials: TrialResult[] = [];
-  let best: Best | null = null;
+  let kept: Kept[] = [];
   let alive = specs.map((spec, i) => ({ spec, i, score: -Infinity }));
   try {
     for (let rung = 0; rung < rungs && alive.length > 0; rung++) {
@@ -182,17 +185,17 @@ export async function successiveHalving(candidates: (ModelSpec | ModelSpecInput)
         trials.push(result);
         c.score = result.score;
         // Only fully trained models (the last rung, or models without epochs) can be returned.
-        if (last || fixed) best = keepBest(best, result, outcome);
+        if (last || fixed) kept = keepTop(kept, opts.keep ?? 1, result, outcome);
         else outcome?.model.dispose();
-        opts.onTrial?.({ done: trials.length, total: Math.max(total, trials.length), result, best: best?.result ?? result });
+        opts.onTrial?.({ done: trials.length, total: Math.max(total, trials.length), result, best: kept[0]?.result ?? result });
       }
       if (last) break;
       alive = [...alive].sort((a, b) => b.score - a.score || a.i - b.i).slice(0, Math.max(1, Math.ceil(alive.length / eta)));
       budget = rung + 1 === rungs - 1 ? maxEpochs : Math.min(maxEpochs, budget * eta);
     }
   } catch (e) {
-    best?.outcome.model.dispose();
+    disposeAll(kept);
     throw e;
   }
-  return finish(best, trials);
+  return finish(kept, trials);
 }

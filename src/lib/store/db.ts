@@ -107,6 +107,54 @@ export interface PreparationRecord {
   created: number;
 }
 
+/** One training run (experiment tracking): everything needed to reproduce and compare it. */
+export interface RunRecord {
+  id: string;
+  dataset: string;
+  preparation: string;
+  /** The prepared training version the model learned from. */
+  version: string;
+  recipe: string;
+  split: SplitConfig;
+  target: string;
+  task: 'classification' | 'regression';
+  algorithm: string;
+  hyperparameters: Record<string, unknown>;
+  seed: number;
+  backend: string;
+  status: 'completed' | 'cancelled' | 'failed';
+  history: unknown[];
+  /** Metrics per split; `test` only once the run's model is promoted (the test split is sealed until then). */
+  metrics: { train?: unknown; validation?: unknown; test?: unknown };
+  durationMs: number;
+  created: number;
+  /** The trained model (spec + weights), kept with the run so it can be registered later. */
+  model: unknown;
+  features: string[];
+  classNames?: string[];
+}
+
+/** A registered model version: the artifacts a prediction needs, and nothing of the training data. */
+export interface ModelRecord {
+  id: string;
+  name: string;
+  /** Semantic version: major when the input schema changes. */
+  version: string;
+  run: string;
+  /** The source version the model's inputs look like (for a what-if form prefilled with a real row). */
+  source: string;
+  model: unknown;
+  fitted: unknown;
+  inputSchema: SchemaField[];
+  features: string[];
+  target: string;
+  task: 'classification' | 'regression';
+  classNames?: string[];
+  aliases: string[];
+  metrics: unknown;
+  created: number;
+}
+
 export type ChunkKey = [hash: string, column: number, index: number];
 
 export class EnclaveDB extends Dexie {
@@ -117,6 +165,8 @@ export class EnclaveDB extends Dexie {
   declare chunks: Table<ChunkRecord, ChunkKey>;
   declare recipes: EntityTable<RecipeRecord, 'hash'>;
   declare preparations: EntityTable<PreparationRecord, 'id'>;
+  declare runs: EntityTable<RunRecord, 'id'>;
+  declare models: EntityTable<ModelRecord, 'id'>;
 
   constructor(name = 'enclave', options?: DexieOptions) {
     super(name, options);
@@ -132,6 +182,11 @@ export class EnclaveDB extends Dexie {
     this.version(2).stores({
       recipes: 'hash',
       preparations: 'id, dataset, source, created'
+    });
+    // 3: the train stage: experiment runs and the model registry.
+    this.version(3).stores({
+      runs: 'id, dataset, preparation, created',
+      models: 'id, name, run, created'
     });
   }
 }

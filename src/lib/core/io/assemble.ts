@@ -3,7 +3,7 @@
  * (extra fields are an error, missing ones are padded), and the empty / header-only rules.
  */
 import { EnclaveError } from '../errors.ts';
-import { ColumnBuilder, normaliseHeader, stringType } from '../infer.ts';
+import { ColumnBuilder, normaliseHeader, stringType, type BuilderPart } from '../infer.ts';
 import type { Column, Table } from '../table.ts';
 import { emptyFileError } from './sniff.ts';
 
@@ -56,6 +56,14 @@ export class TextBuilder implements CellSink {
   }
 }
 
+/** What an assembler read of a file's later part (see TableAssembler.part/absorb). */
+export interface TablePart {
+  rows: number;
+  /** It noted a warning or padded a short row: its line numbers would be wrong here, so it is read again instead. */
+  remarked: boolean;
+  columns: BuilderPart[];
+}
+
 /** Short rows are named one by one up to this many; the rest are summarised. */
 const SHORT_ROW_WARNINGS = 5;
 
@@ -99,6 +107,41 @@ export class TableAssembler {
     } else {
       this.sinks = names.map((n) => new TextBuilder(n));
     }
+  }
+
+  /**
+   * Starts without a header row, with these column names (already normalised): a reader of a file's later part,
+   * whose header was read elsewhere.
+   */
+  preset(names: string[]): void {
+    this.names = names;
+    this.ncols = names.length;
+    this.typed = names.map((n) => new ColumnBuilder(n));
+    this.sinks = this.typed;
+  }
+
+  /** Whether anything was noted (a warning to come) or padded so far. */
+  get remarked(): boolean {
+    return this.notes.length > 0 || this.shortRows > 0;
+  }
+
+  /** This assembler's rows and columns, for absorb() of another (it must have been preset with the same names). */
+  part(): TablePart {
+    return { rows: this.rows, remarked: this.remarked, columns: this.typed!.map((b) => b.part()) };
+  }
+
+  /**
+   * Appends the rows of `part` (the rest of the file, read elsewhere from a record boundary) when that gives exactly
+   * the table reading them here would: the part raised no warning, and every column can absorb its part. Returns
+   * false, changing nothing, otherwise.
+   */
+  absorb(part: TablePart): boolean {
+    const typed = this.typed;
+    if (!typed || part.remarked || part.columns.length !== typed.length) return false;
+    if (!typed.every((b, i) => b.canAbsorb(part.columns[i]))) return false;
+    typed.forEach((b, i) => b.absorb(part.columns[i]));
+    this.rows += part.rows;
+    return true;
   }
 
   /** Makes room for `rows` data rows in all in every column (a parser's estimate from the file size), at most once per size. */

@@ -4,9 +4,10 @@
  * numbers straight from their bytes, and only cells that must be text are decoded. State survives chunk
  * boundaries, so a record (or a quoted field with newlines) may be split anywhere.
  */
-import { NOTE, type TableAssembler } from './assemble.ts';
+import { NOTE, TableAssembler, type TablePart } from './assemble.ts';
 import type { ColumnBuilder, Mode } from '../infer.ts';
-import type { Progress } from './stream.ts';
+import type { ByteSource, ReadOptions } from './source.ts';
+import { chunks, type Progress } from './stream.ts';
 import { hasUtf8Bom } from './sniff.ts';
 
 const QUOTE = 34, LF = 10, CR = 13, SPACE = 32, TAB = 9;
@@ -207,8 +208,16 @@ export class FastCsvParser {
   private readonly delim: number;
   private caches: CellCache[] = [];
 
-  constructor(delimiter: string, private readonly asm: TableAssembler) {
+  /** `atFileStart`: the bytes begin the file (a UTF-8 BOM there is dropped); false for a part starting mid-file. */
+  constructor(delimiter: string, private readonly asm: TableAssembler, atFileStart = true) {
     this.delim = delimiter.charCodeAt(0);
+    this.first = atFileStart;
+    if (!atFileStart) this.caches = asm.names!.map(() => new CellCache());
+  }
+
+  /** Whether the bytes pushed so far end exactly at the end of a record (nothing of the next one seen yet). */
+  atRecordStart(): boolean {
+    return this.state === START && this.nf === 0 && !this.skipLF && this.pos === this.len;
   }
 
   push(chunk: Uint8Array): void {
@@ -548,17 +557,99 @@ function isSpace(b: Uint8Array, s: number, e: number): boolean {
 /** Parses `input` (the head chunk first) into `asm`. */
 export async function parseFast(input: AsyncIterable<Uint8Array>, delimiter: string, asm: TableAssembler, progress: Progress): Promise<void> {
   const parser = new FastCsvParser(delimiter, asm);
-  let bytes = 0;
-  let reserved = 0;
+  const sizer = new Sizer(asm, progress.total);
   for await (const chunk of input) {
     parser.push(chunk);
-    bytes += chunk.byteLength;
+    sizer.pushed(chunk.byteLength);
     progress.rows = asm.rows;
-    // Size the columns for the whole file from the bytes per row so far (10% spare: early rows are often shorter),
-    // so they do not double (and copy) their way up; re-estimated should the file run past the estimate.
-    if (asm.rows >= 256 && bytes < progress.total) {
-      const expected = Math.ceil((asm.rows * progress.total) / bytes);
-      if (expected > reserved) asm.reserve((reserved = Math.ceil(expected * 1.1) + 64));
+  }
+  parser.end();
+  progress.rows = asm.rows;
+}
+
+/**
+ * Sizes the columns for the whole input from the bytes per row so far (10% spare: early rows are often shorter), so
+ * they do not double (and copy) their way up; re-estimated should the input run past the estimate.
+ */
+class Sizer {
+  private bytes = 0;
+  private reserved = 0;
+  constructor(private readonly asm: TableAssembler, private readonly total: number) {}
+  pushed(n: number): void {
+    this.bytes += n;
+    const { asm, bytes, total } = this;
+    if (asm.rows >= 256 && bytes < total) {
+      const expected = Math.ceil((asm.rows * total) / bytes);
+      if (expected > this.reserved) asm.reserve((this.reserved = Math.ceil(expected * 1.1) + 64));
+    }
+  }
+}
+
+/** Reads the rest of a file, from a record boundary (`source` starts there), as the columns `names`. */
+export async function parseCsvPart(source: ByteSource, delimiter: string, names: string[], opts: ReadOptions = {}): Promise<TablePart> {
+  const asm = new TableAssembler(true, [], delimiter);
+  asm.preset(names);
+  const parser = new FastCsvParser(delimiter, asm, false);
+  const sizer = new Sizer(asm, source.size);
+  for await (const chunk of chunks(source, opts)) {
+    parser.push(chunk);
+    sizer.pushed(chunk.byteLength);
+  }
+  parser.end();
+  return asm.part();
+}
+
+/**
+ * parseFast with the file in two halves, read at once: bytes [0, boundary) here, and the rest elsewhere (`rest`,
+ * started as soon as the header is known: by parseCsvPart in another worker). `boundary` follows a line break;
+ * when the bytes before it end a record there (the break was not inside quotes) and the rest absorbs exactly (see
+ * TableAssembler.absorb), the table is this part and that one; otherwise the rest is read here after all, as
+ * parseFast would have. `input` yields the whole file; only what is needed of it is read.
+ */
+export async function parseFastSplit(
+  input: AsyncIterator<Uint8Array>,
+  boundary: number,
+  delimiter: string,
+  asm: TableAssembler,
+  progress: Progress,
+  rest: (names: string[]) => Promise<TablePart>,
+  onFallback?: () => void,
+): Promise<void> {
+  const parser = new FastCsvParser(delimiter, asm);
+  const sizer = new Sizer(asm, progress.total);
+  let fed = 0;
+  let remainder: Uint8Array | null = null;
+  let other: Promise<TablePart | null> | null = null;
+  while (fed < boundary) {
+    const r = await input.next();
+    if (r.done) break;
+    let chunk = r.value;
+    if (fed + chunk.byteLength > boundary) {
+      remainder = chunk.subarray(boundary - fed);
+      chunk = chunk.subarray(0, boundary - fed);
+    }
+    parser.push(chunk);
+    fed += chunk.byteLength;
+    sizer.pushed(chunk.byteLength);
+    progress.rows = asm.rows;
+    if (!other && asm.names) {
+      other = rest(asm.names).catch(() => null);
+    }
+  }
+  const part = fed === boundary && parser.atRecordStart() && other ? await other : null;
+  if (!part || !asm.absorb(part)) {
+    // The general way: on from the boundary here.
+    onFallback?.();
+    if (remainder) {
+      parser.push(remainder);
+      sizer.pushed(remainder.byteLength);
+    }
+    for (;;) {
+      const r = await input.next();
+      if (r.done) break;
+      parser.push(r.value);
+      sizer.pushed(r.value.byteLength);
+      progress.rows = asm.rows;
     }
   }
   parser.end();

@@ -7,13 +7,25 @@
  * can split wrongly (often a ragged-rows error); the fast engine accepts CRLF, LF and CR anywhere.
  */
 import { TableAssembler } from './assemble.ts';
-import { parseFast } from './csv-fast.ts';
+import { parseFast, parseFastSplit } from './csv-fast.ts';
 import { parseWithPapa } from './csv-papa.ts';
 import { checkText, emptyFileError, HEAD_BYTES, isBlank, sniffDelimiter } from './sniff.ts';
 import { extensionOf, type ByteSource, type ReadOptions, type ReadResult } from './source.ts';
 import { checkSize, chunks, prepend, Progress, takeHead } from './stream.ts';
 
 export const DEFAULT_CSV_ENGINE: 'papa' | 'fast' = 'fast';
+
+/** Files from this size are read in two halves at once when the caller offers a second reader (opts.splitCsv). */
+const SPLIT_MIN_BYTES = 8 << 20;
+
+/** Where the second half of a large file starts: just after the first line break past the middle; -1 for none. */
+async function splitPoint(source: ByteSource, minBytes: number): Promise<number> {
+  if (!source.slice || source.size < minBytes) return -1;
+  const mid = Math.floor(source.size / 2);
+  const window = new Uint8Array(await new Response(source.slice(mid, Math.min(source.size, mid + (1 << 20))).stream()).arrayBuffer());
+  const lf = window.indexOf(10);
+  return lf < 0 || mid + lf + 1 >= source.size ? -1 : mid + lf + 1;
+}
 
 export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promise<ReadResult> {
   checkSize(source, opts.maxBytes);
@@ -34,7 +46,13 @@ export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promi
     const delimiter = ext === 'tsv' || ext === 'tab' ? '\t' : sniffDelimiter(new TextDecoder().decode(head), ended);
     const asm = new TableAssembler(opts.inferTypes ?? true, warnings, delimiter);
     const input = prepend(head, it);
-    if ((opts.engine ?? DEFAULT_CSV_ENGINE) === 'papa') await parseWithPapa(input, delimiter, asm, progress);
+    const engine = opts.engine ?? DEFAULT_CSV_ENGINE;
+    const boundary = engine === 'fast' && (opts.inferTypes ?? true) && opts.splitCsv && !ended ? await splitPoint(source, opts.splitMinBytes ?? SPLIT_MIN_BYTES) : -1;
+    if (boundary > head.byteLength) {
+      const split = opts.splitCsv!;
+      progress.scale = source.size / boundary;
+      await parseFastSplit(input, boundary, delimiter, asm, progress, (names) => split({ start: boundary, delimiter, names }), () => (progress.scale = 1));
+    } else if (engine === 'papa') await parseWithPapa(input, delimiter, asm, progress);
     else await parseFast(input, delimiter, asm, progress);
     const table = asm.finish();
     progress.end();

@@ -3,6 +3,7 @@
  * satisfies it as is, and in Node `fs.openAsBlob(path)` gives one. Readers never need the whole file as one string.
  */
 import type { Table } from '../table.ts';
+import type { TablePart } from './assemble.ts';
 
 export interface ByteSource {
   /** File name; its extension picks the format (.csv .tsv .json .parquet ...). */
@@ -35,6 +36,22 @@ export interface ReadOptions {
    * inference and no missing tokens (an empty cell is the empty string); only cells a short row lacks are missing.
    */
   inferTypes?: boolean;
+  /**
+   * Where the caller can read the rest of a large CSV elsewhere (another worker) while this one reads the start: given
+   * where a record starts, the delimiter and the column names, it parses the file from there (parseCsvPart) and
+   * resolves with what it read. The reader checks and joins the two, or reads everything itself when they would not
+   * join exactly (see parseFastSplit). Used with the 'fast' engine, inferred types and a source that can slice.
+   */
+  splitCsv?: (req: CsvSplitRequest) => Promise<TablePart>;
+  /** Smallest file splitCsv is used for (default 8 MiB; tests set it low). */
+  splitMinBytes?: number;
+}
+
+export interface CsvSplitRequest {
+  /** Byte offset of the part (the start of a record, just after a line break). */
+  start: number;
+  delimiter: string;
+  names: string[];
 }
 
 export interface ReadResult {

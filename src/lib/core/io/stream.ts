@@ -30,6 +30,8 @@ export function checkSize(source: ByteSource, maxBytes?: number): void {
 /** Throttled progress: readers call `bytes()` per chunk and set `rows`; the callback fires every ~1 MiB. */
 export class Progress {
   rows = 0;
+  /** Bytes reported per byte read here (2 while the other half of a file is read elsewhere at the same pace). */
+  scale = 1;
   private done = 0;
   private nextAt = PROGRESS_STEP;
   constructor(readonly total: number, private readonly cb?: (p: ReadProgress) => void) {}
@@ -37,11 +39,12 @@ export class Progress {
     this.done += n;
     if (this.cb && this.done >= this.nextAt) {
       this.nextAt = this.done + PROGRESS_STEP;
-      this.cb({ stage: 'read', done: this.done, total: this.total, rows: this.rows });
+      this.cb({ stage: 'read', done: Math.min(this.total, Math.round(this.done * this.scale)), total: this.total, rows: this.rows });
     }
   }
   end(): void {
-    this.cb?.({ stage: 'read', done: this.done, total: Math.max(this.total, this.done), rows: this.rows });
+    const done = Math.max(this.done, this.scale === 1 ? 0 : this.total);
+    this.cb?.({ stage: 'read', done, total: Math.max(this.total, done), rows: this.rows });
   }
 }
 

@@ -2,7 +2,7 @@ import { bisectLeft, bisectRight, quantileSorted } from 'd3-array';
 import type { NumericColumn } from '../table.ts';
 import { NumberIndex } from '../number-index.ts';
 import { histogramOf, histogramSorted, type SortedValues } from './histogram.ts';
-import { sortFloat64 } from './sort.ts';
+import { sortFloat64, sortScratch, type SortScratch } from './sort.ts';
 import { finite, type NumericProfile, type Quantiles } from './types.ts';
 
 type Measured = NumericColumn & { type: NumericProfile['type'] };
@@ -15,10 +15,10 @@ type Measured = NumericColumn & { type: NumericProfile['type'] };
  * and their counts stand for the sorted copy, with the very same arithmetic in the same order, so the results are
  * identical to the last bit. (`sort` forces the sorted path: for tests.)
  */
-export function profileNumeric(col: Measured, rowCount: number, bins: number, opts: { sort?: boolean } = {}): NumericProfile {
+export function profileNumeric(col: Measured, rowCount: number, bins: number, opts: { sort?: boolean; scratch?: NumericScratch } = {}): NumericProfile {
   const counted = rowCount >= COUNTED_MIN_ROWS && !opts.sort ? countedValues(col, rowCount) : null;
   if (counted) return fromCounts(col, rowCount, bins, counted);
-  const sorted = presentSorted(col, rowCount);
+  const sorted = presentSorted(col, rowCount, opts.scratch);
   const n = sorted.length;
   const { mean, std } = meanStd(sorted);
   const q = (p: number) => (n ? finite(quantileSorted(sorted as unknown as number[], p)!) : null);
@@ -180,18 +180,34 @@ function meanStdCounted(keys: Float64Array, counts: Float64Array, n: number): { 
   return { mean, std: finite(Math.sqrt(Math.max(0, (d2 - (d1 * d1) / n) / (n - 1)))) };
 }
 
-/** Present values (valid and not NaN), ascending. */
-export function presentSorted(col: NumericColumn, rowCount: number): Float64Array {
+/**
+ * Working memory that profileNumeric reuses from one column to the next (sized for `rows`): the sorted copy and the
+ * sort's own. Fresh memory for each million-row column would cost a page fault per 4 KiB on first touch.
+ */
+export interface NumericScratch {
+  values: Float64Array;
+  sort: SortScratch;
+}
+
+export function numericScratch(rows: number): NumericScratch {
+  return { values: new Float64Array(rows), sort: sortScratch(rows) };
+}
+
+/**
+ * Present values (valid and not NaN), ascending. With `scratch` the result is a view into it, valid until the next
+ * call with the same scratch.
+ */
+export function presentSorted(col: NumericColumn, rowCount: number, scratch?: NumericScratch): Float64Array {
   const { values, valid } = col;
   let n = 0;
   for (let r = 0; r < rowCount; r++) if (valid[r] && values[r] === values[r]) n++;
-  const out = new Float64Array(n);
+  const out = scratch && scratch.values.length >= n ? scratch.values.subarray(0, n) : new Float64Array(n);
   let k = 0;
   for (let r = 0; r < rowCount; r++) {
     const v = values[r];
     if (valid[r] && v === v) out[k++] = v;
   }
-  return sortFloat64(out);
+  return sortFloat64(out, scratch?.sort);
 }
 
 function meanStd(x: Float64Array): { mean: number | null; std: number | null } {

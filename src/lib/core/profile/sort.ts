@@ -5,12 +5,12 @@
  */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-export function sortFloat64(a: Float64Array): Float64Array {
+export function sortFloat64(a: Float64Array, scratch?: SortScratch): Float64Array {
   const n = a.length;
   if (n < 1 << 15 || !LITTLE_ENDIAN) return a.sort();
   let src: Uint32Array = new Uint32Array(a.buffer, a.byteOffset, 2 * n);
-  let dst: Uint32Array = new Uint32Array(2 * n);
-  const counts = new Uint32Array(4 * 65536);
+  let dst: Uint32Array = scratch && scratch.words.length >= 2 * n ? scratch.words.subarray(0, 2 * n) : new Uint32Array(2 * n);
+  const counts = scratch ? scratch.counts.fill(0) : new Uint32Array(4 * 65536);
   // Map each double to an unsigned key in the same order: flip all bits of negatives, the sign bit of the rest.
   for (let i = 0; i < 2 * n; i += 2) {
     let lo = src[i], hi = src[i + 1];
@@ -46,6 +46,16 @@ export function sortFloat64(a: Float64Array): Float64Array {
     src[i] = lo;
     src[i + 1] = hi;
   }
-  if (src.buffer !== a.buffer) a.set(new Float64Array(src.buffer, 0, n));
+  if (src.buffer !== a.buffer) a.set(new Float64Array(src.buffer, src.byteOffset, n));
   return a;
+}
+
+/** Working memory for sortFloat64, to reuse across sorts of up to `n` values (fresh memory costs page faults). */
+export interface SortScratch {
+  words: Uint32Array;
+  counts: Uint32Array;
+}
+
+export function sortScratch(n: number): SortScratch {
+  return { words: new Uint32Array(2 * n), counts: new Uint32Array(4 * 65536) };
 }

@@ -11,9 +11,8 @@
  * Ids are stable (`kind:column`), so an acceptance recorded once applies to the same anomaly next time.
  */
 import { EnclaveError } from '../errors.ts';
-import { presentSorted } from '../profile/numeric.ts';
 import { valueCounts } from '../split/classes.ts';
-import type { ColumnType, Table } from '../table.ts';
+import type { ColumnType, NumericColumn, Table } from '../table.ts';
 import type { ColumnSchema, Schema } from './schema.ts';
 
 export type AnomalyKind =
@@ -77,9 +76,9 @@ export function checkTable(table: Table, schema: Schema, opts: CheckOptions = {}
       continue;
     }
     const ranged = col.kind === 'numeric' && col.type !== 'boolean' ? col : null;
-    const sorted = ranged ? presentSorted(ranged, n) : null;
+    const range = ranged ? rangeCheck(ranged, n, expected.range) : null;
     const counts = !ranged || expected.categories || expected.classBalance ? valueCounts(col, n) : null;
-    const present = sorted ? sorted.length : n - counts!.missing;
+    const present = range ? range.n : n - counts!.missing;
     const missingShare = n ? 1 - present / n : 0;
 
     if (n && missingShare - expected.missing > missingTolerance) {
@@ -87,7 +86,7 @@ export function checkTable(table: Table, schema: Schema, opts: CheckOptions = {}
         expected: expected.missing, actual: missingShare, missing: n - present, rows: n, tolerance: missingTolerance,
       });
     }
-    if (sorted && expected.range && sorted.length) outOfRange(name, col.type, sorted, expected, add);
+    if (range && expected.range && range.n) outOfRange(name, col.type, range, expected, add);
     if (counts && expected.categories) unexpected(name, counts, expected.categories, present, add);
     if (counts && expected.classBalance && name === schema.target) balance(name, counts, present, expected, balanceTolerance, add);
   }
@@ -100,20 +99,45 @@ export function checkTable(table: Table, schema: Schema, opts: CheckOptions = {}
 
 type Add = (kind: AnomalyKind, severity: Severity, column: string, message: string, detail: Record<string, unknown>) => void;
 
-function outOfRange(name: string, type: ColumnType, sorted: Float64Array, expected: ColumnSchema, add: Add): void {
+interface RangeCheck {
+  /** Present values (valid, not NaN). */
+  n: number;
+  /** How many fall below the training min and above its max. */
+  below: number;
+  above: number;
+  /** The smallest and largest present value (as a sorted copy's ends: -0 before 0). */
+  seenMin: number;
+  seenMax: number;
+}
+
+/** One pass over a numeric column: its present values counted against the training range, and their extremes. */
+function rangeCheck(col: NumericColumn, rowCount: number, range: ColumnSchema['range']): RangeCheck {
+  const { values, valid } = col;
+  const lo = range ? range.min : NaN, hi = range ? range.max : NaN;
+  let n = 0, below = 0, above = 0, min = Infinity, max = -Infinity;
+  for (let r = 0; r < rowCount; r++) {
+    const v = values[r];
+    if (!valid[r] || v !== v) continue;
+    n++;
+    if (v < lo) below++;
+    if (v > hi) above++;
+    if (v <= min && (v < min || (v === 0 && 1 / v < 0))) min = v;
+    if (v >= max && (v > max || (v === 0 && 1 / v > 0))) max = v;
+  }
+  return { n, below, above, seenMin: min, seenMax: max };
+}
+
+function outOfRange(name: string, type: ColumnType, seen: RangeCheck, expected: ColumnSchema, add: Add): void {
   const { min, max } = expected.range!;
-  let below = 0, above = 0;
-  while (below < sorted.length && sorted[below] < min) below++;
-  while (above < sorted.length && sorted[sorted.length - 1 - above] > max) above++;
+  const { below, above, seenMin, seenMax } = seen;
   const outside = below + above;
   if (!outside) return;
   const isTime = type === 'datetime';
   // Six significant digits are enough for a person; the exact numbers stay in `detail`.
   const show = (v: number) => (isTime ? new Date(v).toISOString() : String(+v.toPrecision(6)));
-  const seenMin = sorted[0], seenMax = sorted[sorted.length - 1];
   add('out-of-range', isTime ? 'info' : 'warning', name,
-    `Column "${name}": ${plural(outside, 'value')} (${pct(outside / sorted.length)}) fall outside the training range ${show(min)} to ${show(max)} (seen ${show(seenMin)} to ${show(seenMax)}).`,
-    { min, max, seenMin, seenMax, below, above, count: outside, share: outside / sorted.length });
+    `Column "${name}": ${plural(outside, 'value')} (${pct(outside / seen.n)}) fall outside the training range ${show(min)} to ${show(max)} (seen ${show(seenMin)} to ${show(seenMax)}).`,
+    { min, max, seenMin, seenMax, below, above, count: outside, share: outside / seen.n });
 }
 
 function unexpected(name: string, counts: ReturnType<typeof valueCounts>, categories: string[], present: number, add: Add): void {

@@ -7,7 +7,7 @@
 import { isClassColumn } from '../split.ts';
 import { valueCounts } from '../split/classes.ts';
 import { column as findColumn, type Table } from '../table.ts';
-import { driftReport, type DriftColumn, type DriftReport } from './drift/report.ts';
+import { DriftReference, type DriftColumn, type DriftReport } from './drift/report.ts';
 import type { DriftTestName } from './drift/types.ts';
 
 type SplitName = 'train' | 'validation' | 'test';
@@ -56,8 +56,10 @@ export function compareSplits(splits: SplitTables, opts: CompareOptions = {}): S
   const { train } = splits;
   const target = opts.target && findColumn(train, opts.target) ? opts.target : undefined;
   const features = (opts.columns ?? train.columns.map((c) => c.name)).filter((c) => c !== target);
+  // Train's side of every comparison is read once, for validation and test, the features and the target alike.
+  const reference = new DriftReference(train);
   const drift = (other: Table, columns: string[]) =>
-    train.rowCount && other.rowCount ? driftReport(train, other, { columns, tests: opts.tests, target }) : null;
+    train.rowCount && other.rowCount ? reference.report(other, { columns, tests: opts.tests, target }) : null;
   return {
     sizes: { train: train.rowCount, validation: splits.validation.rowCount, test: splits.test.rowCount },
     target: target ? compareTarget(splits, target, drift) : null,
@@ -94,14 +96,23 @@ function compareTarget(splits: SplitTables, name: string, drift: (t: Table, c: s
 
 function summary(table: Table, name: string): NumericSummary {
   const col = findColumn(table, name);
-  const xs: number[] = [];
-  if (col?.kind === 'numeric') for (let i = 0; i < table.rowCount; i++) if (col.valid[i] && col.values[i] === col.values[i]) xs.push(col.values[i]);
-  const n = xs.length;
+  if (col?.kind !== 'numeric') return { count: 0, mean: null, std: null, min: null, max: null };
+  const { values, valid } = col;
+  let n = 0, sum = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < table.rowCount; i++) {
+    const x = values[i];
+    if (!valid[i] || x !== x) continue;
+    n++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
   if (!n) return { count: 0, mean: null, std: null, min: null, max: null };
-  let sum = 0, min = Infinity, max = -Infinity;
-  for (const x of xs) { sum += x; if (x < min) min = x; if (x > max) max = x; }
   const mean = sum / n;
   let d2 = 0;
-  for (const x of xs) d2 += (x - mean) ** 2;
+  for (let i = 0; i < table.rowCount; i++) {
+    const x = values[i];
+    if (valid[i] && x === x) d2 += (x - mean) ** 2;
+  }
   return { count: n, mean, std: n > 1 ? Math.sqrt(d2 / (n - 1)) : null, min, max };
 }

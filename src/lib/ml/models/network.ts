@@ -54,6 +54,43 @@ export function initialWeights(arch: Architecture, rng: Random): LayerValues {
   return out;
 }
 
+/** Sizes of the parameter blocks in flat order: kernel 1, bias 1, kernel 2, … */
+export function blockSizes(arch: Architecture): number[] {
+  return arch.sizes.slice(1).flatMap((fanOut, l) => [arch.sizes[l] * fanOut, fanOut]);
+}
+
+/** Every weight in one vector (the training loop updates a single variable: a few kernels per step, not per layer). */
+export function flatten(values: LayerValues): Float32Array {
+  const out = new Float32Array(values.reduce((s, w) => s + w.kernel.length + w.bias.length, 0));
+  let at = 0;
+  for (const w of values) {
+    out.set(w.kernel, at);
+    out.set(w.bias, at + w.kernel.length);
+    at += w.kernel.length + w.bias.length;
+  }
+  return out;
+}
+
+export function unflattenValues(flat: Float32Array, arch: Architecture): LayerValues {
+  const out: LayerValues = [];
+  let at = 0;
+  for (let l = 0; l + 1 < arch.sizes.length; l++) {
+    const kn = arch.sizes[l] * arch.sizes[l + 1];
+    out.push({ kernel: flat.slice(at, at + kn), bias: flat.slice(at + kn, at + kn + arch.sizes[l + 1]) });
+    at += kn + arch.sizes[l + 1];
+  }
+  return out;
+}
+
+/** Layers as views of the flat vector: one split (its gradient is one concat) and free reshapes. */
+export function unflatten(theta: tf.Tensor1D, arch: Architecture): Layer[] {
+  const parts = tf.split(theta, blockSizes(arch));
+  return arch.sizes.slice(1).map((fanOut, l) => ({
+    kernel: tf.reshape(parts[2 * l], [arch.sizes[l], fanOut]) as tf.Tensor2D,
+    bias: parts[2 * l + 1] as tf.Tensor1D,
+  }));
+}
+
 /** Trainable variables (for the training loop) or plain tensors (for a model that only predicts). */
 export function makeLayers(arch: Architecture, values: LayerValues, trainable = false): Layer[] {
   return values.map((w, l) => {
@@ -68,13 +105,6 @@ export function makeLayers(arch: Architecture, values: LayerValues, trainable = 
 }
 
 export const layerTensors = (layers: Layer[]): tf.Tensor[] => layers.flatMap((l) => [l.kernel, l.bias]);
-
-/** Read every layer's values back (once, at the end of training: asynchronously, so GPU backends can too). */
-export async function readLayers(layers: Layer[]): Promise<LayerValues> {
-  const out: LayerValues = [];
-  for (const l of layers) out.push({ kernel: (await l.kernel.data()) as Float32Array, bias: (await l.bias.data()) as Float32Array });
-  return out;
-}
 
 /**
  * Logits (softmax output) or standardised values (linear output), n × outputs. With `dropoutSeed`, dropout is applied

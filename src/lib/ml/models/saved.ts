@@ -24,6 +24,8 @@ export interface SavedModel {
   /** Regression networks learn a standardised target: prediction = output · std + mean. */
   target?: { mean: number; std: number };
   weights: SavedWeight[];
+  /** An ensemble's members, each a whole saved model (its own weights are then empty). */
+  members?: SavedModel[];
 }
 
 export interface TrainedModel {
@@ -75,11 +77,13 @@ const savedSchema = v.object({
     shape: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))),
     data: v.union([v.string(), v.array(v.number())]),
   })),
+  members: v.optional(v.array(v.unknown())),
 });
 
 /** A saved model checked and with its weights decoded (name → values, shape). */
-export interface LoadedModel extends Omit<SavedModel, 'weights'> {
+export interface LoadedModel extends Omit<SavedModel, 'weights' | 'members'> {
   weights: Map<string, { shape: number[]; data: Float32Array }>;
+  members?: LoadedModel[];
 }
 
 export function parseSaved(json: unknown): LoadedModel {
@@ -106,7 +110,11 @@ export function parseSaved(json: unknown): LoadedModel {
     if (!data.every(Number.isFinite)) throw new EnclaveError('invalid-argument', `Saved weight "${w.name}" holds values that are not finite numbers.`);
     weights.set(w.name, { shape: w.shape, data });
   }
-  return { format: s.format, version: s.version, spec: parseSpec(s.spec), shape: s.shape as DataShape, seed: s.seed, ...(s.target ? { target: s.target } : {}), weights };
+  const spec = parseSpec(s.spec);
+  const members = s.members?.map(parseSaved);
+  if (spec.algorithm === 'ensemble' && members?.length !== spec.hyperparameters.members.length)
+    throw new EnclaveError('invalid-argument', `The saved ensemble lists ${spec.hyperparameters.members.length} members but holds ${members?.length ?? 0}.`);
+  return { format: s.format, version: s.version, spec, shape: s.shape as DataShape, seed: s.seed, ...(s.target ? { target: s.target } : {}), weights, ...(members ? { members } : {}) };
 }
 
 /** The named weight with the expected shape, or an error naming it. */

@@ -90,14 +90,19 @@ export type LogisticHyperparameters = v.InferOutput<typeof schemas.logistic>;
 export type MlpHyperparameters = v.InferOutput<typeof schemas.mlp>;
 export type KnnHyperparameters = v.InferOutput<typeof schemas.knn>;
 
-export type ModelSpec =
+export type SingleSpec =
   | { algorithm: 'linear'; hyperparameters: LinearHyperparameters }
   | { algorithm: 'logistic'; hyperparameters: LogisticHyperparameters }
   | { algorithm: 'mlp'; hyperparameters: MlpHyperparameters }
   | { algorithm: 'knn'; hyperparameters: KnnHyperparameters };
 
+/** Members trained alike (same data and seed); the ensemble predicts the mean of their probabilities or values. */
+export type EnsembleSpec = { algorithm: 'ensemble'; hyperparameters: { members: SingleSpec[] } };
+
+export type ModelSpec = SingleSpec | EnsembleSpec;
+
 /** A spec as people write it: any hyperparameter may be left out (its default applies). */
-export type ModelSpecInput = { algorithm: Algorithm | string; hyperparameters?: Record<string, unknown> };
+export type ModelSpecInput = { algorithm: Algorithm | 'ensemble' | string; hyperparameters?: Record<string, unknown> };
 
 /** Hyperparameters trained by the gradient loop (logistic and mlp share it). */
 export type LoopHyperparameters = LogisticHyperparameters | MlpHyperparameters;
@@ -116,8 +121,9 @@ export function parseSpec(input: unknown): ModelSpec {
   const { algorithm, hyperparameters = {}, ...rest } = input as Record<string, unknown>;
   const extra = Object.keys(rest);
   if (extra.length) throw new EnclaveError('invalid-argument', `A model spec has only "algorithm" and "hyperparameters"; unknown field "${extra[0]}".`);
+  if (algorithm === 'ensemble') return parseEnsemble(hyperparameters);
   if (typeof algorithm !== 'string' || !(ALGORITHMS as readonly string[]).includes(algorithm))
-    throw new EnclaveError('invalid-argument', `Unknown algorithm ${JSON.stringify(algorithm)}: use one of ${ALGORITHMS.join(', ')}.`, { algorithm });
+    throw new EnclaveError('invalid-argument', `Unknown algorithm ${JSON.stringify(algorithm)}: use one of ${ALGORITHMS.join(', ')} (or ensemble).`, { algorithm });
   const schema = schemas[algorithm as Algorithm];
   const r = v.safeParse(schema, hyperparameters);
   if (r.success) return { algorithm, hyperparameters: r.output } as ModelSpec;
@@ -134,9 +140,28 @@ export function parseSpec(input: unknown): ModelSpec {
   throw new EnclaveError('invalid-argument', `${algorithm}: ${message}.`, { algorithm, hyperparameter: name });
 }
 
+function parseEnsemble(hp: unknown): EnsembleSpec {
+  const { members, ...rest } = (hp ?? {}) as { members?: unknown };
+  const extra = Object.keys(rest);
+  if (extra.length) throw new EnclaveError('invalid-argument', `ensemble: unknown hyperparameter "${extra[0]}" (known: members).`, { algorithm: 'ensemble', hyperparameter: extra[0] });
+  if (!Array.isArray(members) || members.length === 0 || members.length > 32)
+    throw new EnclaveError('invalid-argument', 'ensemble: members must be a list of 1 to 32 model specs.', { algorithm: 'ensemble', hyperparameter: 'members' });
+  const parsed = members.map((m, i) => {
+    const spec = parseSpec(m);
+    if (spec.algorithm === 'ensemble') throw new EnclaveError('invalid-argument', `ensemble: member ${i + 1} is itself an ensemble; list its members instead.`, { algorithm: 'ensemble', hyperparameter: 'members' });
+    return spec;
+  });
+  return { algorithm: 'ensemble', hyperparameters: { members: parsed } };
+}
+
 /** The defaults of an algorithm (parseSpec of an empty hyperparameter object). */
 export function defaultSpec(algorithm: Algorithm): ModelSpec {
   return parseSpec({ algorithm, hyperparameters: {} });
+}
+
+/** Can this spec predict this task (every member of an ensemble)? */
+export function specSupports(spec: ModelSpec, task: 'classification' | 'regression'): boolean {
+  return spec.algorithm === 'ensemble' ? spec.hyperparameters.members.every((m) => supportsTask(m.algorithm, task)) : supportsTask(spec.algorithm, task);
 }
 
 /** The same spec with some hyperparameters replaced (validated again). */

@@ -11,7 +11,7 @@ import type { Column, NumericColumn, StringColumn, Table } from '../../table.ts'
 import { insertColumnsAfter, withColumn } from '../../table-ops.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns, stepError, type Accept } from '../select.ts';
 import type { StepContext, StepKind } from '../types.ts';
-import { checkType, compareText, mean, median, note, parseParams, presentValues, selectorSchema, showSelector, sortedValues } from './shared.ts';
+import { checkType, compareText, mean, medianOf, note, parseParams, presentValues, selectorSchema, showSelector } from './shared.ts';
 
 const KIND = 'impute';
 const schema = v.strictObject({
@@ -66,10 +66,10 @@ function fitColumn(col: Column, p: ImputeParams, ctx: StepContext): Fill {
   if (p.strategy === 'constant') return constantFill(col, p.value, ctx);
   if (col.kind === 'string') return mostFrequentText(col);
   if (p.strategy === 'most_frequent') return mostFrequentNumber(presentValues(col));
-  // The mean sums in row order (as numpy), the median needs sorted values.
-  const values = p.strategy === 'mean' ? presentValues(col) : sortedValues(col);
+  // The mean sums in row order (as numpy); the median is a selection on a copy (no sort).
+  const values = presentValues(col);
   if (values.length === 0) return null;
-  return p.strategy === 'mean' ? mean(values) : median(values);
+  return p.strategy === 'mean' ? mean(values) : medianOf(values);
 }
 
 /** Most frequent number; ties go to the smallest (sklearn's _most_frequent via scipy.stats.mode). */

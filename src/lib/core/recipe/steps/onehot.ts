@@ -61,13 +61,30 @@ function categoryOf(col: Column): (i: number) => string | null {
   return (i) => (col.valid[i] ? (col.values[i] === 1 ? 'true' : 'false') : null);
 }
 
-function fitColumn(col: Column, p: OnehotParams, ctx: StepContext): OnehotState['columns'][number] {
-  const at = categoryOf(col);
+/** Present rows per category: counted by dictionary code (or false/true) in one pass, then named. */
+function categoryCounts(col: Column): Map<string, number> {
   const counts = new Map<string, number>();
-  for (let i = 0; i < col.valid.length; i++) {
-    const s = at(i);
-    if (s !== null) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const { valid } = col;
+  if (col.kind === 'string') {
+    const byCode = new Float64Array(col.dictionary.length);
+    for (let i = 0; i < valid.length; i++) if (valid[i]) byCode[col.codes[i]]++;
+    col.dictionary.forEach((c, code) => byCode[code] && counts.set(c, (counts.get(c) ?? 0) + byCode[code]));
+  } else {
+    let yes = 0, no = 0;
+    for (let i = 0; i < valid.length; i++) {
+      if (!valid[i]) continue;
+      if (col.values[i] === 1) yes++;
+      else no++;
+    }
+    // Map order does not matter: the categories are sorted.
+    if (no) counts.set('false', no);
+    if (yes) counts.set('true', yes);
   }
+  return counts;
+}
+
+function fitColumn(col: Column, p: OnehotParams, ctx: StepContext): OnehotState['columns'][number] {
+  const counts = categoryCounts(col);
   const sorted = [...counts.keys()].sort(compareText);
   if (!p.maxCategories && sorted.length > MAX_ONEHOT_CATEGORIES)
     throw stepError(ctx, KIND, `column "${col.name}" has ${sorted.length} categories; set maxCategories (e.g. 20) or use ordinal encoding.`, { column: col.name });
@@ -83,21 +100,34 @@ function fitColumn(col: Column, p: OnehotParams, ctx: StepContext): OnehotState[
   return { name: col.name, categories: sorted.filter((s) => !rare.has(s)), infrequent, other: infrequent.length > 0 || p.unknown === 'infrequent' };
 }
 
+/** What a category does in the output: its column (≥ 0), or one of these. */
+const OTHER = -1, UNKNOWN_ERROR = -2, IGNORE = -3;
+
 function encode(col: Column, s: OnehotState['columns'][number], p: OnehotParams, ctx: StepContext): NumericColumn[] {
   const n = col.valid.length;
   const index = new Map(s.categories.map((c, i) => [c, i]));
   const rare = new Set(s.infrequent);
   const outs = s.categories.map(() => new Float64Array(n));
   const other = s.other ? new Float64Array(n) : null;
-  const at = categoryOf(col);
-  for (let i = 0; i < n; i++) {
-    const c = at(i);
-    if (c === null) continue;
+  const target = (c: string): number => {
     const k = index.get(c);
-    if (k !== undefined) outs[k][i] = 1;
-    else if (rare.has(c) || (other && p.unknown === 'infrequent')) other![i] = 1; // rare categories imply the column
-    else if (p.unknown === 'error')
+    if (k !== undefined) return k;
+    if (rare.has(c) || (other && p.unknown === 'infrequent')) return OTHER; // rare categories imply the column
+    return p.unknown === 'error' ? UNKNOWN_ERROR : IGNORE;
+  };
+  // Each distinct value is looked up once (by dictionary code, or false/true), not once per row.
+  const targets = col.kind === 'string' ? Int32Array.from(col.dictionary, target) : Int32Array.of(target('false'), target('true'));
+  const { valid } = col;
+  const codes = col.kind === 'string' ? col.codes : null, values = col.kind === 'numeric' ? col.values : null;
+  for (let i = 0; i < n; i++) {
+    if (!valid[i]) continue;
+    const k = targets[codes ? codes[i] : values![i] === 1 ? 1 : 0];
+    if (k >= 0) outs[k][i] = 1;
+    else if (k === OTHER) other![i] = 1;
+    else if (k === UNKNOWN_ERROR) {
+      const c = categoryOf(col)(i)!;
       throw new EnclaveError('invalid-recipe', `${stepLabel(ctx, KIND)}: column "${col.name}" has the category "${c}" at row ${i + 1}, which the training rows did not have (set unknown to "ignore" or "infrequent" to accept new categories).`, { step: ctx.index, kind: KIND, column: col.name, value: c, row: i });
+    }
   }
   const ones = () => new Uint8Array(n).fill(1);
   const made: NumericColumn[] = s.categories.map((c, k) => ({ kind: 'numeric', name: `${col.name}=${c}`, type: 'integer', values: outs[k], valid: ones() }));

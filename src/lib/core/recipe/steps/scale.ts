@@ -8,7 +8,7 @@ import type { NumericColumn, Table } from '../../table.ts';
 import { withColumn } from '../../table-ops.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns } from '../select.ts';
 import type { StepKind } from '../types.ts';
-import { checkType, mean, median, parseParams, percentile, presentValues, selectorSchema, showSelector, sortedValues, std } from './shared.ts';
+import { checkType, mean, median, parseParams, percentile, presentValues, selectorSchema, showSelector, sortedEnds, sortedValues, std } from './shared.ts';
 
 const KIND = 'scale';
 const schema = v.strictObject({ columns: selectorSchema, method: v.picklist(['minmax', 'standard', 'robust']) });
@@ -42,10 +42,10 @@ export const scale: StepKind<ScaleParams, ScaleState> = {
 };
 
 function fitColumn(col: NumericColumn, method: ScaleParams['method']): { center: number | null; scale: number | null } {
-  const sorted = sortedValues(col);
-  const n = sorted.length;
+  // Min-max and standard scaling need no sorted copy: the ends of one come from a single pass.
+  const sorted = method === 'robust' ? sortedValues(col) : null;
+  const { n, min, max } = sorted ? { n: sorted.length, min: sorted[0], max: sorted[sorted.length - 1] } : sortedEnds(col);
   if (n === 0) return { center: null, scale: null };
-  const min = sorted[0], max = sorted[n - 1];
   // A constant column: centre on the value itself so every output is exactly 0 (no rounding residue from a mean).
   if (min === max) return { center: min, scale: 1 };
   switch (method) {
@@ -57,7 +57,7 @@ function fitColumn(col: NumericColumn, method: ScaleParams['method']): { center:
       return { center: m, scale: std(inOrder, m) || 1 };
     }
     case 'robust':
-      return { center: median(sorted), scale: percentile(sorted, 75) - percentile(sorted, 25) || 1 };
+      return { center: median(sorted!), scale: percentile(sorted!, 75) - percentile(sorted!, 25) || 1 };
   }
 }
 

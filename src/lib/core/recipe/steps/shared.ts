@@ -66,6 +66,82 @@ export function presentValues(col: NumericColumn): Float64Array {
   return out;
 }
 
+/**
+ * The first and last of the sorted present, finite values (sortedValues(col)[0] and [n - 1], -0 before 0 as a sort
+ * puts them) in one pass, without the sort.
+ */
+export function sortedEnds(col: NumericColumn): { n: number; min: number; max: number } {
+  const { values, valid } = col;
+  let n = 0, min = Infinity, max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!valid[i] || v - v !== 0) continue; // v - v is NaN for NaN and ±Infinity
+    n++;
+    if (v <= min && (v < min || (v === 0 && 1 / v < 0))) min = v;
+    if (v >= max && (v > max || (v === 0 && 1 / v > 0))) max = v;
+  }
+  return { n, min, max };
+}
+
+/**
+ * median(sorted) of the values of `a` (finite, non-empty) without sorting them: a selection (Floyd–Rivest, as
+ * mourner/quickselect) that reorders `a` in place. The same number to the bit, sign of a zero included.
+ */
+export function medianOf(a: Float64Array): number {
+  const n = a.length, h = n >> 1;
+  select(a, h, 0, n - 1);
+  const upper = signedAt(a, h, a[h]);
+  if (n % 2) return upper;
+  // a[0..h) now holds the h smallest values: the largest of them is sorted[h - 1].
+  let lower = a[0];
+  for (let i = 1; i < h; i++) if (a[i] > lower) lower = a[i];
+  return (signedAt(a, h - 1, lower) + upper) / 2;
+}
+
+/** sorted[k], given that it equals x: a zero gets the sign a sort would give it (every -0 sorts before every 0). */
+function signedAt(a: Float64Array, k: number, x: number): number {
+  if (x !== 0) return x;
+  let before = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] < 0 || (a[i] === 0 && 1 / a[i] < 0)) before++;
+  return k < before ? -0 : 0;
+}
+
+/** Reorders a[left..right] so that a[k] is the value a sort would put there, smaller ones before it, larger after. */
+function select(a: Float64Array, k: number, left: number, right: number): void {
+  while (right > left) {
+    if (right - left > 600) {
+      const n = right - left + 1, m = k - left + 1;
+      const z = Math.log(n), s = 0.5 * Math.exp((2 * z) / 3);
+      const sd = 0.5 * Math.sqrt((z * s * (n - s)) / n) * (m - n / 2 < 0 ? -1 : 1);
+      select(a, k, Math.max(left, Math.floor(k - (m * s) / n + sd)), Math.min(right, Math.floor(k + ((n - m) * s) / n + sd)));
+    }
+    const t = a[k];
+    let i = left, j = right;
+    swap(a, left, k);
+    if (a[right] > t) swap(a, left, right);
+    while (i < j) {
+      swap(a, i, j);
+      i++;
+      j--;
+      while (a[i] < t) i++;
+      while (a[j] > t) j--;
+    }
+    if (a[left] === t) swap(a, left, j);
+    else {
+      j++;
+      swap(a, j, right);
+    }
+    if (j <= k) left = j + 1;
+    if (k <= j) right = j - 1;
+  }
+}
+
+function swap(a: Float64Array, i: number, j: number): void {
+  const t = a[i];
+  a[i] = a[j];
+  a[j] = t;
+}
+
 /** numpy.percentile(a, q) with the default 'linear' method, q in [0, 100]; `sorted` non-empty and ascending. */
 export function percentile(sorted: Float64Array, q: number): number {
   const n = sorted.length;

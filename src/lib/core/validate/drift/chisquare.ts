@@ -7,13 +7,13 @@
  * Drift when p < 0.05.
  */
 import { chi2Sf } from './special.ts';
-import { alignCounts, countValues, type DriftResult, type Sample } from './types.ts';
+import { alignCounts, viewOf, type DriftResult, type SampleInput } from './types.ts';
 
 export const CHISQUARE_THRESHOLD = 0.05;
 
-export function chisquare(reference: Sample, current: Sample, opts: { threshold?: number } = {}): DriftResult {
+export function chisquare(reference: SampleInput, current: SampleInput, opts: { threshold?: number } = {}): DriftResult {
   const threshold = opts.threshold ?? CHISQUARE_THRESHOLD;
-  const a = alignCounts(countValues(reference), countValues(current));
+  const a = alignCounts(viewOf(reference).counts(), viewOf(current).counts());
   const base = { test: 'chisquare' as const, threshold, referenceSize: a.referenceSize, currentSize: a.currentSize };
   if (a.referenceSize === 0 || a.currentSize === 0) return { ...base, statistic: null, pValue: null, drifted: false };
   const k = a.keys.length;

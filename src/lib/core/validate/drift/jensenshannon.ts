@@ -5,7 +5,7 @@
  * Example: 50/50 → 70/30 gives 0.14493 (natural log).
  */
 import { sampleShares, type ShareOptions } from './shares.ts';
-import type { DriftResult, Sample } from './types.ts';
+import type { DriftResult, SampleInput } from './types.ts';
 
 export const JENSEN_SHANNON_THRESHOLD = 0.1;
 
@@ -23,8 +23,8 @@ export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>
 }
 
 export function jensenshannon(
-  reference: Sample,
-  current: Sample,
+  reference: SampleInput,
+  current: SampleInput,
   opts: ShareOptions & { threshold?: number; base?: 'e' | 2 } = {},
 ): DriftResult {
   const threshold = opts.threshold ?? JENSEN_SHANNON_THRESHOLD;

@@ -9,7 +9,7 @@
  */
 import { kolmogorovSf } from './kolmogorov.ts';
 import { gcd, roundHalfEven } from './special.ts';
-import { numericSample, type DriftResult, type Sample } from './types.ts';
+import { viewOf, type DriftResult, type SampleInput } from './types.ts';
 
 export const KS_THRESHOLD = 0.05;
 const MAX_AUTO_N = 10_000;
@@ -21,9 +21,9 @@ export interface KsResult extends DriftResult {
   method: 'exact' | 'asymp' | null;
 }
 
-export function ks(reference: Sample, current: Sample, opts: { threshold?: number; method?: KsMethod } = {}): KsResult {
+export function ks(reference: SampleInput, current: SampleInput, opts: { threshold?: number; method?: KsMethod } = {}): KsResult {
   const threshold = opts.threshold ?? KS_THRESHOLD;
-  const a = numericSample(reference), b = numericSample(current);
+  const a = viewOf(reference).sorted(), b = viewOf(current).sorted();
   const n1 = a.length, n2 = b.length;
   const base = { test: 'ks' as const, threshold, referenceSize: n1, currentSize: n2 };
   if (n1 === 0 || n2 === 0) return { ...base, statistic: null, pValue: null, drifted: false, method: null };

@@ -3,11 +3,11 @@
  * shares.ts). 0.1 means some category gained or lost ten percentage points. Drift when distance ≥ 0.1.
  */
 import { sampleShares, type ShareOptions } from './shares.ts';
-import type { DriftResult, Sample } from './types.ts';
+import type { DriftResult, SampleInput } from './types.ts';
 
 export const LINF_THRESHOLD = 0.1;
 
-export function linf(reference: Sample, current: Sample, opts: ShareOptions & { threshold?: number } = {}): DriftResult {
+export function linf(reference: SampleInput, current: SampleInput, opts: ShareOptions & { threshold?: number } = {}): DriftResult {
   const threshold = opts.threshold ?? LINF_THRESHOLD;
   const s = sampleShares(reference, current, { ...opts, fillZeros: false });
   const base = { test: 'linf' as const, threshold, referenceSize: s.referenceSize, currentSize: s.currentSize };

@@ -5,11 +5,11 @@
  * Example: 50/50 → 70/30 gives 0.2·ln(7/5) + 0.2·ln(5/3) = 0.16946.
  */
 import { sampleShares, type ShareOptions } from './shares.ts';
-import type { DriftResult, Sample } from './types.ts';
+import type { DriftResult, SampleInput } from './types.ts';
 
 export const PSI_THRESHOLD = 0.1;
 
-export function psi(reference: Sample, current: Sample, opts: ShareOptions & { threshold?: number } = {}): DriftResult {
+export function psi(reference: SampleInput, current: SampleInput, opts: ShareOptions & { threshold?: number } = {}): DriftResult {
   const threshold = opts.threshold ?? PSI_THRESHOLD;
   const s = sampleShares(reference, current, { ...opts, fillZeros: true });
   const base = { test: 'psi' as const, threshold, referenceSize: s.referenceSize, currentSize: s.currentSize, logBase: 'e' as const };

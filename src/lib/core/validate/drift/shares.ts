@@ -10,7 +10,7 @@
  * undefined): by 0.0001, or by a millionth of the smallest non-empty share when that share is ≤ 0.0001.
  */
 import { bisectRight, quantileSorted } from 'd3-array';
-import { alignCounts, countValues, isNumericSample, numericSample, type Sample, type SampleKind } from './types.ts';
+import { alignCounts, viewOf, type SampleInput, type SampleKind } from './types.ts';
 
 export const DEFAULT_BINS = 10;
 /** A numeric sample with more distinct reference values than this is binned; otherwise bucketed per value. */
@@ -33,15 +33,13 @@ export interface Shares {
   currentSize: number;
 }
 
-export function sampleShares(reference: Sample, current: Sample, opts: ShareOptions = {}): Shares {
-  const kind = opts.kind ?? (isNumericSample(reference) && isNumericSample(current) ? 'numeric' : 'categorical');
+export function sampleShares(reference: SampleInput, current: SampleInput, opts: ShareOptions = {}): Shares {
+  const r = viewOf(reference), c = viewOf(current);
+  const kind = opts.kind ?? (r.numeric() && c.numeric() ? 'numeric' : 'categorical');
   let out: Shares | null = null;
-  if (kind === 'numeric') {
-    const r = numericSample(reference), c = numericSample(current);
-    if (distinctAbove(r, MAX_VALUE_BUCKETS)) out = binned(r, c, opts.bins ?? DEFAULT_BINS);
-  }
+  if (kind === 'numeric' && r.distinctAbove(MAX_VALUE_BUCKETS)) out = binned(r.sorted(), c.sorted(), opts.bins ?? DEFAULT_BINS);
   if (!out) {
-    const a = alignCounts(countValues(reference), countValues(current));
+    const a = alignCounts(r.counts(), c.counts());
     out = {
       labels: a.keys.map(String),
       reference: a.reference.map((x) => x / a.referenceSize),
@@ -55,13 +53,6 @@ export function sampleShares(reference: Sample, current: Sample, opts: ShareOpti
     fillZeros(out.current);
   }
   return out;
-}
-
-function distinctAbove(sorted: Float64Array, limit: number): boolean {
-  if (sorted.length === 0) return false;
-  let k = 1;
-  for (let i = 1; i < sorted.length && k <= limit; i++) if (sorted[i] !== sorted[i - 1]) k++;
-  return k > limit;
 }
 
 function binned(r: Float64Array, c: Float64Array, bins: number): Shares {

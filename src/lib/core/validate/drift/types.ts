@@ -36,14 +36,76 @@ function isMissing(v: Value): boolean {
 
 /** Present values as ascending doubles (booleans as 0/1; strings that are not numbers are dropped). */
 export function numericSample(s: Sample): Float64Array {
-  const out: number[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const v = s[i] as Value;
-    if (isMissing(v)) continue;
-    const x = typeof v === 'number' ? v : typeof v === 'boolean' ? +v : String(v).trim() === '' ? NaN : Number(v);
-    if (Number.isFinite(x)) out.push(x);
+  const n = s.length;
+  const out = new Float64Array(n);
+  let k = 0;
+  if (ArrayBuffer.isView(s)) {
+    const xs = s as ArrayLike<number>;
+    for (let i = 0; i < n; i++) {
+      const x = xs[i];
+      if (x - x === 0) out[k++] = x; // finite (x - x is NaN for NaN and ±Infinity)
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const v = s[i] as Value;
+      if (isMissing(v)) continue;
+      const x = typeof v === 'number' ? v : typeof v === 'boolean' ? +v : String(v).trim() === '' ? NaN : Number(v);
+      if (Number.isFinite(x)) out[k++] = x;
+    }
   }
-  return sortFloat64(Float64Array.from(out));
+  return sortFloat64(k === n ? out : out.slice(0, k));
+}
+
+/** Whether an ascending sample holds more than `limit` distinct values. */
+export function distinctAbove(sorted: Float64Array, limit: number): boolean {
+  if (sorted.length === 0) return false;
+  let k = 1;
+  for (let i = 1; i < sorted.length && k <= limit; i++) if (sorted[i] !== sorted[i - 1]) k++;
+  return k > limit;
+}
+
+/**
+ * A sample as the comparators read it, each reading worked out on first use and kept, so that a reference compared
+ * with several samples is sorted and counted once. `viewOf` wraps a plain sample; the drift report builds views
+ * straight from columns (columns.ts), where counting by dictionary code or by value is cheaper than copying.
+ */
+export interface SampleView {
+  readonly isSampleView: true;
+  /** numericSample: present values as ascending doubles. */
+  sorted(): Float64Array;
+  /** countValues: the count of each present value. */
+  counts(): Map<string | number, number>;
+  /** isNumericSample: every present value is a number. */
+  numeric(): boolean;
+  /** Whether sorted() holds more than `limit` distinct values. */
+  distinctAbove(limit: number): boolean;
+}
+
+/** What a comparator takes: a sample, or a view of one. */
+export type SampleInput = Sample | SampleView;
+
+class ArrayView implements SampleView {
+  readonly isSampleView = true as const;
+  private sortedValues?: Float64Array;
+  private valueCounts?: Map<string | number, number>;
+  private allNumbers?: boolean;
+  constructor(private readonly sample: Sample) {}
+  sorted(): Float64Array {
+    return (this.sortedValues ??= numericSample(this.sample));
+  }
+  counts(): Map<string | number, number> {
+    return (this.valueCounts ??= countValues(this.sample));
+  }
+  numeric(): boolean {
+    return (this.allNumbers ??= isNumericSample(this.sample));
+  }
+  distinctAbove(limit: number): boolean {
+    return distinctAbove(this.sorted(), limit);
+  }
+}
+
+export function viewOf(s: SampleInput): SampleView {
+  return (s as Partial<SampleView>).isSampleView === true ? (s as SampleView) : new ArrayView(s as Sample);
 }
 
 /** True when every present value is a number (so numeric binning applies). */

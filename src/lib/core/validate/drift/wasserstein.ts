@@ -5,7 +5,7 @@
  * empirical CDFs, so the normed value reads "the distributions moved by this many reference standard deviations".
  * Drift when the normed distance ≥ 0.1.
  */
-import { numericSample, type DriftResult, type Sample } from './types.ts';
+import { viewOf, type DriftResult, type SampleInput } from './types.ts';
 
 export const WASSERSTEIN_THRESHOLD = 0.1;
 const MIN_NORM = 0.001;
@@ -35,9 +35,9 @@ export function populationStd(x: Float64Array): number {
   return Math.sqrt(d2 / x.length);
 }
 
-export function wasserstein(reference: Sample, current: Sample, opts: { threshold?: number } = {}): DriftResult {
+export function wasserstein(reference: SampleInput, current: SampleInput, opts: { threshold?: number } = {}): DriftResult {
   const threshold = opts.threshold ?? WASSERSTEIN_THRESHOLD;
-  const r = numericSample(reference), c = numericSample(current);
+  const r = viewOf(reference).sorted(), c = viewOf(current).sorted();
   const base = { test: 'wasserstein' as const, threshold, referenceSize: r.length, currentSize: c.length };
   if (r.length === 0 || c.length === 0) return { ...base, statistic: null, pValue: null, drifted: false };
   const d = wassersteinDistance(r, c) / Math.max(populationStd(r), MIN_NORM);

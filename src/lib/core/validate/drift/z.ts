@@ -5,13 +5,13 @@
  * When both samples hold the same single value, p = 1 (z = 0). Drift when p < 0.05.
  */
 import { normalTwoSided } from './special.ts';
-import { alignCounts, countValues, type DriftResult, type Sample } from './types.ts';
+import { alignCounts, viewOf, type DriftResult, type SampleInput } from './types.ts';
 
 export const Z_THRESHOLD = 0.05;
 
-export function z(reference: Sample, current: Sample, opts: { threshold?: number } = {}): DriftResult {
+export function z(reference: SampleInput, current: SampleInput, opts: { threshold?: number } = {}): DriftResult {
   const threshold = opts.threshold ?? Z_THRESHOLD;
-  const a = alignCounts(countValues(reference), countValues(current));
+  const a = alignCounts(viewOf(reference).counts(), viewOf(current).counts());
   const n1 = a.referenceSize, n2 = a.currentSize;
   const base = { test: 'z' as const, threshold, referenceSize: n1, currentSize: n2 };
   if (n1 === 0 || n2 === 0) return { ...base, statistic: null, pValue: null, drifted: false };

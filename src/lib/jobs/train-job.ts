@@ -1,0 +1,172 @@
+/**
+ * The train worker's jobs: train a model on a stored preparation (validation scored every epoch; the test split stays
+ * sealed), keep the run; promote a run (score the test split once, register a model version); predict with a
+ * registered model (its fitted recipe and weights only — never the training data).
+ */
+import { initBackend, type BackendName } from '../ml/backend.ts';
+import { toDataset, featureMatrix, type Dataset } from '../ml/matrix.ts';
+import { trainModel, modelFromJSON, type EpochLog } from '../ml/train.ts';
+import { autoTrain } from '../ml/auto.ts';
+import { scoreModel } from '../ml/models/score.ts';
+import type { ModelSpecInput, Algorithm } from '../ml/models/spec.ts';
+import { applyRecipe } from '../core/recipe/index.ts';
+import type { FittedRecipe } from '../core/recipe/types.ts';
+import { ColumnBuilder } from '../core/infer.ts';
+import { EnclaveError, throwIfAborted } from '../core/errors.ts';
+import type { Table } from '../core/table.ts';
+import { db as defaultDb, type EnclaveDB, type ModelRecord, type RunRecord } from '../store/db.ts';
+import { getPreparation } from '../store/preparations.ts';
+import { loadTable } from '../store/tables.ts';
+
+export interface TrainRequest {
+  preparation: string;
+  algorithm: 'auto' | Algorithm;
+  hyperparameters?: Record<string, unknown>;
+  seed?: number;
+  backend?: BackendName | 'auto';
+}
+
+export interface TrainJobProgress {
+  stage: 'backend' | 'load' | 'train' | 'evaluate' | 'save';
+  done: number;
+  total: number;
+  epoch?: EpochLog;
+  backend?: string;
+  note?: string;
+}
+
+interface JobOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: TrainJobProgress) => void;
+  database?: EnclaveDB;
+}
+
+async function datasets(database: EnclaveDB, prepId: string) {
+  const prep = await getPreparation(database, prepId);
+  const target = prep.split.target;
+  if (!target) throw new EnclaveError('invalid-target', 'This preparation has no target column: choose one on the Prepare page and prepare again.');
+  const [trainT, valT] = await Promise.all([loadTable(database, prep.splits.train), loadTable(database, prep.splits.validation)]);
+  const train = toDataset(trainT, target);
+  const validation = toDataset(valT, target, train.shape);
+  return { prep, target, train, validation };
+}
+
+export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<RunRecord> {
+  const { signal, onProgress } = opts;
+  const database = opts.database ?? defaultDb();
+  onProgress?.({ stage: 'backend', done: 0, total: 1 });
+  const backend = await initBackend(req.backend ?? 'auto', {
+    onFallback: (e) => onProgress?.({ stage: 'train', done: 0, total: 1, backend: e.to, note: `The ${e.from} backend was lost (${e.reason}); training goes on with ${e.to}.` })
+  });
+  onProgress?.({ stage: 'load', done: 0, total: 1, backend: backend.name });
+  const { prep, target, train: trainData, validation } = await datasets(database, req.preparation);
+  throwIfAborted(signal);
+  const seed = req.seed ?? prep.split.seed;
+  const t0 = performance.now();
+  let outcome;
+  if (req.algorithm === 'auto') {
+    const r = await autoTrain(trainData, validation, { seed, signal, onTrial: (p) => onProgress?.({ stage: 'train', done: p.done, total: p.total, backend: backend.name }) });
+    outcome = r.outcome;
+  } else {
+    const spec: ModelSpecInput = { algorithm: req.algorithm, hyperparameters: req.hyperparameters ?? {} } as ModelSpecInput;
+    outcome = await trainModel(spec, trainData, {
+      seed, validation, signal,
+      onEpoch: (log) => onProgress?.({ stage: 'train', done: log.epoch, total: Number((req.hyperparameters?.epochs as number) ?? 0) || log.epoch, epoch: log, backend: backend.name })
+    });
+  }
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'evaluate', done: 0, total: 1, backend: backend.name });
+  const metrics = { train: await scoreModel(outcome.model, trainData), validation: await scoreModel(outcome.model, validation) };
+  const run: RunRecord = {
+    id: crypto.randomUUID(),
+    dataset: prep.dataset,
+    preparation: prep.id,
+    version: prep.splits.train,
+    recipe: prep.recipe,
+    split: prep.split,
+    target,
+    task: trainData.shape.task,
+    algorithm: outcome.model.spec.algorithm,
+    hyperparameters: outcome.model.spec.hyperparameters as Record<string, unknown>,
+    seed,
+    backend: backend.name,
+    status: 'completed',
+    history: outcome.history,
+    metrics,
+    durationMs: performance.now() - t0,
+    created: Date.now(),
+    model: outcome.model.toJSON(),
+    features: trainData.shape.features,
+    classNames: trainData.shape.classNames
+  };
+  outcome.model.dispose();
+  onProgress?.({ stage: 'save', done: 0, total: 1, backend: backend.name });
+  await database.runs.add(run);
+  return run;
+}
+
+function bump(prev: ModelRecord | undefined, features: string[]): string {
+  if (!prev) return '1.0.0';
+  const [major, minor] = prev.version.split('.').map(Number);
+  // A different input schema is a breaking change for whoever calls the model.
+  return JSON.stringify(prev.features) === JSON.stringify(features) ? `${major}.${minor + 1}.0` : `${major + 1}.0.0`;
+}
+
+/** Score the sealed test split once and register the run's model as a new version of `name`. */
+export async function promote(runId: string, name: string, database: EnclaveDB = defaultDb()): Promise<ModelRecord> {
+  const run = await database.runs.get(runId);
+  if (!run) throw new EnclaveError('not-found', 'That run no longer exists.');
+  if (run.metrics.test) throw new EnclaveError('invalid-argument', 'This run was already promoted: its test split has been scored once and stays sealed.');
+  const prep = await getPreparation(database, run.preparation);
+  const trainShape = { task: run.task, features: run.features, classNames: run.classNames };
+  const test: Dataset = toDataset(await loadTable(database, prep.splits.test), run.target, trainShape);
+  const model = modelFromJSON(run.model);
+  const testScores = await scoreModel(model, test);
+  model.dispose();
+  // What a person enters to get a prediction: the source columns, before the recipe.
+  const sourceVersion = await database.versions.get(prep.source);
+  return database.transaction('rw', [database.runs, database.models], async () => {
+    const existing = (await database.models.where('name').equals(name).toArray()).sort((a, b) => b.created - a.created);
+    const hasChampion = existing.some((m) => m.aliases.includes('champion'));
+    const record: ModelRecord = {
+      id: crypto.randomUUID(),
+      name,
+      version: bump(existing[0], run.features),
+      run: run.id,
+      source: prep.source,
+      model: run.model,
+      fitted: prep.fitted,
+      inputSchema: (sourceVersion?.schema ?? []).filter((f) => f.name !== run.target),
+      features: run.features,
+      target: run.target,
+      task: run.task,
+      classNames: run.classNames,
+      aliases: hasChampion ? ['challenger'] : ['champion'],
+      metrics: { ...run.metrics, test: testScores },
+      created: Date.now()
+    };
+    await database.runs.update(run.id, { metrics: { ...run.metrics, test: testScores } });
+    await database.models.add(record);
+    return record;
+  });
+}
+
+/** Predictions for raw records (as a person would enter them): the fitted recipe, then the model. */
+export async function predict(modelId: string, records: Record<string, unknown>[], database: EnclaveDB = defaultDb()): Promise<{ predictions: (string | number)[]; probabilities?: number[][] }> {
+  const m = await database.models.get(modelId);
+  if (!m) throw new EnclaveError('not-found', 'That model no longer exists.');
+  await initBackend();
+  const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const builders = names.map((n) => new ColumnBuilder(n));
+  for (const r of records) builders.forEach((b, i) => b.pushValue(r[names[i]] ?? null));
+  const raw: Table = { rowCount: records.length, columns: builders.map((b) => b.finish()) };
+  const prepared = applyRecipe(raw, m.fitted as FittedRecipe, 'predict');
+  const { X, n } = featureMatrix(prepared, m.target, m.features);
+  const model = modelFromJSON(m.model);
+  const out = await model.predict(X, n);
+  model.dispose();
+  if (m.task === 'regression') return { predictions: Array.from(out) };
+  const k = m.classNames!.length;
+  const probabilities = Array.from({ length: n }, (_, i) => Array.from(out.subarray(i * k, i * k + k)));
+  return { predictions: probabilities.map((p) => m.classNames![p.indexOf(Math.max(...p))]), probabilities };
+}

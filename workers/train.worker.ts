@@ -1,0 +1,39 @@
+/**
+ * The train worker: tfjs lives here only (its backends load lazily, once). Training, promotion (the sealed test
+ * split scored once) and prediction run here; the page receives runs, metrics and per-epoch logs.
+ */
+import * as Comlink from 'comlink';
+import { train, promote, predict, type TrainRequest, type TrainJobProgress } from '../src/lib/jobs/train-job.ts';
+import { toErrorShape } from '../src/lib/core/errors.ts';
+
+const controllers = new Map<string, AbortController>();
+
+async function asJob<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  controllers.set(jobId, controller);
+  try {
+    return await fn(controller.signal);
+  } catch (err) {
+    throw toErrorShape(err);
+  } finally {
+    controllers.delete(jobId);
+  }
+}
+
+const api = {
+  async train(jobId: string, req: TrainRequest, onProgress: (p: TrainJobProgress) => void) {
+    return asJob(jobId, (signal) => train(req, { signal, onProgress }));
+  },
+  async promote(runId: string, name: string) {
+    return asJob(crypto.randomUUID(), () => promote(runId, name));
+  },
+  async predict(modelId: string, records: Record<string, unknown>[]) {
+    return asJob(crypto.randomUUID(), () => predict(modelId, records));
+  },
+  cancel(jobId: string): void {
+    controllers.get(jobId)?.abort();
+  }
+};
+
+export type TrainWorkerApi = typeof api;
+Comlink.expose(api);
