@@ -18,7 +18,21 @@ export default defineConfig({
     launchOptions: { executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: quiet },
     trace: 'retain-on-failure'
   },
-  projects: [{ name: 'chromium' }],
+  projects: [
+    { name: 'chromium', metadata: { backend: 'wasm' } },
+    {
+      // WebGPU headless through SwiftShader (slow: a correctness check, not a speed one).
+      name: 'webgpu',
+      testMatch: /train\.spec\.ts/,
+      metadata: { backend: 'webgpu' },
+      use: {
+        launchOptions: {
+          executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+          args: [...quiet, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader']
+        }
+      }
+    }
+  ],
   webServer: {
     command: 'node --import tsx aggregator/server.ts',
     env: { PORT: String(PORT), HOST: '127.0.0.1' },

@@ -116,8 +116,9 @@ type NetSpec = Extract<ModelSpec, { algorithm: 'logistic' | 'mlp' }>;
  */
 function flatOptimizer(kind: 'adam' | 'sgd', lr: number, size: number) {
   const [b1, b2, eps] = [0.9, 0.999, 1e-7];
-  const m = kind === 'adam' ? tf.variable(tf.zeros([size]), false) : null;
-  const v = kind === 'adam' ? tf.variable(tf.zeros([size]), false) : null;
+  // tf.variable shares its initial tensor's data; tidy frees that tensor, the variable stays.
+  const m = kind === 'adam' ? tf.tidy(() => tf.variable(tf.zeros([size]), false)) : null;
+  const v = kind === 'adam' ? tf.tidy(() => tf.variable(tf.zeros([size]), false)) : null;
   const c = { b1: tf.scalar(b1), b1c: tf.scalar(1 - b1), b2: tf.scalar(b2), b2c: tf.scalar(1 - b2), eps: tf.scalar(eps), lr: tf.scalar(lr) };
   let t = 0;
   return {
@@ -147,7 +148,7 @@ async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: Trai
   const k = arch.sizes[arch.sizes.length - 1];
   const rng = seeded(seed);
   const initial = flatten(initialWeights(arch, rng));
-  const theta = tf.variable(tf.tensor1d(initial), true);
+  const theta = tf.tidy(() => tf.variable(tf.tensor1d(initial), true));
   const target = classification ? undefined : standardiser(data.y as Float32Array);
   const owned: tf.Tensor[] = [theta];
   const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);

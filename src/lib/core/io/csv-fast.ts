@@ -1,8 +1,11 @@
 /**
  * The 'fast' CSV engine: an RFC 4180 state machine over bytes. Papa Parse (the reference engine) builds a string
- * per cell and an array per row; here cells stay byte ranges in one buffer until pushed, plain decimals become
- * numbers straight from their bytes, and only cells that must be text are decoded. State survives chunk
- * boundaries, so a record (or a quoted field with newlines) may be split anywhere.
+ * per cell and an array per row; here cells stay byte ranges in one buffer until pushed, decimals become numbers
+ * straight from their bytes, repeated short cells reuse what their column did with them the first time (CellCache),
+ * and only cells that must be text are decoded. State survives chunk boundaries, so a record (or a quoted field
+ * with newlines) may be split anywhere. Ordinary records take a one-pass path (fastRecord) that splits, parses and
+ * hashes in the same loop; anything unusual goes through the state machine. A large file can be read in two halves
+ * at once (parseFastSplit), joined only where that gives exactly the one-pass table.
  */
 import { NOTE, TableAssembler, type TablePart } from './assemble.ts';
 import type { ColumnBuilder, Mode } from '../infer.ts';
