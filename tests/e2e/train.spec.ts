@@ -51,4 +51,11 @@ test('penguins → prepare → train an MLP → live curves → promote (sealed 
   await form.getByLabel('Island').fill('Biscoe');
   await form.getByRole('button', { name: 'Predict' }).click();
   await expect(page.getByRole('status', { name: 'Prediction' })).toHaveText(before);
+
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Evaluate' }).click();
+  await expect(page.getByRole('table', { name: /Confusion matrix/ })).toContainText('Adelie');
+  await expect(page.getByRole('img', { name: 'ROC curve (validation)' })).toBeVisible();
+  await expect(page.getByLabel('Headline metrics (validation)')).toContainText('ROC AUC');
+  await page.getByRole('radio', { name: /Test/ }).check();
+  await expect(page.getByLabel('Headline metrics (test)')).toContainText('Accuracy');
 });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { ColumnBuilder } from '../../src/lib/core/infer.ts';
-import type { Table } from '../../src/lib/core/table.ts';
+import { seeded } from '../../src/lib/core/random.ts';
+import { column, type Column, type NumericColumn, type StringColumn, type Table } from '../../src/lib/core/table.ts';
+import { compareSplits } from '../../src/lib/core/validate/compare-splits.ts';
 import {
   chisquare,
   chooseTest,
   driftReport,
+  featureKind,
   jensenshannon,
   kolmogorovSf,
   ks,
@@ -254,5 +257,86 @@ describe('driftReport', () => {
   it('skips columns missing from either side', () => {
     const r = driftReport(reference, columnsOf({ age: [1, 2, 3] }), { columns: ['age', 'city', 'nope'] });
     expect(r.skipped.map((s) => s.column)).toEqual(['city', 'nope']);
+  });
+});
+
+/*
+ * driftReport reads a column straight from the Table (counted by dictionary code, or by value when it holds at most 20
+ * distinct numbers; copied into a Float64Array otherwise) and compareSplits reuses train's side across reports: every
+ * result must equal the comparator's on the plain sample (finite numbers, or labels), for every test.
+ */
+describe('driftReport reads columns as the comparators read plain samples', () => {
+  const rng = seeded(11);
+  const pick = (pool: number[]) => () => pool[rng.int(pool.length)];
+  function numeric(name: string, n: number, draw: () => number, type: NumericColumn['type'] = 'float'): NumericColumn {
+    const values = new Float64Array(n), valid = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      values[i] = draw();
+      valid[i] = rng.next() < 0.95 ? 1 : 0;
+    }
+    return { kind: 'numeric', name, type, values, valid };
+  }
+  function strings(name: string, n: number, dictionary: string[], weights: number[]): StringColumn {
+    const codes = new Int32Array(n), valid = new Uint8Array(n);
+    const total = weights.reduce((a, b) => a + b, 0);
+    for (let i = 0; i < n; i++) {
+      let u = rng.next() * total, c = 0;
+      while (u >= weights[c]) u -= weights[c++];
+      codes[i] = c;
+      valid[i] = rng.next() < 0.95 ? 1 : 0;
+    }
+    return { kind: 'string', name, type: 'categorical', codes, dictionary, valid };
+  }
+  const tableOfColumns = (n: number, shift: number): Table => ({
+    rowCount: n,
+    columns: [
+      numeric('flag', n, () => (rng.next() < 0.3 + shift ? 1 : rng.next() < 0.5 ? 0 : -0), 'integer'),
+      numeric('three', n, pick([0, 1, 2, NaN, Infinity]), 'integer'),
+      numeric('twelve', n, () => rng.int(12 + (shift ? 1 : 0)) - 3, 'integer'),
+      numeric('many', n, () => (rng.next() < 0.05 ? pick([NaN, -Infinity, 0, -0])() : rng.next() * 10 + shift * 5)),
+      { ...numeric('yes', n, pick([0, 1])), type: 'boolean' },
+      // A dictionary with a label twice and entries no row uses (as takeRows leaves them).
+      strings('city', n, ['Oslo', 'Lima', 'Oslo', 'Pune', 'unused'], [5, 3, 2, 4 + shift * 20, 0]),
+      strings('two', n, ['a', 'b', 'c'], [5, 5 + shift * 10, 0]),
+    ],
+  });
+  const plain = (col: Column): number[] | string[] =>
+    col.kind === 'numeric'
+      ? Array.from(col.values).filter((v, i) => col.valid[i] && Number.isFinite(v))
+      : Array.from(col.codes, (c, i) => (col.valid[i] ? col.dictionary[c] : null)).filter((s): s is string => s !== null);
+  const COMPARE = { psi, ks, chisquare, z, jensenshannon, linf, wasserstein };
+  const NUMERIC_TESTS = ['psi', 'ks', 'chisquare', 'z', 'jensenshannon', 'linf', 'wasserstein'] as const;
+  const LABEL_TESTS = ['psi', 'chisquare', 'z', 'jensenshannon', 'linf'] as const;
+
+  for (const [rows, label] of [[3000, 'a large reference'], [400, 'a small reference']] as const) {
+    it(`gives each column the comparator's result on its plain sample (${label})`, () => {
+      const ref = tableOfColumns(rows, 0), cur = tableOfColumns(Math.round(rows / 3), 0.1), same = tableOfColumns(Math.round(rows / 2), 0);
+      for (const c of ref.columns) {
+        const r = plain(c), name = c.name;
+        const pooled = new Set<number | string>([...r, ...plain(column(cur, name)!)]).size;
+        const kind = featureKind(c.type, pooled) ?? 'numeric';
+        const expected = chooseTest(c.type, r.length, pooled)!;
+        const byDefault = driftReport(ref, cur, { columns: [name] }).columns[0];
+        expect(byDefault.test, name).toBe(expected);
+        for (const test of c.kind === 'numeric' ? NUMERIC_TESTS : LABEL_TESTS) {
+          for (const other of [cur, same]) {
+            const got = driftReport(ref, other, { columns: [name], tests: { [name]: test } }).columns[0];
+            const want = COMPARE[test](r, plain(column(other, name)!), { kind });
+            expect({ statistic: got.statistic, pValue: got.pValue, drifted: got.drifted, referenceSize: got.referenceSize, currentSize: got.currentSize }, `${name} ${test}`).toEqual({
+              statistic: want.statistic, pValue: want.pValue, drifted: want.drifted, referenceSize: want.referenceSize, currentSize: want.currentSize,
+            });
+          }
+        }
+      }
+    });
+  }
+
+  it('compareSplits gives the reports driftReport gives for each split alone', () => {
+    const splits = { train: tableOfColumns(2000, 0), validation: tableOfColumns(700, 0.1), test: tableOfColumns(600, 0) };
+    const c = compareSplits(splits, { target: 'city' });
+    const features = splits.train.columns.map((x) => x.name).filter((x) => x !== 'city');
+    expect(c.drift.validation).toEqual(driftReport(splits.train, splits.validation, { columns: features, target: 'city' }));
+    expect(c.drift.test).toEqual(driftReport(splits.train, splits.test, { columns: features, target: 'city' }));
+    expect(c.target!.drift.validation).toEqual(driftReport(splits.train, splits.validation, { columns: ['city'], target: 'city' }).columns[0]);
   });
 });

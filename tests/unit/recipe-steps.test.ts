@@ -5,6 +5,8 @@ import { applyRecipe, fitRecipe, parseRecipe } from '../../src/lib/core/recipe/i
 import type { ApplyMode, FittedRecipe, StepSpec } from '../../src/lib/core/recipe/types.ts';
 import type { Column, NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { asTexts, numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
+import { seeded } from '../../src/lib/core/random.ts';
+import { median, medianOf, sortedEnds, sortedValues } from '../../src/lib/core/recipe/steps/shared.ts';
 
 /*
  * Reference values: scikit-learn 1.2.1 / numpy 1.24 / pandas 1.5.3 (Debian /usr/bin/python3), computed once into
@@ -360,5 +362,64 @@ describe('selectors', () => {
     expect(applyRecipe(noIncome, fitted, 'predict').columns.map((c) => c.name)).toEqual(['age', 'height', 'city', 'color', 'size']);
     const noAge: Table = { rowCount: test.rowCount, columns: test.columns.filter((c) => c.name !== 'age') };
     expect(error(() => applyRecipe(noAge, fitted, 'eval' as ApplyMode)).message).toMatch(/^Step 1 \(scale\): there is no column "age"/);
+  });
+});
+
+describe('order statistics without sorting', () => {
+  const rng = seeded(5);
+  const POOL = [0, -0, 1, -1, 2.5, -2.5, 1e-300, 7];
+  const samples: Float64Array[] = [Float64Array.of(3), Float64Array.of(-0, 0), Float64Array.of(0, -0), Float64Array.of(-0, -0, 0), Float64Array.of(0, 0, -0, -0)];
+  for (const n of [1, 2, 3, 4, 5, 10, 11, 601, 602, 5000, 5001]) {
+    samples.push(Float64Array.from({ length: n }, () => POOL[rng.int(POOL.length)]));
+    samples.push(Float64Array.from({ length: n }, () => rng.next() * 100 - 50));
+    samples.push(Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? 0 : rng.next() < 0.5 ? -0 : rng.int(3) - 1)));
+  }
+
+  it("medianOf is median() of the sorted values to the bit, a zero's sign included", () => {
+    for (const a of samples) expect(medianOf(a.slice()), `${a.length}: ${a.slice(0, 6).join(',')}`).toBe(median(a.slice().sort()));
+  });
+
+  it('sortedEnds gives the first and last of sortedValues (NaN and ±Infinity dropped, missing slots skipped)', () => {
+    for (const a of samples) {
+      const values = Float64Array.from(a, (v, i) => (i % 7 === 3 ? NaN : i % 11 === 5 ? -Infinity : v));
+      const c = numericColumn('x', 'float', values, Uint8Array.from(values, (_, i) => (i % 5 === 2 ? 0 : 1)));
+      const sorted = sortedValues(c);
+      const ends = sortedEnds(c);
+      expect(ends.n).toBe(sorted.length);
+      if (sorted.length) {
+        expect(ends.min).toBe(sorted[0]);
+        expect(ends.max).toBe(sorted[sorted.length - 1]);
+      }
+    }
+  });
+
+  it('minmax scaling and median imputation fit what the sorted values give', () => {
+    for (const a of samples.filter((x) => x.length > 1)) {
+      const t: Table = { rowCount: a.length, columns: [numericColumn('x', 'float', a, Uint8Array.from(a, (_, i) => (i % 9 === 4 ? 0 : 1)))] };
+      const sorted = sortedValues(t.columns[0] as NumericColumn);
+      const scale = fit([{ kind: 'scale', columns: ['x'], method: 'minmax' }], t).fitted.steps[0].state as { columns: { center: number; scale: number }[] };
+      const min = sorted[0], max = sorted[sorted.length - 1];
+      expect(scale.columns[0].center).toBe(min);
+      expect(scale.columns[0].scale).toBe(min === max ? 1 : max - min);
+      const impute = fit([{ kind: 'impute', columns: ['x'], strategy: 'median' }], t).fitted.steps[0].state as { columns: { fill: number }[] };
+      expect(impute.columns[0].fill).toBe(median(sorted));
+    }
+  });
+});
+
+describe('onehot by dictionary code', () => {
+  it('encodes a dictionary with a repeated label and unused entries as the labels read', () => {
+    const city = { kind: 'string' as const, name: 'city', type: 'categorical' as const, dictionary: ['Oslo', 'Lima', 'Oslo', 'never', 'Pune'], codes: Int32Array.of(0, 1, 2, 4, 0, 2, 1), valid: Uint8Array.of(1, 1, 1, 1, 1, 0, 1) };
+    const t: Table = { rowCount: 7, columns: [city] };
+    const { fitted, table } = fit([{ kind: 'onehot', columns: ['city'] }], t);
+    expect((fitted.steps[0].state as { columns: { categories: string[] }[] }).columns[0].categories).toEqual(['Lima', 'Oslo', 'Pune']);
+    expect(cells(table, 'city=Oslo')).toEqual([1, 0, 1, 0, 1, 0, 0]);
+    expect(cells(table, 'city=Lima')).toEqual([0, 1, 0, 0, 0, 0, 1]);
+    expect(cells(table, 'city=Pune')).toEqual([0, 0, 0, 1, 0, 0, 0]);
+    const later: Table = { rowCount: 3, columns: [{ ...city, dictionary: ['Pune', 'Bergen', 'Oslo'], codes: Int32Array.of(1, 2, 0), valid: Uint8Array.of(1, 1, 1) }] };
+    const out = applyRecipe(later, fitted, 'eval');
+    expect(['city=Lima', 'city=Oslo', 'city=Pune'].map((n) => cells(out, n))).toEqual([[0, 0, 0], [0, 1, 0], [0, 0, 1]]);
+    const strict = fit([{ kind: 'onehot', columns: ['city'], unknown: 'error' }], t).fitted;
+    expect(error(() => applyRecipe(later, strict, 'eval')).message).toMatch(/has the category "Bergen" at row 1,/);
   });
 });

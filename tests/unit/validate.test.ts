@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { ColumnBuilder } from '../../src/lib/core/infer.ts';
+import { seeded } from '../../src/lib/core/random.ts';
 import { splitTable, splitTables } from '../../src/lib/core/split.ts';
 import { dropColumns, filterRows, stringColumn, withColumn } from '../../src/lib/core/table-ops.ts';
 import { column, type NumericColumn, type StringColumn, type Table } from '../../src/lib/core/table.ts';
@@ -190,5 +191,82 @@ describe('compareSplits', () => {
     expect(c.target.stats.train.mean).toBeGreaterThan(4000);
     expect(c.drift.validation).toBeNull();
     expect(c.target.drift.test).toMatchObject({ test: 'ks' });
+  });
+});
+
+/*
+ * The schema and the range check count a column of few distinct values instead of sorting it, and find the ends of
+ * a range in one pass: the results must be those of a sorted copy to the bit (-0 before 0, ±Infinity kept, NaN and
+ * missing slots dropped), whichever route a column takes.
+ */
+describe('schema and range checks without sorting', () => {
+  const rng = seeded(20261123);
+  const POOL = [0, -0, 1, -1, 0.5, 3, Infinity, -Infinity, NaN, 2.25, 1e-300, -7];
+  function numeric(name: string, n: number, draw: () => number): NumericColumn {
+    const values = new Float64Array(n), valid = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      values[i] = draw();
+      valid[i] = rng.next() < 0.9 ? 1 : 0;
+    }
+    return { kind: 'numeric', name, type: 'float', values, valid };
+  }
+  const pick = (pool: number[]) => () => pool[rng.int(pool.length)];
+  const fixed = (name: string, values: number[]): NumericColumn => ({ kind: 'numeric', name, type: 'float', values: Float64Array.from(values), valid: new Uint8Array(values.length).fill(1) });
+  /** What a sorted copy of the present values gives. */
+  function sortedSummary(c: NumericColumn) {
+    const sorted = Float64Array.from(c.values.filter((v, i) => c.valid[i] && v === v)).sort();
+    const n = sorted.length;
+    let distinct = n ? 1 : 0;
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+    const q = (p: number) => {
+      if (p <= 0 || n < 2) return sorted[0];
+      const i = (n - 1) * p, i0 = Math.floor(i);
+      return sorted[i0] + (sorted[i0 + 1] - sorted[i0]) * (i - i0);
+    };
+    return { sorted, n, distinct, range: n ? { min: sorted[0], max: sorted[n - 1], p1: q(0.01), p99: q(0.99) } : null };
+  }
+  const columns = [
+    numeric('zeros', 400, pick([0, -0])),
+    numeric('negzero', 400, pick([-0, 1])),
+    numeric('onlyNeg', 300, () => -0),
+    numeric('flag', 2000, pick([0, 1])),
+    numeric('few', 2000, pick(POOL)),
+    numeric('few2', 50, pick([0, -0, 2, NaN])),
+    numeric('many', 3000, () => (rng.next() < 0.2 ? pick(POOL)() : rng.next() * 100 - 50)),
+    numeric('empty', 10, () => NaN),
+    fixed('signs', [0, 0, -0, 5, -0, 0, NaN]),
+    fixed('signs2', [-0, -0, 0, -0, -3]),
+  ];
+
+  it('inferSchema gives the distinct count, min, max, p1 and p99 of a sorted copy', () => {
+    for (const c of columns) {
+      const s = inferSchema({ rowCount: c.values.length, columns: [c] }).columns[0];
+      const want = sortedSummary(c);
+      expect(s.distinct, c.name).toBe(want.distinct);
+      expect(s.present * c.values.length, c.name).toBeCloseTo(want.n, 9);
+      if (!want.range) expect(s.range, c.name).toBeNull();
+      else for (const k of ['min', 'max', 'p1', 'p99'] as const) expect(s.range![k], `${c.name} ${k}`).toBe(want.range[k]);
+    }
+  });
+
+  it('checkTable counts values outside the range and names the ends a sorted copy has', () => {
+    for (const c of columns) {
+      for (const range of [{ min: 0, max: 0.5 }, { min: -0, max: 1 }, { min: 1, max: 1 }, { min: -1, max: 3 }]) {
+        const s: ReturnType<typeof inferSchema> = {
+          version: 1, rowCount: 1, target: null,
+          columns: [{ name: c.name, type: 'float', present: 1, missing: 0, distinct: 1, range: { ...range, p1: range.min, p99: range.max }, categories: null }],
+        };
+        const a = checkTable({ rowCount: c.values.length, columns: [c] }, s).find((x) => x.kind === 'out-of-range');
+        const { sorted } = sortedSummary(c);
+        const below = sorted.filter((v) => v < range.min).length, above = sorted.filter((v) => v > range.max).length;
+        if (!below && !above) {
+          expect(a, c.name).toBeUndefined();
+          continue;
+        }
+        expect(a!.detail, c.name).toMatchObject({ below, above, count: below + above, share: (below + above) / sorted.length });
+        expect(a!.detail.seenMin, c.name).toBe(sorted[0]);
+        expect(a!.detail.seenMax, c.name).toBe(sorted[sorted.length - 1]);
+      }
+    }
   });
 });

@@ -8,6 +8,8 @@ import { toDataset, featureMatrix, type Dataset } from '../ml/matrix.ts';
 import { trainModel, modelFromJSON, type EpochLog } from '../ml/train.ts';
 import { autoTrain } from '../ml/auto.ts';
 import { scoreModel } from '../ml/models/score.ts';
+import { classificationReport, regressionReport } from '../core/metrics/index.ts';
+import type { TrainedModel } from '../ml/models/saved.ts';
 import type { ModelSpecInput, Algorithm } from '../ml/models/spec.ts';
 import { applyRecipe } from '../core/recipe/index.ts';
 import type { FittedRecipe } from '../core/recipe/types.ts';
@@ -77,6 +79,7 @@ export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<R
   throwIfAborted(signal);
   onProgress?.({ stage: 'evaluate', done: 0, total: 1, backend: backend.name });
   const metrics = { train: await scoreModel(outcome.model, trainData), validation: await scoreModel(outcome.model, validation) };
+  const evaluation = { validation: await evaluate(outcome.model, validation) };
   const run: RunRecord = {
     id: crypto.randomUUID(),
     dataset: prep.dataset,
@@ -93,6 +96,7 @@ export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<R
     status: 'completed',
     history: outcome.history,
     metrics,
+    evaluation,
     durationMs: performance.now() - t0,
     created: Date.now(),
     model: outcome.model.toJSON(),
@@ -103,6 +107,20 @@ export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<R
   onProgress?.({ stage: 'save', done: 0, total: 1, backend: backend.name });
   await database.runs.add(run);
   return run;
+}
+
+/** The full evaluation report of a model on one split (curves downsampled for drawing, JSON without NaN). */
+export async function evaluate(model: TrainedModel, data: Dataset): Promise<unknown> {
+  const out = await model.predict(data.X, data.n);
+  if (data.shape.task === 'regression') return regressionReport(data.y, out);
+  const k = data.shape.classNames!.length;
+  const yPred = new Int32Array(data.n);
+  for (let i = 0; i < data.n; i++) {
+    let best = 0;
+    for (let j = 1; j < k; j++) if (out[i * k + j] > out[i * k + best]) best = j;
+    yPred[i] = best;
+  }
+  return classificationReport(data.y, yPred, out, data.shape.classNames!);
 }
 
 function bump(prev: ModelRecord | undefined, features: string[]): string {
@@ -122,6 +140,7 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
   const test: Dataset = toDataset(await loadTable(database, prep.splits.test), run.target, trainShape);
   const model = modelFromJSON(run.model);
   const testScores = await scoreModel(model, test);
+  const testReport = await evaluate(model, test);
   model.dispose();
   // What a person enters to get a prediction: the source columns, before the recipe.
   const sourceVersion = await database.versions.get(prep.source);
@@ -145,7 +164,7 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
       metrics: { ...run.metrics, test: testScores },
       created: Date.now()
     };
-    await database.runs.update(run.id, { metrics: { ...run.metrics, test: testScores } });
+    await database.runs.update(run.id, { metrics: { ...run.metrics, test: testScores }, evaluation: { ...(run.evaluation ?? {}), test: testReport } });
     await database.models.add(record);
     return record;
   });

@@ -126,6 +126,8 @@ export interface RunRecord {
   history: unknown[];
   /** Metrics per split; `test` only once the run's model is promoted (the test split is sealed until then). */
   metrics: { train?: unknown; validation?: unknown; test?: unknown };
+  /** Full reports (confusion matrix, curves, calibration / residuals) per split; `test` only once promoted. */
+  evaluation?: { validation?: unknown; test?: unknown };
   durationMs: number;
   created: number;
   /** The trained model (spec + weights), kept with the run so it can be registered later. */

@@ -105,24 +105,36 @@ interface RangeCheck {
   /** How many fall below the training min and above its max. */
   below: number;
   above: number;
-  /** The smallest and largest present value (as a sorted copy's ends: -0 before 0). */
+  /** The smallest and largest present value (as a sorted copy's ends: -0 before 0); NaN when none is outside. */
   seenMin: number;
   seenMax: number;
 }
 
-/** One pass over a numeric column: its present values counted against the training range, and their extremes. */
+/**
+ * One pass over a numeric column: its present values counted against the training range. The extremes (what a sorted
+ * copy has at its ends, -0 before 0) take a second pass, only for a column that has values outside the range.
+ */
 function rangeCheck(col: NumericColumn, rowCount: number, range: ColumnSchema['range']): RangeCheck {
   const { values, valid } = col;
   const lo = range ? range.min : NaN, hi = range ? range.max : NaN;
-  let n = 0, below = 0, above = 0, min = Infinity, max = -Infinity;
+  let n = 0, below = 0, above = 0;
   for (let r = 0; r < rowCount; r++) {
     const v = values[r];
     if (!valid[r] || v !== v) continue;
     n++;
     if (v < lo) below++;
     if (v > hi) above++;
-    if (v <= min && (v < min || (v === 0 && 1 / v < 0))) min = v;
-    if (v >= max && (v > max || (v === 0 && 1 / v > 0))) max = v;
+  }
+  let min = NaN, max = NaN;
+  if (below + above) {
+    min = Infinity;
+    max = -Infinity;
+    for (let r = 0; r < rowCount; r++) {
+      const v = values[r];
+      if (!valid[r] || v !== v) continue;
+      if (v <= min && (v < min || (v === 0 && 1 / v < 0))) min = v;
+      if (v >= max && (v > max || (v === 0 && 1 / v > 0))) max = v;
+    }
   }
   return { n, below, above, seenMin: min, seenMax: max };
 }

@@ -1,0 +1,196 @@
+/**
+ * bench/train: `npm run bench:train` [-- --runs N] [--sklearn-runs N] [--backends webgpu,webgl,wasm,wasm-threads,cpu]
+ *                                     [--profile wasm,cpu,…|none] [--threads-minified] [--port N]
+ *
+ *   1. generates the seeded 20,000 × 32 binary task when missing (bench/train/generate.ts),
+ *   2. serves build/ (aggregator/server.ts: COOP/COEP/CSP as in production; built when missing) and, per backend, opens
+ *      it in a fresh headless Chromium (WebGPU: on SwiftShader, with the flags below),
+ *   3. (a) in a dedicated module Worker on that origin (worker-entry.ts, bundled by esbuild): trainModel with the
+ *      studio's mlp spec (units [64, 32], relu, adam, learningRate 0.001, batch 256, l2 1e-4 default, no validation
+ *      set so no early stopping): one warm-up epoch, then N (default 3) timed trainings of 3 epochs; then, for the
+ *      backends in --profile, where an epoch's time goes (profile.ts),
+ *   4. (b) /usr/bin/python3 bench/train/sklearn_train.py: MLPClassifier, same architecture, batch, epochs, optimiser,
+ *      learning rate and L2, best of 3 fits,
+ *   5. prints samples/s per backend and its ratio to scikit-learn, and, last, one JSON line.
+ *
+ * samples/s = 3 epochs × 20,000 rows / seconds of the whole trainModel call (upload, 3 epochs, weights read back) or
+ * of the whole fit(). Best (fastest) run of each. Goal (the issue): best backend ≥ 1.5 × scikit-learn.
+ */
+import { chromium, type BrowserContext } from '@playwright/test';
+import { build, type Plugin } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { CHROMIUM } from '../ingest/browser.ts';
+import { cleanupAll, ensureBuild, onCleanup, ROOT, startServer } from '../ingest/serve.ts';
+import { ensureData, type TrainData } from './generate.ts';
+import type { BenchBackend, WorkerRequest, WorkerResult } from './worker-entry.ts';
+
+const PYTHON = process.env.PANDAS_PYTHON ?? '/usr/bin/python3';
+const EPOCHS = 3, BATCH = 256;
+const WASM_DIR = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
+const P = { worker: '/__bench/train-worker.js', threaded: '/__bench/train-worker-threaded.js', wasm: '/__bench/wasm/', data: '/__bench/train-data.bin' };
+const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--expose-gc'];
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
+const ALL: BenchBackend[] = ['webgpu', 'webgl', 'wasm', 'wasm-threads', 'cpu'];
+
+const argv = process.argv.slice(2);
+const option = (name: string, fallback: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
+};
+const RUNS = Math.max(1, Number(option('--runs', '3')));
+const SK_RUNS = Math.max(1, Number(option('--sklearn-runs', '3')));
+const BACKENDS = option('--backends', ALL.join(',')).split(',') as BenchBackend[];
+const PROFILE = option('--profile', 'webgl,wasm,wasm-threads,cpu').split(',');
+const log = (s = '') => console.log(s);
+const fmt = (x: number) => Math.round(x).toLocaleString('en');
+
+/** The app imports the WASM binaries as Vite `?url` assets; here they are answered by a route under P.wasm. */
+const urlAssets: Plugin = {
+  name: 'url-assets',
+  setup(b) {
+    b.onResolve({ filter: /\?url$/ }, (a) => ({ path: basename(a.path.replace(/\?url$/, '')), namespace: 'url-asset' }));
+    b.onLoad({ filter: /.*/, namespace: 'url-asset' }, (a) => ({ contents: `export default ${JSON.stringify(P.wasm + a.path)};`, loader: 'js' }));
+  },
+};
+
+async function bundle(minify: boolean): Promise<string> {
+  const out = await build({
+    entryPoints: [join(ROOT, 'bench', 'train', 'worker-entry.ts')], plugins: [urlAssets],
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify, write: false, logLevel: 'error',
+  });
+  return out.outputFiles[0].text;
+}
+
+// ---- (a) Chromium worker, one fresh browser per backend ------------------------------------------------------------
+async function inChromium(base: string, data: TrainData, backend: BenchBackend, code: { app: string; threaded: string }): Promise<WorkerResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'enclave-bench-train-'));
+  let context: BrowserContext | null = null;
+  let closing: Promise<void> | null = null;
+  const close = () => (closing ??= (async () => {
+    await context?.close().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  })());
+  onCleanup(close);
+  const headers = { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+  try {
+    context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: [...ARGS, ...(backend === 'webgpu' ? WEBGPU_ARGS : [])],
+      serviceWorkers: 'block', handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    // The CSP's worker-src 'self' rules out a blob: worker, so the bundle is answered on the studio's own origin.
+    await context.route(`${base}/__bench/**`, (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === P.worker || path === P.threaded)
+        return route.fulfill({ status: 200, contentType: 'text/javascript', headers, body: path === P.worker ? code.app : code.threaded });
+      if (path === P.data) return route.fulfill({ status: 200, contentType: 'application/octet-stream', headers, body: readFileSync(data.path) });
+      if (path.startsWith(P.wasm)) return route.fulfill({ status: 200, contentType: 'application/wasm', headers, body: readFileSync(join(WASM_DIR, basename(path))) });
+      return route.fulfill({ status: 404, body: 'not found' });
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => { if (m.text().startsWith('[bench] ')) log(`    ${m.text().slice(8)}`); });
+    page.on('pageerror', (e) => log(`    page error: ${e.message}`));
+    await page.goto(base + '/', { waitUntil: 'load' });
+    await page.waitForTimeout(1000); // hydration done before the worker starts
+    const request: WorkerRequest = { backend, dataUrl: P.data, n: data.n, d: data.d, runs: RUNS, epochs: EPOCHS, batchSize: BATCH, profile: PROFILE.includes(backend), wasmPaths: P.wasm };
+    return await page.evaluate(({ url, request }) => new Promise<WorkerResult>((resolve) => {
+      const worker = new Worker(url, { type: 'module' });
+      worker.onmessage = (e) => {
+        if (e.data.log) console.log(`[bench] ${e.data.log}`);
+        if (e.data.result) { resolve(e.data.result); worker.terminate(); }
+      };
+      worker.onerror = (e) => resolve({ ok: false, error: e.message || 'the worker did not start', runs: [], userAgent: '', cores: 0, isolated: false });
+      worker.postMessage(request);
+    }), { url: backend === 'wasm-threads' ? P.threaded : P.worker, request });
+  } finally {
+    await close();
+  }
+}
+
+// ---- (b) scikit-learn ----------------------------------------------------------------------------------------------
+interface BlasPool { user_api: string; internal_api: string; version: string | null; num_threads: number; threading_layer?: string | null; architecture?: string | null }
+interface SklearnResult { seconds: number[]; best: number; samples_per_second: number; one_thread_best: number | null; epochs: number; loss: number; train_accuracy: number; dtype: string; blas: BlasPool[] | null; sklearn: string; numpy: string; python: string }
+
+function inSklearn(data: TrainData): SklearnResult {
+  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'train', 'sklearn_train.py'), data.path, String(data.n), String(data.d), String(SK_RUNS)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`the scikit-learn run failed (exit ${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+}
+
+// ---- main ----------------------------------------------------------------------------------------------------------
+async function main() {
+  log('# bench/train');
+  const data = ensureData(log);
+  ensureBuild(false, log);
+  const threadedMinified = argv.includes('--threads-minified');
+  const app = await bundle(true);
+  const code = { app, threaded: threadedMinified ? app : await bundle(false) };
+  const base = await startServer(Number(option('--port', '4395')));
+  log(`server: ${base}`);
+  const results: Partial<Record<BenchBackend, WorkerResult>> = {};
+  for (const backend of BACKENDS) {
+    log(`(a) ${backend}: trainModel in a module Worker in headless Chromium, warm-up epoch + ${RUNS} × ${EPOCHS} epochs ...`);
+    try {
+      results[backend] = await inChromium(base, data, backend, code);
+    } catch (e) {
+      results[backend] = { ok: false, error: e instanceof Error ? e.message : String(e), runs: [], userAgent: '', cores: 0, isolated: false };
+    }
+    if (!results[backend]!.ok) log(`    ${backend} failed: ${results[backend]!.error}`);
+  }
+  await cleanupAll(); // browsers closed already; stop the server before (b)
+  log(`(b) scikit-learn MLPClassifier, ${SK_RUNS} fits in one process ...`);
+  const b = inSklearn(data);
+  const bRate = b.samples_per_second;
+
+  const chromiumVersion = /Chromium ([\d.]+)/.exec(spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '?';
+  const any = Object.values(results).find((r) => r?.ok);
+  const blas = b.blas?.find((p) => p.user_api === 'blas');
+  log('\n## Report');
+  log(`data        ${data.path}: ${data.n.toLocaleString('en')} × ${data.d} float32, binary (${(data.positive * 100).toFixed(1)}% positive), seed ${data.seed}`);
+  log(`machine     ${any?.cores ?? '?'} cores (navigator), Node ${process.version}, Chromium ${chromiumVersion} (crossOriginIsolated ${any?.isolated}), scikit-learn ${b.sklearn} / numpy ${b.numpy} / Python ${b.python}`);
+  log(`model       MLP ${data.d}-64-32-2 relu (tfjs: softmax over 2; sklearn: one logistic output), adam lr 0.001, batch ${BATCH}, ${EPOCHS} epochs, L2 1e-4`);
+  log(`(b) sklearn ${b.seconds.map((s) => `${s.toFixed(3)} s`).join(', ')} → best ${b.best.toFixed(3)} s = ${fmt(bRate)} samples/s; train accuracy ${(b.train_accuracy * 100).toFixed(1)}%, loss ${b.loss.toFixed(4)}, ${b.dtype}`);
+  log(`            BLAS: ${blas ? `${blas.internal_api} ${blas.version} (${blas.architecture}), ${blas.num_threads} threads (${blas.threading_layer})` : 'threadpoolctl not available'}` +
+    (b.one_thread_best ? `; held to 1 thread: best ${b.one_thread_best.toFixed(3)} s = ${fmt((EPOCHS * data.n) / b.one_thread_best)} samples/s` : ''));
+  log('\nbackend        samples/s   ratio   best s   runs (s)                 epochs of the best run (ms)   accuracy   runs on');
+  const json: Record<string, unknown> = { sklearn_samples_per_second: Math.round(bRate), sklearn_seconds: +b.best.toFixed(4), sklearn_blas_threads: blas?.num_threads ?? null };
+  let bestName = '', bestRatio = 0;
+  for (const backend of BACKENDS) {
+    const r = results[backend]!;
+    if (!r.ok || !r.runs.length) {
+      log(`${backend.padEnd(14)} failed: ${r.error}`);
+      json[backend] = null;
+      continue;
+    }
+    const best = r.runs.reduce((x, y) => (y.seconds < x.seconds ? y : x));
+    const rate = (EPOCHS * data.n) / best.seconds, ratio = rate / bRate;
+    if (ratio > bestRatio) (bestRatio = ratio), (bestName = backend);
+    json[backend] = { samples_per_second: Math.round(rate), ratio: +ratio.toFixed(3), seconds: +best.seconds.toFixed(4) };
+    log(`${backend.padEnd(14)} ${fmt(rate).padStart(9)}   ${ratio.toFixed(3).padStart(5)}   ${best.seconds.toFixed(3).padStart(6)}   ${r.runs.map((x) => x.seconds.toFixed(3)).join(', ').padEnd(24)} ` +
+      `${best.epochMs.map((m) => m.toFixed(0)).join(' / ').padEnd(29)} ${(best.accuracy * 100).toFixed(1).padStart(7)}%   ${r.detail || r.active} (warm-up ${r.warmupSeconds?.toFixed(2)} s)`);
+  }
+  log(`\nbest backend ${bestName || 'none'}: ratio ${bestRatio.toFixed(3)}  (goal ≥ 1.5: ${bestRatio >= 1.5 ? 'met' : 'NOT met'})`);
+  for (const backend of BACKENDS) {
+    const p = results[backend]?.profile;
+    if (!p) continue;
+    log(`\n## Where the time goes: ${backend}`);
+    log(`epoch by batch size   ${p.epochMsByBatch.map((e) => `${e.batchSize}: ${e.ms.toFixed(0)} ms (${e.steps} steps)`).join(' · ')}`);
+    const small = p.epochMsByBatch[0];
+    log(`fixed cost per step   ${p.perStepMs.toFixed(2)} ms → ${((p.perStepMs * small.steps * 100) / small.ms).toFixed(0)}% of the batch-${BATCH} epoch; the rest (same arithmetic at any batch size) ≈ ${(small.ms - p.perStepMs * small.steps).toFixed(0)} ms`);
+    log(`kernels per step      ${p.kernelsPerStep.toFixed(1)} (${p.steps} steps); one tiny kernel ${p.tinyKernelUs.toFixed(1)} µs → ≈ ${((p.kernelsPerStep * p.tinyKernelUs) / 1000).toFixed(2)} ms/step of dispatch alone`);
+    log(`kernel time           ${p.kernelMs.toFixed(0)} ms of ${p.profiledEpochMs.toFixed(0)} ms (profiled epoch; profiling slows it)`);
+    log(`JS ⇄ backend         ${p.reads} read, ${p.readSyncs} readSync, ${p.writes} write in one epoch's trainModel`);
+    log(`by kernel (count, ms) ${p.byKernel.slice(0, 14).map((k) => `${k.name} ${k.count} ${k.ms.toFixed(0)}`).join(' · ')}${p.byKernel.length > 14 ? ` · … (${p.byKernel.length} kinds)` : ''}`);
+    json[`${backend}_profile`] = { per_step_ms: +p.perStepMs.toFixed(3), kernels_per_step: +p.kernelsPerStep.toFixed(1), tiny_kernel_us: +p.tinyKernelUs.toFixed(1), reads: p.reads + p.readSyncs, writes: p.writes };
+  }
+  json.best_backend = bestName || null;
+  json.best_ratio = +bestRatio.toFixed(3);
+  json.goal_met = bestRatio >= 1.5;
+  log(JSON.stringify(json));
+}
+
+main().catch(async (err) => {
+  console.error(`bench/train failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  await cleanupAll();
+  process.exit(1);
+});
