@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { train, promote, predict, type TrainRequest, type TrainJobProgress } from '../src/lib/jobs/train-job.ts';
 import { toErrorShape } from '../src/lib/core/errors.ts';
+import { analyse } from '../src/lib/jobs/analyse.ts';
 
 const controllers = new Map<string, AbortController>();
 
@@ -29,6 +30,9 @@ const api = {
   },
   async predict(modelId: string, records: Record<string, unknown>[]) {
     return asJob(crypto.randomUUID(), () => predict(modelId, records));
+  },
+  async analyse(runId: string, sliceColumn: string | null) {
+    return asJob(crypto.randomUUID(), () => analyse(runId, sliceColumn));
   },
   cancel(jobId: string): void {
     controllers.get(jobId)?.abort();

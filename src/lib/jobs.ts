@@ -99,3 +99,7 @@ export async function promoteRun(runId: string, name: string): Promise<ModelReco
 export async function predictWith(modelId: string, records: Record<string, unknown>[]) {
   try { return await trainWorker().predict(modelId, records); } catch (err) { throw normalise(err); }
 }
+
+export async function analyseRun(runId: string, sliceColumn: string | null) {
+  try { return await trainWorker().analyse(runId, sliceColumn); } catch (err) { throw normalise(err); }
+}

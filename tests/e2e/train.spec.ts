@@ -56,6 +56,11 @@ test('penguins → prepare → train an MLP → live curves → promote (sealed 
   await expect(page.getByRole('table', { name: /Confusion matrix/ })).toContainText('Adelie');
   await expect(page.getByRole('img', { name: 'ROC curve (validation)' })).toBeVisible();
   await expect(page.getByLabel('Headline metrics (validation)')).toContainText('ROC AUC');
+  await page.getByLabel('Metrics per slice of').selectOption('Island');
+  await page.getByRole('button', { name: 'Analyse errors' }).click();
+  await expect(page.getByRole('table', { name: 'Metrics by slice' })).toContainText('Biscoe');
+  await expect(page.getByRole('img', { name: /Permutation feature importance/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Worst-predicted rows' })).toContainText('Species');
   await page.getByRole('radio', { name: /Test/ }).check();
   await expect(page.getByLabel('Headline metrics (test)')).toContainText('Accuracy');
 });
