@@ -70,12 +70,4 @@ export function ensureData(log: (s: string) => void = () => undefined): TrainDat
   return info;
 }
 
-/** X and y of the file (as the worker gets them). */
-export function readData(info: TrainData): { X: Float32Array; y: Int32Array } {
-  const buf = readFileSync(info.path);
-  const copy = new Uint8Array(buf.byteLength);
-  copy.set(buf);
-  return { X: new Float32Array(copy.buffer, 0, info.n * info.d), y: new Int32Array(copy.buffer, info.n * info.d * 4, info.n) };
-}
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) console.log(JSON.stringify(ensureData(console.log)));

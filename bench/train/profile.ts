@@ -5,8 +5,14 @@
  *      between 256 and 2048, over the difference in steps, is the fixed cost per step;
  *   2. kernels: tf.profile over one epoch at batch 256: kernels per step, by name, with their own time (the per-kernel
  *      times are taken synchronously, so the profiled epoch is slower than a plain one: only counts and shares count);
- *   3. traffic: calls to the backend's read / readSync (device → JS) and write (JS → device) during one epoch;
- *   4. dispatch: the cost of one tiny kernel (an add of two 1-element tensors, inside tidy) on this backend.
+ *   3. traffic: calls to the backend's read / readSync (device → JS; on WASM and CPU only a view or copy of memory, on
+ *      WebGL a pipeline stall) and writes of JS values (uploads; on CPU also every kernel's output) during one epoch;
+ *   4. dispatch: the cost of one tiny kernel (an add of two 1-element tensors, inside tidy) on this backend;
+ *   5. matmuls: the 5 backward products of one step (dW = hᵀ·δ, dh = δ·Wᵀ) as the gradients ask for them (matMul with
+ *      transposeA / transposeB) against the same products with the transpose done first (plain matMul), 79 steps each.
+ *      On WASM only a plain matMul goes to XNNPACK; a transposed one takes tfjs-wasm's scalar fallback loop. Best of 3;
+ *   6. reference: the same network trained by a plain tf.layers model.fit (3 epochs after a warm-up epoch; Keras-style
+ *      Adam, batch 256, shuffle), what the studio's own loop replaced.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../src/lib/ml/matrix.ts';
@@ -36,6 +42,10 @@ export interface Profile {
   writes: number;
   /** One tiny kernel, dispatch included. */
   tinyKernelUs: number;
+  /** ms per step of the backward matmuls: as the gradients call them, and with explicit transposes. */
+  backwardMatmulMs: { transposed: number; explicit: number };
+  /** Seconds of model.fit for 3 epochs (after one warm-up epoch). */
+  fitSeconds: number;
 }
 
 type Patched = Record<'read' | 'readSync' | 'write', (...a: unknown[]) => unknown>;
@@ -87,7 +97,7 @@ export async function profileTraining(data: Dataset, batchSize: number, log: (s:
   const originals = { read: backend.read, readSync: backend.readSync, write: backend.write };
   for (const name of ['read', 'readSync', 'write'] as const) {
     backend[name] = function (this: unknown, ...a: unknown[]) {
-      counts[name]++;
+      if (name !== 'write' || a[0] != null) counts[name]++; // WASM allocates kernel outputs by write(null, …)
       return originals[name].apply(this, a);
     };
   }
@@ -96,7 +106,7 @@ export async function profileTraining(data: Dataset, batchSize: number, log: (s:
   } finally {
     Object.assign(backend, originals);
   }
-  log(`  traffic in one epoch: ${counts.read} read, ${counts.readSync} readSync, ${counts.write} write`);
+  log(`  traffic in one epoch: ${counts.read} read, ${counts.readSync} readSync, ${counts.write} writes of values`);
 
   // 4. one tiny kernel
   const a = tf.tensor1d([1]), b = tf.tensor1d([2]);
@@ -110,8 +120,48 @@ export async function profileTraining(data: Dataset, batchSize: number, log: (s:
   b.dispose();
   log(`  one tiny kernel (add of 1-element tensors, in tidy): ${tinyKernelUs.toFixed(1)} µs`);
 
+  // 5. the backward matmuls of one step, two ways (each b is a fresh tensor per step, as in training: no cached operator)
+  const r = (rows: number, cols: number) => tf.randomNormal([rows, cols], 0, 1, 'float32', 5) as tf.Tensor2D;
+  const B = batchSize;
+  const [x, h1, h2, d1, d2, d3, w2, w3] = [r(B, data.d), r(B, 64), r(B, 32), r(B, 64), r(B, 32), r(B, 2), r(64, 32), r(32, 2)];
+  const transposed = () => [tf.matMul(h2, tf.clone(d3), true, false), tf.matMul(d3, tf.clone(w3), false, true), tf.matMul(h1, tf.clone(d2), true, false),
+    tf.matMul(d2, tf.clone(w2), false, true), tf.matMul(x, tf.clone(d1), true, false)];
+  const explicit = () => [tf.matMul(tf.transpose(h2), tf.clone(d3)), tf.matMul(d3, tf.transpose(w3)), tf.matMul(tf.transpose(h1), tf.clone(d2)),
+    tf.matMul(d2, tf.transpose(w2)), tf.matMul(tf.transpose(x), tf.clone(d1))];
+  const timeSteps = async (f: () => tf.Tensor[]) => {
+    let best = Infinity;
+    for (let rep = 0; rep < 3; rep++) {
+      const t = performance.now();
+      let last: tf.Tensor[] = [];
+      for (let i = 0; i < steps; i++) {
+        last.forEach((z) => z.dispose());
+        last = tf.tidy(f);
+      }
+      await Promise.all(last.map((z) => z.data()));
+      last.forEach((z) => z.dispose());
+      best = Math.min(best, (performance.now() - t) / steps);
+    }
+    return best;
+  };
+  const backwardMatmulMs = { transposed: await timeSteps(transposed), explicit: await timeSteps(explicit) };
+  [x, h1, h2, d1, d2, d3, w2, w3].forEach((z) => z.dispose());
+  log(`  backward matmuls of one step: ${backwardMatmulMs.transposed.toFixed(2)} ms as transposed matMuls, ${backwardMatmulMs.explicit.toFixed(2)} ms with explicit transposes`);
+
+  // 6. plain model.fit, same network and schedule
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [data.d], units: 64, activation: 'relu' }), tf.layers.dense({ units: 32, activation: 'relu' }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
+  const [xs, ys] = tf.tidy(() => [tf.tensor2d(data.X, [data.n, data.d]), tf.oneHot(tf.tensor1d(data.y as Int32Array, 'int32'), 2).toFloat()]);
+  await model.fit(xs, ys, { epochs: 1, batchSize, shuffle: true, verbose: 0 });
+  const tf0 = performance.now();
+  await model.fit(xs, ys, { epochs: 3, batchSize, shuffle: true, verbose: 0 });
+  const fitSeconds = (performance.now() - tf0) / 1000;
+  model.dispose();
+  xs.dispose();
+  ys.dispose();
+  log(`  plain model.fit, 3 epochs: ${fitSeconds.toFixed(3)} s`);
+
   return {
-    epochMsByBatch, perStepMs, steps, kernelsPerStep: info.kernels.length / steps, profiledEpochMs, kernelMs, byKernel,
+    epochMsByBatch, backwardMatmulMs, fitSeconds, perStepMs, steps, kernelsPerStep: info.kernels.length / steps, profiledEpochMs, kernelMs, byKernel,
     reads: counts.read, readSyncs: counts.readSync, writes: counts.write, tinyKernelUs,
   };
 }

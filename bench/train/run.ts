@@ -1,6 +1,7 @@
 /**
- * bench/train: `npm run bench:train` [-- --runs N] [--sklearn-runs N] [--backends webgpu,webgl,wasm,wasm-threads,cpu]
- *                                     [--profile wasm,cpu,…|none] [--threads-minified] [--port N]
+ * bench/train: `npm run bench:train` [-- --runs N] [--webgpu-runs N] [--sklearn-runs N] [--backends webgpu,webgl,wasm,wasm-threads,cpu]
+ *                                     [--profile webgl,wasm,wasm-threads,cpu (default)|…|none] [--threads-minified] [--port N]
+ *   (BENCH_DEBUG=1: every console message, worker and request of the page)
  *
  *   1. generates the seeded 20,000 × 32 binary task when missing (bench/train/generate.ts),
  *   2. serves build/ (aggregator/server.ts: COOP/COEP/CSP as in production; built when missing) and, per backend, opens
@@ -10,7 +11,7 @@
  *      set so no early stopping): one warm-up epoch, then N (default 3) timed trainings of 3 epochs; then, for the
  *      backends in --profile, where an epoch's time goes (profile.ts),
  *   4. (b) /usr/bin/python3 bench/train/sklearn_train.py: MLPClassifier, same architecture, batch, epochs, optimiser,
- *      learning rate and L2, best of 3 fits,
+ *      learning rate and L2, 3 fits before the browsers and 3 after (the machine's load changes): the best of the 6,
  *   5. prints samples/s per backend and its ratio to scikit-learn, and, last, one JSON line.
  *
  * samples/s = 3 epochs × 20,000 rows / seconds of the whole trainModel call (upload, 3 epochs, weights read back) or
@@ -20,7 +21,7 @@ import { chromium, type BrowserContext } from '@playwright/test';
 import { build, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { CHROMIUM } from '../ingest/browser.ts';
 import { cleanupAll, ensureBuild, onCleanup, ROOT, startServer } from '../ingest/serve.ts';
@@ -41,6 +42,8 @@ const option = (name: string, fallback: string) => {
   return i >= 0 && argv[i + 1] ? argv[i + 1] : fallback;
 };
 const RUNS = Math.max(1, Number(option('--runs', '3')));
+/** WebGPU here is SwiftShader (a software GPU, ~1 min per timed run): a correctness check, so one timed run by default. */
+const WEBGPU_RUNS = Math.max(1, Number(option('--webgpu-runs', '1')));
 const SK_RUNS = Math.max(1, Number(option('--sklearn-runs', '3')));
 const BACKENDS = option('--backends', ALL.join(',')).split(',') as BenchBackend[];
 const PROFILE = option('--profile', 'webgl,wasm,wasm-threads,cpu').split(',');
@@ -89,10 +92,11 @@ async function inChromium(base: string, data: TrainData, backend: BenchBackend, 
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => { if (m.text().startsWith('[bench] ')) log(`    ${m.text().slice(8)}`); });
+    if (process.env.BENCH_DEBUG) { page.on('console', (m) => log(`    console: ${m.text()}`)); page.on('worker', (w) => log(`    worker: ${w.url()}`)); context.on('request', (r) => log(`    request ${r.url()}`)); }
     page.on('pageerror', (e) => log(`    page error: ${e.message}`));
     await page.goto(base + '/', { waitUntil: 'load' });
     await page.waitForTimeout(1000); // hydration done before the worker starts
-    const request: WorkerRequest = { backend, dataUrl: P.data, n: data.n, d: data.d, runs: RUNS, epochs: EPOCHS, batchSize: BATCH, profile: PROFILE.includes(backend), wasmPaths: P.wasm };
+    const request: WorkerRequest = { backend, dataUrl: P.data, n: data.n, d: data.d, runs: backend === 'webgpu' ? WEBGPU_RUNS : RUNS, epochs: EPOCHS, batchSize: BATCH, profile: PROFILE.includes(backend), wasmPaths: P.wasm };
     return await page.evaluate(({ url, request }) => new Promise<WorkerResult>((resolve) => {
       const worker = new Worker(url, { type: 'module' });
       worker.onmessage = (e) => {
@@ -125,11 +129,16 @@ async function main() {
   const threadedMinified = argv.includes('--threads-minified');
   const app = await bundle(true);
   const code = { app, threaded: threadedMinified ? app : await bundle(false) };
+  // scikit-learn runs before and after the browsers (best of both): the machine is shared, and its load moves by the minute.
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+  const loads = [load()];
+  log(`(b) scikit-learn MLPClassifier, ${SK_RUNS} fits in one process (before the browsers) ...`);
+  const b0 = inSklearn(data);
   const base = await startServer(Number(option('--port', '4395')));
   log(`server: ${base}`);
   const results: Partial<Record<BenchBackend, WorkerResult>> = {};
   for (const backend of BACKENDS) {
-    log(`(a) ${backend}: trainModel in a module Worker in headless Chromium, warm-up epoch + ${RUNS} × ${EPOCHS} epochs ...`);
+    log(`(a) ${backend}: trainModel in a module Worker in headless Chromium, warm-up epoch + ${backend === 'webgpu' ? WEBGPU_RUNS : RUNS} × ${EPOCHS} epochs ...`);
     try {
       results[backend] = await inChromium(base, data, backend, code);
     } catch (e) {
@@ -138,8 +147,10 @@ async function main() {
     if (!results[backend]!.ok) log(`    ${backend} failed: ${results[backend]!.error}`);
   }
   await cleanupAll(); // browsers closed already; stop the server before (b)
-  log(`(b) scikit-learn MLPClassifier, ${SK_RUNS} fits in one process ...`);
-  const b = inSklearn(data);
+  log(`(b) scikit-learn MLPClassifier, ${SK_RUNS} fits in one process (after the browsers) ...`);
+  const b1 = inSklearn(data);
+  loads.push(load());
+  const b = b1.best <= b0.best ? b1 : b0;
   const bRate = b.samples_per_second;
 
   const chromiumVersion = /Chromium ([\d.]+)/.exec(spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '?';
@@ -149,11 +160,12 @@ async function main() {
   log(`data        ${data.path}: ${data.n.toLocaleString('en')} × ${data.d} float32, binary (${(data.positive * 100).toFixed(1)}% positive), seed ${data.seed}`);
   log(`machine     ${any?.cores ?? '?'} cores (navigator), Node ${process.version}, Chromium ${chromiumVersion} (crossOriginIsolated ${any?.isolated}), scikit-learn ${b.sklearn} / numpy ${b.numpy} / Python ${b.python}`);
   log(`model       MLP ${data.d}-64-32-2 relu (tfjs: softmax over 2; sklearn: one logistic output), adam lr 0.001, batch ${BATCH}, ${EPOCHS} epochs, L2 1e-4`);
-  log(`(b) sklearn ${b.seconds.map((s) => `${s.toFixed(3)} s`).join(', ')} → best ${b.best.toFixed(3)} s = ${fmt(bRate)} samples/s; train accuracy ${(b.train_accuracy * 100).toFixed(1)}%, loss ${b.loss.toFixed(4)}, ${b.dtype}`);
+  log(`load avg    ${loads.join(' → ')} (1, 5, 15 min; at the start → at the end)`);
+  log(`(b) sklearn ${[b0, b1].map((x) => x.seconds.map((s) => s.toFixed(3)).join(', ')).join(' (before) · ')} (after) s → best ${b.best.toFixed(3)} s = ${fmt(bRate)} samples/s; train accuracy ${(b.train_accuracy * 100).toFixed(1)}%, loss ${b.loss.toFixed(4)}, ${b.dtype}`);
   log(`            BLAS: ${blas ? `${blas.internal_api} ${blas.version} (${blas.architecture}), ${blas.num_threads} threads (${blas.threading_layer})` : 'threadpoolctl not available'}` +
     (b.one_thread_best ? `; held to 1 thread: best ${b.one_thread_best.toFixed(3)} s = ${fmt((EPOCHS * data.n) / b.one_thread_best)} samples/s` : ''));
   log('\nbackend        samples/s   ratio   best s   runs (s)                 epochs of the best run (ms)   accuracy   runs on');
-  const json: Record<string, unknown> = { sklearn_samples_per_second: Math.round(bRate), sklearn_seconds: +b.best.toFixed(4), sklearn_blas_threads: blas?.num_threads ?? null };
+  const json: Record<string, unknown> = { load_avg: loads, sklearn_samples_per_second: Math.round(bRate), sklearn_seconds: +b.best.toFixed(4), sklearn_blas_threads: blas?.num_threads ?? null };
   let bestName = '', bestRatio = 0;
   for (const backend of BACKENDS) {
     const r = results[backend]!;
@@ -179,9 +191,16 @@ async function main() {
     log(`fixed cost per step   ${p.perStepMs.toFixed(2)} ms → ${((p.perStepMs * small.steps * 100) / small.ms).toFixed(0)}% of the batch-${BATCH} epoch; the rest (same arithmetic at any batch size) ≈ ${(small.ms - p.perStepMs * small.steps).toFixed(0)} ms`);
     log(`kernels per step      ${p.kernelsPerStep.toFixed(1)} (${p.steps} steps); one tiny kernel ${p.tinyKernelUs.toFixed(1)} µs → ≈ ${((p.kernelsPerStep * p.tinyKernelUs) / 1000).toFixed(2)} ms/step of dispatch alone`);
     log(`kernel time           ${p.kernelMs.toFixed(0)} ms of ${p.profiledEpochMs.toFixed(0)} ms (profiled epoch; profiling slows it)`);
-    log(`JS ⇄ backend         ${p.reads} read, ${p.readSyncs} readSync, ${p.writes} write in one epoch's trainModel`);
+    log(`backward matmuls      ${p.backwardMatmulMs.transposed.toFixed(2)} ms/step as the gradients call them (transposeA/B) vs ${p.backwardMatmulMs.explicit.toFixed(2)} ms/step with explicit transposes → ${(p.backwardMatmulMs.transposed * small.steps).toFixed(0)} vs ${(p.backwardMatmulMs.explicit * small.steps).toFixed(0)} ms per epoch`);
+    // Multiply-adds per row of the 32-64-32-2 network: forward 4,160; the 5 backward products 6,272 (input gradient not needed).
+    const fwd = data.d * 64 + 64 * 32 + 32 * 2, bwd = 2 * fwd - data.d * 64;
+    const gflops = (2 * bwd * BATCH) / (p.backwardMatmulMs.explicit * 1e6);
+    const floor = (2 * (fwd + bwd) * data.n * EPOCHS) / (gflops * 1e9);
+    log(`matmul floor          the explicit-transpose products run at ${gflops.toFixed(1)} GFLOP/s (dispatch included); all ${((2 * (fwd + bwd) * data.n * EPOCHS) / 1e9).toFixed(2)} GFLOP of 3 epochs at that rate: ${(floor * 1000).toFixed(0)} ms → at best ${(b.best / floor).toFixed(2)} × scikit-learn with nothing else but matmuls (sklearn: ${((2 * (fwd + bwd) * data.n * EPOCHS) / b.best / 1e9).toFixed(1)} GFLOP/s, everything included)`);
+    log(`plain model.fit       ${p.fitSeconds.toFixed(3)} s for 3 epochs = ${fmt((EPOCHS * data.n) / p.fitSeconds)} samples/s (${((EPOCHS * data.n) / p.fitSeconds / bRate).toFixed(3)} × scikit-learn), against the studio loop's best ${results[backend]!.runs.reduce((m, x) => Math.min(m, x.seconds), Infinity).toFixed(3)} s`);
+    log(`JS ⇄ backend         ${p.reads} read, ${p.readSyncs} readSync, ${p.writes} writes of values in one epoch's trainModel (CPU: kernel outputs count as writes; WASM/CPU readSync is a memory view, WebGL's a GPU sync)`);
     log(`by kernel (count, ms) ${p.byKernel.slice(0, 14).map((k) => `${k.name} ${k.count} ${k.ms.toFixed(0)}`).join(' · ')}${p.byKernel.length > 14 ? ` · … (${p.byKernel.length} kinds)` : ''}`);
-    json[`${backend}_profile`] = { per_step_ms: +p.perStepMs.toFixed(3), kernels_per_step: +p.kernelsPerStep.toFixed(1), tiny_kernel_us: +p.tinyKernelUs.toFixed(1), reads: p.reads + p.readSyncs, writes: p.writes };
+    json[`${backend}_profile`] = { per_step_ms: +p.perStepMs.toFixed(3), kernels_per_step: +p.kernelsPerStep.toFixed(1), tiny_kernel_us: +p.tinyKernelUs.toFixed(1), backward_matmul_ms: { transposed: +p.backwardMatmulMs.transposed.toFixed(3), explicit: +p.backwardMatmulMs.explicit.toFixed(3) }, matmul_floor_ratio: +(b.best / floor).toFixed(3), model_fit_ratio: +((EPOCHS * data.n) / p.fitSeconds / bRate).toFixed(3), reads: p.reads + p.readSyncs, writes: p.writes };
   }
   json.best_backend = bestName || null;
   json.best_ratio = +bestRatio.toFixed(3);

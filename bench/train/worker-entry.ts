@@ -5,8 +5,9 @@
  * looks at where an epoch's time goes (profile.ts). Progress goes out as { log } messages.
  *
  * Backends: 'webgpu' | 'webgl' | 'wasm' | 'cpu' go through the app's initBackend (so 'wasm' is SIMD without threads,
- * as in the app); 'wasm-threads' starts the WASM backend here instead, with threads left on (the bench's bundle is
- * not minified, see run.ts), to see what the threaded build would give.
+ * as in the app); 'wasm-threads' starts the WASM backend here instead, with threads left on (from a bundle that is not
+ * minified unless --threads-minified; both work with esbuild), and with 2 XNNPACK threads on a 2-core machine (see
+ * start()), to see what the threaded build would give.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../../src/lib/ml/backend.ts';
@@ -58,6 +59,11 @@ async function start(backend: BenchBackend, wasmPaths: string): Promise<void> {
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   wasm.setWasmPaths(wasmPaths);
+  // tfjs-wasm caps XNNPACK's pool at hardwareConcurrency / 2 (it assumes 2 hyper-threads per core): 1 thread on this
+  // 2-core machine, i.e. no parallelism at all. The bench reports 2 × the real count so that the pool gets 2 threads.
+  const cores = navigator.hardwareConcurrency;
+  Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 2 * cores, configurable: true });
+  wasm.setThreadsCount(cores);
   if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend did not start');
   await tf.ready();
 }
@@ -65,7 +71,7 @@ async function start(backend: BenchBackend, wasmPaths: string): Promise<void> {
 async function describe(backend: BenchBackend): Promise<string> {
   const parts: string[] = [];
   if (backend === 'webgpu') {
-    const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
+    const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: Record<string, string> } | null> } }).gpu;
     const info = (await gpu?.requestAdapter())?.info;
     if (info) parts.push(`adapter ${['vendor', 'architecture', 'device', 'description'].map((k) => info[k]).filter(Boolean).join(' / ')}`);
   }
@@ -80,7 +86,8 @@ async function describe(backend: BenchBackend): Promise<string> {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    parts.push(`SIMD ${simd}, threads ${threads} (XNNPACK threads: ${wasm.getThreadsCount()})`);
+    const pt = (tf.backend() as unknown as { wasm: { PThread?: { runningWorkers?: unknown[] } } }).wasm.PThread;
+    parts.push(`SIMD ${simd}, threads ${threads} (XNNPACK threads: ${wasm.getThreadsCount()}${pt ? `, running pthreads ${pt.runningWorkers?.length}` : ''})`);
   }
   return parts.join('; ');
 }
