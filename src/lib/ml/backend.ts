@@ -15,8 +15,8 @@ export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 
 export interface BackendTrial {
   backend: BackendName;
-  /** Time of the timed trial batches (after a warm-up); NaN when the backend did not start. */
-  ms: number;
+  /** Time of the timed trial (after a warm-up); null when not measured (no 'auto' trial, or it did not start). */
+  ms: number | null;
   /** Started and matched the CPU backend's result. */
   ok: boolean;
   error?: string;
@@ -179,7 +179,7 @@ export async function initBackend(preferred?: BackendName | 'auto', opts: Backen
         trials.push({ backend: name, ms: ok ? timed : ms, ok, ...(ok ? {} : { error: 'results differ from the CPU backend' }) });
         if (ok) measured.push({ name, ms: timed });
       } catch (e) {
-        trials.push({ backend: name, ms: NaN, ok: false, error: describe(e) });
+        trials.push({ backend: name, ms: null, ok: false, error: describe(e) });
       }
     }
     measured.sort((a, b) => a.ms - b.ms);
@@ -193,16 +193,16 @@ export async function initBackend(preferred?: BackendName | 'auto', opts: Backen
     throw new EnclaveError('invalid-argument', `Unknown backend "${String(preferred)}": use auto, ${BACKEND_ORDER.join(', ')}.`);
   const start = preferred ? BACKEND_ORDER.indexOf(preferred) : 0;
   const order = available.filter((b) => BACKEND_ORDER.indexOf(b) >= start);
-  if (preferred && !order.includes(preferred)) trials.push({ backend: preferred, ms: NaN, ok: false, error: 'not available here' });
+  if (preferred && !order.includes(preferred)) trials.push({ backend: preferred, ms: null, ok: false, error: 'not available here' });
   for (const name of order) {
     try {
       await activate(name, opts);
-      trials.push({ backend: name, ms: NaN, ok: true });
+      trials.push({ backend: name, ms: null, ok: true });
       current = name;
       watchDeviceLoss(name, opts);
       return { name, trials };
     } catch (e) {
-      trials.push({ backend: name, ms: NaN, ok: false, error: describe(e) });
+      trials.push({ backend: name, ms: null, ok: false, error: describe(e) });
     }
   }
   throw new EnclaveError('internal', `No tfjs backend could start: ${trials.map((t) => `${t.backend}: ${t.error}`).join('; ')}.`);

@@ -121,7 +121,7 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
       signal,
       onTrial: (p) => onProgress?.({ stage: 'train', done: p.done, total: p.total, trial: p.result }),
     });
-    outcome = { ...r.outcome, model: r.model };
+    outcome = r.outcome;
     trials = r.trials;
   } else {
     if (!supportsTask(algorithm, task))
