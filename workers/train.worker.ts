@@ -3,7 +3,7 @@
  * split scored once) and prediction run here; the page receives runs, metrics and per-epoch logs.
  */
 import * as Comlink from 'comlink';
-import { train, promote, predict, type TrainRequest, type TrainJobProgress } from '../src/lib/jobs/train-job.ts';
+import { train, tune, promote, predict, type TrainRequest, type TuneRequest, type TrainJobProgress } from '../src/lib/jobs/train-job.ts';
 import { toErrorShape } from '../src/lib/core/errors.ts';
 import { analyse } from '../src/lib/jobs/analyse.ts';
 
@@ -24,6 +24,9 @@ async function asJob<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>):
 const api = {
   async train(jobId: string, req: TrainRequest, onProgress: (p: TrainJobProgress) => void) {
     return asJob(jobId, (signal) => train(req, { signal, onProgress }));
+  },
+  async tune(jobId: string, req: TuneRequest, onProgress: (p: TrainJobProgress) => void) {
+    return asJob(jobId, (signal) => tune(req, { signal, onProgress }));
   },
   async promote(runId: string, name: string) {
     return asJob(crypto.randomUUID(), () => promote(runId, name));

@@ -8,11 +8,11 @@ import type { ImportRequest, ImportSummary, JobProgress, PreviewRows } from './j
 import type { PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview } from './jobs/prepare-job.ts';
 import type { SplitOptions } from './core/split.ts';
 import type { TrainWorkerApi } from '../../workers/train.worker.ts';
-import type { TrainRequest, TrainJobProgress } from './jobs/train-job.ts';
+import type { TrainRequest, TuneRequest, TrainJobProgress } from './jobs/train-job.ts';
 import type { RunRecord, ModelRecord } from './store/db.ts';
 import { EnclaveError, fromErrorShape, type ErrorShape } from './core/errors.ts';
 
-export type { TrainRequest, TrainJobProgress };
+export type { TrainRequest, TuneRequest, TrainJobProgress };
 export type { ImportSummary, JobProgress, PreviewRows, PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview };
 
 let dataApi: Comlink.Remote<DataWorkerApi> | null = null;
@@ -102,4 +102,9 @@ export async function predictWith(modelId: string, records: Record<string, unkno
 
 export async function analyseRun(runId: string, sliceColumn: string | null) {
   try { return await trainWorker().analyse(runId, sliceColumn); } catch (err) { throw normalise(err); }
+}
+
+export function tuneRun(req: TuneRequest, onProgress: (p: TrainJobProgress) => void): Job<RunRecord> {
+  const api = trainWorker();
+  return enqueue((id) => api.tune(id, req, Comlink.proxy(onProgress)), (id) => void api.cancel(id), 'train');
 }

@@ -7,6 +7,7 @@ import { initBackend, type BackendName } from '../ml/backend.ts';
 import { toDataset, featureMatrix, type Dataset } from '../ml/matrix.ts';
 import { trainModel, modelFromJSON, type EpochLog } from '../ml/train.ts';
 import { autoTrain } from '../ml/auto.ts';
+import { gridSpecs, randomSpecs, evaluateCandidates, successiveHalving, type TrialResult } from '../ml/tune.ts';
 import { scoreModel } from '../ml/models/score.ts';
 import { classificationReport, regressionReport } from '../core/metrics/index.ts';
 import type { TrainedModel } from '../ml/models/saved.ts';
@@ -77,6 +78,25 @@ export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<R
     });
   }
   throwIfAborted(signal);
+  return saveRun(database, { prep, target, trainData, validation, outcome, seed, backend: backend.name, t0, onProgress });
+}
+
+interface RunInput {
+  prep: Awaited<ReturnType<typeof datasets>>['prep'];
+  target: string;
+  trainData: Dataset;
+  validation: Dataset;
+  outcome: { model: TrainedModel; history: EpochLog[] };
+  seed: number;
+  backend: string;
+  t0: number;
+  onProgress?: (p: TrainJobProgress) => void;
+  trials?: TrialResult[];
+}
+
+async function saveRun(database: EnclaveDB, input: RunInput): Promise<RunRecord> {
+  const { prep, target, trainData, validation, outcome, seed, t0, onProgress } = input;
+  const backend = { name: input.backend };
   onProgress?.({ stage: 'evaluate', done: 0, total: 1, backend: backend.name });
   const metrics = { train: await scoreModel(outcome.model, trainData), validation: await scoreModel(outcome.model, validation) };
   const evaluation = { validation: await evaluate(outcome.model, validation) };
@@ -101,7 +121,8 @@ export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<R
     created: Date.now(),
     model: outcome.model.toJSON(),
     features: trainData.shape.features,
-    classNames: trainData.shape.classNames
+    classNames: trainData.shape.classNames,
+    ...(input.trials ? { trials: JSON.parse(JSON.stringify(input.trials)) } : {})
   };
   outcome.model.dispose();
   onProgress?.({ stage: 'save', done: 0, total: 1, backend: backend.name });
@@ -121,6 +142,38 @@ export async function evaluate(model: TrainedModel, data: Dataset): Promise<unkn
     yPred[i] = best;
   }
   return classificationReport(data.y, yPred, out, data.shape.classNames!);
+}
+
+export interface TuneRequest {
+  preparation: string;
+  algorithm: Algorithm;
+  /** Hyperparameters every candidate shares. */
+  base?: Record<string, unknown>;
+  /** Values to try per hyperparameter. */
+  space: Record<string, unknown[]>;
+  method: 'grid' | 'random' | 'halving';
+  /** Random search: how many candidates. */
+  count?: number;
+  seed?: number;
+  backend?: BackendName | 'auto';
+}
+
+/** Grid, random search or successive halving, scored on validation; the best is kept as a run with every trial. */
+export async function tune(req: TuneRequest, opts: JobOptions = {}): Promise<RunRecord> {
+  const { signal, onProgress } = opts;
+  const database = opts.database ?? defaultDb();
+  onProgress?.({ stage: 'backend', done: 0, total: 1 });
+  const backend = await initBackend(req.backend ?? 'auto');
+  const { prep, target, train: trainData, validation } = await datasets(database, req.preparation);
+  const seed = req.seed ?? prep.split.seed;
+  const base = { algorithm: req.algorithm, hyperparameters: req.base ?? {} } as ModelSpecInput;
+  const specs = req.method === 'random' ? randomSpecs(base, req.space, req.count ?? 8, seed) : gridSpecs(base, req.space);
+  if (specs.length > 200) throw new EnclaveError('invalid-argument', `That search has ${specs.length} candidates; keep it to 200 or fewer.`);
+  const t0 = performance.now();
+  const topts = { seed, signal, onTrial: (p: { done: number; total: number }) => onProgress?.({ stage: 'train' as const, done: p.done, total: p.total, backend: backend.name }) };
+  const result = req.method === 'halving' ? await successiveHalving(specs, trainData, validation, topts) : await evaluateCandidates(specs, trainData, validation, topts);
+  throwIfAborted(signal);
+  return saveRun(database, { prep, target, trainData, validation, outcome: result.outcome, seed, backend: backend.name, t0, onProgress, trials: result.trials });
 }
 
 function bump(prev: ModelRecord | undefined, features: string[]): string {

@@ -134,6 +134,8 @@ export interface RunRecord {
   model: unknown;
   features: string[];
   classNames?: string[];
+  /** Tuning runs: every candidate tried, with its validation score. */
+  trials?: { trial: number; spec: { algorithm: string; hyperparameters: Record<string, unknown> }; score: number; epochs: number; trainMs: number; rung?: number; error?: string }[];
 }
 
 /** A registered model version: the artifacts a prediction needs, and nothing of the training data. */

@@ -1,0 +1,31 @@
+import { test, expect, summaryValue } from './fixtures.ts';
+
+test('tuning k of a k-nearest-neighbours model: every trial scored on validation, the best highlighted and kept as a run', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await page.getByRole('button', { name: /Try the sample/ }).click();
+  await expect(summaryValue(page, 'Rows')).toHaveText('344');
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Prepare' }).click();
+  await page.getByLabel('Target column (what to predict)').selectOption('Species');
+  const suggestions = page.getByRole('region', { name: 'Suggestions' });
+  while (await suggestions.getByRole('button', { name: 'Add' }).count()) await suggestions.getByRole('button', { name: 'Add' }).first().click();
+  await page.getByRole('button', { name: 'Prepare and split' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
+
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
+  await page.getByLabel('Algorithm').selectOption('knn');
+  await page.getByLabel('Backend').selectOption('cpu');
+  const form = page.getByRole('form', { name: 'Tune hyperparameters' });
+  await form.getByLabel('k values').fill('1, 3, 7');
+  await form.getByRole('button', { name: 'Tune' }).click();
+  const trials = page.getByRole('table', { name: 'Tuning trials' });
+  await expect(trials.getByRole('row')).toHaveCount(4, { timeout: 120_000 });
+  await expect(trials.locator('tr[aria-current="true"]').first()).toContainText('(best)');
+  await expect(page.getByRole('region', { name: 'Selected run' })).toContainText('knn on cpu');
+  await expect(page.getByRole('table', { name: 'Runs' }).getByRole('row')).toHaveCount(2);
+
+  // A bad value in the search space gets a message naming the hyperparameter, and nothing runs.
+  await form.getByLabel('k values').fill('1, three');
+  await form.getByRole('button', { name: 'Tune' }).click();
+  await expect(page.getByRole('alert')).toContainText('k:');
+});
