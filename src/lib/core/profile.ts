@@ -99,7 +99,7 @@ export async function profileTableAsync(table: Table, opts: ProfileOptions = {})
     const r = it.next(answer);
     answer = undefined;
     if (r.done) return r.value;
-    if (r.value === AWAIT_CORRELATIONS) answer = await opts.correlations!;
+    if (r.value === AWAIT_CORRELATIONS) answer = await opts.correlations!();
     else await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }

@@ -1,10 +1,11 @@
 /**
  * The columnar Table: the one shape data has everywhere in Enclave (workers, store, Node runner).
- * Numeric kinds live in a Float64Array; string kinds as Int32 codes into a dictionary. An 'identifier' is either: a
- * string column, or (an integer key such as `id` = 1..n) a numeric one, which stands for the strings String(value)
- * everywhere a result is seen (cells, profile, content hash), so which of the two a reader chose never shows. A Uint8Array
- * validity mask (1 = present) says which slots hold a value; an absent slot's value is 0 and meaningless.
- * Everything here is plain typed arrays so a Table crosses a worker boundary by transfer, not copy.
+ * Numeric kinds live in a Float64Array; string kinds as Int32 codes into a dictionary. An 'identifier' is either a
+ * string column or (an integer key such as `id` = 1..n) a numeric one, which stands for the strings String(value)
+ * everywhere a result is seen (cells, profile, content hash), so which of the two a reader chose never shows.
+ * A Uint8Array validity mask (1 = present) says which slots hold a value; an absent slot's value is 0 and meaningless.
+ * Everything here is plain typed arrays so a Table crosses a worker boundary by transfer, not copy. A column's arrays
+ * may be views on a somewhat longer buffer (a reader's spare room): use their length and byteOffset, not `.buffer`'s.
  */
 
 /** Inferred semantic type of a column. */

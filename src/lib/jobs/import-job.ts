@@ -63,14 +63,16 @@ let cached: { hash: string; table: Table } | null = null;
  */
 interface Helper {
   part(file: File, req: CsvSplitRequest): Promise<TablePart>;
-  finish(table: Table, correlate: number[]): Promise<{ hash: string; correlations: Correlations }>;
+  /** Hands the table over: its correlation matrix (over the columns at `correlate`) and then its hash. */
+  finish(table: Table, correlate: number[]): { correlations: Promise<Correlations>; hash: Promise<string> };
   close(): void;
 }
 
 type HelperReply = { id: number; error?: string; part?: TablePart; hash?: string; correlations?: Correlations };
 
 function startHelper(): Helper | null {
-  if (typeof Worker === 'undefined') return null;
+  // Only worth it with a second core to run on.
+  if (typeof Worker === 'undefined' || (globalThis.navigator?.hardwareConcurrency ?? 2) < 2) return null;
   let worker: Worker;
   try {
     worker = new Worker(new URL('../../../workers/import-helper.worker.ts', import.meta.url), { type: 'module', name: 'enclave-import-helper' });
@@ -104,9 +106,10 @@ function startHelper(): Helper | null {
     });
   return {
     part: async (file, req) => (await ask({ type: 'part', file, ...req })).part!,
-    async finish(table, correlate) {
-      const r = await ask({ type: 'finish', table: shareable(table), correlate });
-      return { hash: r.hash!, correlations: r.correlations! };
+    finish(table, correlate) {
+      const correlations = ask({ type: 'correlate', table: shareable(table), correlate }).then((r) => r.correlations!);
+      const hash = ask({ type: 'hash' }).then((r) => r.hash!);
+      return { correlations, hash };
     },
     close() {
       worker.terminate();
@@ -137,16 +140,24 @@ function shareable(table: Table): Table {
   };
 }
 
-/** Hash and correlations from the helper, or (no helper, or it failed) the hash computed here and no correlations. */
-async function helped(helper: Helper | null, table: Table, correlate: number[]): Promise<{ hash: string; correlations: Correlations | null }> {
-  if (helper) {
-    try {
-      return await helper.finish(table, correlate);
-    } catch {
-      // e.g. the worker script could not load: do it all here instead
-    }
-  }
-  return { hash: await hashTable(table), correlations: null };
+/**
+ * Correlations and hash from the helper where there is one. Both are what this thread would compute, to the bit, so
+ * whichever is at hand first is used: the profile takes the helper's correlations if they have come by the time it
+ * needs them (else it computes them), and the hash is computed here should the helper fail.
+ */
+function helped(helper: Helper | null, table: Table, correlate: number[]): { correlations: Promise<Correlations> | null; hash: Promise<string> } {
+  if (!helper) return { correlations: null, hash: hashTable(table) };
+  const { correlations, hash } = helper.finish(table, correlate);
+  correlations.catch(() => undefined);
+  return { correlations, hash: hash.catch(() => hashTable(table)) };
+}
+
+/** The value of `p` if it has settled successfully by now (after a turn of the event loop), else null. */
+async function ifReady<T>(p: Promise<T>): Promise<T | null> {
+  let value: T | null = null;
+  p.then((v) => (value = v), () => undefined);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return value;
 }
 
 /** `p`, or a 'cancelled' rejection as soon as the signal aborts (a cancel need not wait for the helper). */
@@ -186,14 +197,16 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
   // with the profile here, and the profile computes its own correlations).
   const measured = correlatedColumns(table);
   const helping = helped(helper, table, measured.map((c) => table.columns.indexOf(c)));
-  helping.catch(() => undefined); // awaited below; this only keeps a failure during the profile from going unhandled
+  helping.hash.catch(() => undefined); // awaited below; this only keeps a failure during the profile from going unhandled
   const profile = await profileTableAsync(table, {
     signal,
     onProgress: (p) => onProgress?.({ stage: 'profile', done: p.done, total: p.total, rows: table.rowCount }),
-    correlations: helper ? untilAborted(helping, signal).then((h) => h.correlations ?? pearsonMatrix(measured, table.rowCount, signal)) : undefined
+    correlations: helping.correlations
+      ? async () => (await ifReady(helping.correlations!)) ?? pearsonMatrix(measured, table.rowCount, signal)
+      : undefined
   });
   throwIfAborted(signal);
-  const { hash } = await untilAborted(helping, signal);
+  const hash = await untilAborted(helping.hash, signal);
   throwIfAborted(signal);
   onProgress?.({ stage: 'save', done: 0, total: 1, rows: table.rowCount });
   const name = req.datasetName ?? file.name.replace(/\.[^.]+$/, '');

@@ -618,6 +618,7 @@ export async function parseFastSplit(
   rest: (names: string[]) => Promise<TablePart>,
   onFallback?: () => void,
 ): Promise<void> {
+  const started = performance.now();
   const parser = new FastCsvParser(delimiter, asm);
   const sizer = new Sizer(asm, progress.total);
   let fed = 0;
@@ -638,8 +639,13 @@ export async function parseFastSplit(
     if (!other && asm.names) {
       other = rest(asm.names).catch(() => null);
     }
+    // A turn of the event loop per chunk: while chunks are at hand, awaiting them never gives one, and the other
+    // reader (a worker this one started) cannot even load without it.
+    await nextTask();
   }
-  const part = fed === boundary && parser.atRecordStart() && other ? await other : null;
+  // Wait for the other half about as long as reading it here would take; past that (a slow or stuck reader), read
+  // it here. Either way the table is the same.
+  const part = fed === boundary && parser.atRecordStart() && other ? await within(other, Math.max(250, performance.now() - started)) : null;
   if (!part || !asm.absorb(part)) {
     // The general way: on from the boundary here.
     onFallback?.();
@@ -657,4 +663,24 @@ export async function parseFastSplit(
   }
   parser.end();
   progress.rows = asm.rows;
+}
+
+/** `p`'s value, or null when it has not come within `ms` (or failed). */
+function within<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  return Promise.race([p.catch(() => null), late]).finally(() => clearTimeout(timer));
+}
+
+/** Resolves on a later task (a MessageChannel message: no timer clamping), so queued tasks run in between. */
+function nextTask(): Promise<void> {
+  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }

@@ -102,10 +102,11 @@ export interface ProfileOptions {
   /** Most integer/float columns in the correlation matrix; default 50. */
   maxCorrelationColumns?: number;
   /**
-   * The correlation matrix, computed elsewhere (another thread) over correlatedColumns(table, maxCorrelationColumns):
-   * profileTableAsync waits for it in place of computing it. profileTable ignores it.
+   * The correlation matrix from elsewhere (e.g. another thread), over correlatedColumns(table, maxCorrelationColumns):
+   * profileTableAsync calls this when it comes to the correlations and waits for it instead of computing them.
+   * profileTable ignores it.
    */
-  correlations?: Promise<Correlations>;
+  correlations?: () => Promise<Correlations>;
 }
 
 /** A finite number, or null (JSON has no NaN or Infinity). */
