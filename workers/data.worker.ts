@@ -4,24 +4,9 @@
  */
 import * as Comlink from 'comlink';
 import { importFile, preview, type ImportRequest, type JobProgress } from '../src/lib/jobs/import-job.ts';
-import { toErrorShape } from '../src/lib/core/errors.ts';
+import { asJob, cancelJob } from './job.ts';
 import { prepare, previewStep, type PrepareRequest, type PrepareJobProgress } from '../src/lib/jobs/prepare-job.ts';
 import type { SplitOptions } from '../src/lib/core/split.ts';
-
-const controllers = new Map<string, AbortController>();
-
-/** Runs fn with an AbortSignal registered under jobId; errors leave as plain { code, message, detail }. */
-async function asJob<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  controllers.set(jobId, controller);
-  try {
-    return await fn(controller.signal);
-  } catch (err) {
-    throw toErrorShape(err);
-  } finally {
-    controllers.delete(jobId);
-  }
-}
 
 const api = {
   async importFile(jobId: string, req: ImportRequest, onProgress: (p: JobProgress) => void) {
@@ -37,7 +22,7 @@ const api = {
     return asJob(crypto.randomUUID(), () => previewStep(source, recipe, split, index));
   },
   cancel(jobId: string): void {
-    controllers.get(jobId)?.abort();
+    cancelJob(jobId);
   }
 };
 

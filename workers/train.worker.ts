@@ -4,22 +4,8 @@
  */
 import * as Comlink from 'comlink';
 import { train, tune, promote, predict, type TrainRequest, type TuneRequest, type TrainJobProgress } from '../src/lib/jobs/train-job.ts';
-import { toErrorShape } from '../src/lib/core/errors.ts';
+import { asJob, cancelJob } from './job.ts';
 import { analyse } from '../src/lib/jobs/analyse.ts';
-
-const controllers = new Map<string, AbortController>();
-
-async function asJob<T>(jobId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  controllers.set(jobId, controller);
-  try {
-    return await fn(controller.signal);
-  } catch (err) {
-    throw toErrorShape(err);
-  } finally {
-    controllers.delete(jobId);
-  }
-}
 
 const api = {
   async train(jobId: string, req: TrainRequest, onProgress: (p: TrainJobProgress) => void) {
@@ -38,7 +24,7 @@ const api = {
     return asJob(crypto.randomUUID(), () => analyse(runId, sliceColumn));
   },
   cancel(jobId: string): void {
-    controllers.get(jobId)?.abort();
+    cancelJob(jobId);
   }
 };
 

@@ -33,3 +33,17 @@ export async function importBuffer(page: import('@playwright/test').Page, name: 
 export function summaryValue(page: import('@playwright/test').Page, label: string) {
   return page.getByLabel('Dataset summary').locator('div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd');
 }
+
+/** The sample penguins imported, a recipe of every profile suggestion, prepared with Species as target. */
+export async function preparedPenguins(page: import('@playwright/test').Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: /Try the sample/ }).click();
+  await expect(summaryValue(page, 'Rows')).toHaveText('344');
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Prepare' }).click();
+  await page.getByLabel('Target column (what to predict)').selectOption('Species');
+  const suggestions = page.getByRole('region', { name: 'Suggestions' });
+  while (await suggestions.getByRole('button', { name: 'Add' }).count()) await suggestions.getByRole('button', { name: 'Add' }).first().click();
+  await page.getByRole('button', { name: 'Prepare and split' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
+}

@@ -1,20 +1,10 @@
-import { test, expect, summaryValue } from './fixtures.ts';
+import { test, expect, preparedPenguins } from './fixtures.ts';
 
 // The backend comes from the Playwright project: WASM by default; the "webgpu" project (SwiftShader) sets webgpu.
 test('penguins → prepare → train an MLP → live curves → promote (sealed test scored once) → reload → same prediction', async ({ page }, info) => {
   const backendName = (info.project.metadata as { backend?: string }).backend ?? 'wasm';
   test.setTimeout(240_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: /Try the sample/ }).click();
-  await expect(summaryValue(page, 'Rows')).toHaveText('344');
-  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Prepare' }).click();
-  await page.getByLabel('Target column (what to predict)').selectOption('Species');
-  const suggestions = page.getByRole('region', { name: 'Suggestions' });
-  while (await suggestions.getByRole('button', { name: 'Add' }).count()) await suggestions.getByRole('button', { name: 'Add' }).first().click();
-  await page.getByRole('button', { name: 'Prepare and split' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
-
-  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
+  await preparedPenguins(page);
   await page.getByLabel('Algorithm').selectOption('mlp');
   await page.getByLabel('Backend').selectOption(backendName);
   await page.getByLabel('Epochs').fill('20');

@@ -1,18 +1,8 @@
-import { test, expect, summaryValue } from './fixtures.ts';
+import { test, expect, preparedPenguins } from './fixtures.ts';
 
 test('tuning k of a k-nearest-neighbours model: every trial scored on validation, the best highlighted and kept as a run', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto('/');
-  await page.getByRole('button', { name: /Try the sample/ }).click();
-  await expect(summaryValue(page, 'Rows')).toHaveText('344');
-  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Prepare' }).click();
-  await page.getByLabel('Target column (what to predict)').selectOption('Species');
-  const suggestions = page.getByRole('region', { name: 'Suggestions' });
-  while (await suggestions.getByRole('button', { name: 'Add' }).count()) await suggestions.getByRole('button', { name: 'Add' }).first().click();
-  await page.getByRole('button', { name: 'Prepare and split' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
-
-  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
+  await preparedPenguins(page);
   await page.getByLabel('Algorithm').selectOption('knn');
   await page.getByLabel('Backend').selectOption('cpu');
   const form = page.getByRole('form', { name: 'Tune hyperparameters' });

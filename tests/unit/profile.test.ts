@@ -8,21 +8,10 @@ import { pearsonMatrix } from '../../src/lib/core/profile/correlation.ts';
 import { profileNumeric } from '../../src/lib/core/profile/numeric.ts';
 import { sortFloat64 } from '../../src/lib/core/profile/sort.ts';
 import type { Column, Table } from '../../src/lib/core/table.ts';
+import { columnsOf, penguinsTable, tableOf } from './tables.ts';
 
-/** A Table from records, one ColumnBuilder per key (as the JSON reader builds them). */
-function tableOf(records: Record<string, unknown>[], names = Object.keys(records[0] ?? {})): Table {
-  const builders = names.map((n) => new ColumnBuilder(n));
-  for (const rec of records) builders.forEach((b) => b.pushValue(rec[b.name]));
-  return { rowCount: records.length, columns: builders.map((b) => b.finish()) };
-}
 
-function columnsOf(values: Record<string, unknown[]>): Table {
-  const names = Object.keys(values);
-  const n = values[names[0]].length;
-  return tableOf(Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k) => [k, values[k][i]]))), names);
-}
-
-const penguins = tableOf(JSON.parse(readFileSync(new URL('../../node_modules/vega-datasets/data/penguins.json', import.meta.url), 'utf8')));
+const penguins = penguinsTable();
 const profile = profileTable(penguins);
 const col = <T extends ColumnProfile = NumericProfile>(name: string, p = profile) => p.columns.find((c) => c.name === name) as T;
 

@@ -6,21 +6,10 @@ import { seeded } from '../../src/lib/core/random.ts';
 import { allocate } from '../../src/lib/core/split/allocate.ts';
 import { splitTable, splitTables, type SplitOptions, type SplitResult } from '../../src/lib/core/split.ts';
 import { column, type Table } from '../../src/lib/core/table.ts';
+import { columnsOf, penguinsTable, tableOf } from './tables.ts';
 
-/** A Table from records, one ColumnBuilder per key (as the JSON reader builds them). */
-function tableOf(records: Record<string, unknown>[], names = Object.keys(records[0] ?? {})): Table {
-  const builders = names.map((n) => new ColumnBuilder(n));
-  for (const rec of records) builders.forEach((b) => b.pushValue(rec[b.name]));
-  return { rowCount: records.length, columns: builders.map((b) => b.finish()) };
-}
 
-function columnsOf(values: Record<string, unknown[]>): Table {
-  const names = Object.keys(values);
-  const n = values[names[0]].length;
-  return tableOf(Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k) => [k, values[k][i]]))), names);
-}
-
-const penguins = tableOf(JSON.parse(readFileSync(new URL('../../node_modules/vega-datasets/data/penguins.json', import.meta.url), 'utf8')));
+const penguins = penguinsTable();
 const SPLITS = ['train', 'validation', 'test'] as const;
 
 /** Texts of a column, row by row. */

@@ -9,20 +9,10 @@ import { column, type NumericColumn, type StringColumn, type Table } from '../..
 import { acceptAnomalies, assertAccepted, checkTable, type Anomaly } from '../../src/lib/core/validate/anomalies.ts';
 import { compareSplits } from '../../src/lib/core/validate/compare-splits.ts';
 import { inferSchema } from '../../src/lib/core/validate/schema.ts';
+import { columnsOf, penguinsTable, tableOf } from './tables.ts';
 
-function tableOf(records: Record<string, unknown>[], names = Object.keys(records[0] ?? {})): Table {
-  const builders = names.map((n) => new ColumnBuilder(n));
-  for (const rec of records) builders.forEach((b) => b.pushValue(rec[b.name]));
-  return { rowCount: records.length, columns: builders.map((b) => b.finish()) };
-}
 
-function columnsOf(values: Record<string, unknown[]>): Table {
-  const names = Object.keys(values);
-  const n = values[names[0]].length;
-  return tableOf(Array.from({ length: n }, (_, i) => Object.fromEntries(names.map((k) => [k, values[k][i]]))), names);
-}
-
-const penguins = tableOf(JSON.parse(readFileSync(new URL('../../node_modules/vega-datasets/data/penguins.json', import.meta.url), 'utf8')));
+const penguins = penguinsTable();
 const schema = inferSchema(penguins, { target: 'Species' });
 const col = (name: string) => schema.columns.find((c) => c.name === name)!;
 const kinds = (a: Anomaly[]) => a.map((x) => [x.kind, x.column, x.severity]);
