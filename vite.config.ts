@@ -28,7 +28,9 @@ export default defineConfig({
       devOptions: { enabled: false }
     })
   ],
-  worker: { format: 'es' },
+  // Workers unminified: tfjs-wasm starts its pthread workers from the factory function's source text
+  // (Function.prototype.toString), which breaks when a minifier renames what that text refers to.
+  worker: { format: 'es', rollupOptions: { output: { minify: false } } },
   server: { headers: isolation },
   preview: { headers: isolation },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

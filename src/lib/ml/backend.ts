@@ -81,9 +81,8 @@ function register(name: BackendName, opts: BackendOptions): Promise<void> {
       if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
       if (name === 'wasm') {
         const wasm = await import('@tensorflow/tfjs-backend-wasm');
-        // The threaded build starts pthread workers from its own function source, which a minifying bundler breaks
-        // ("e is not defined"): SIMD without threads until that is solved (open item in docs/ARCHITECTURE.md).
-        if (!IS_NODE) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+        // Threaded SIMD when the page is cross-origin isolated (tfjs checks). Its pthread workers are started from the
+        // factory's own source text, so the workers are bundled unminified (vite.config.ts).
         wasm.setWasmPaths(await wasmLocation(opts));
       }
     })();
