@@ -1,0 +1,156 @@
+/**
+ * Fitting a dense network (logistic regression, MLP): the epoch loop shared by both engines — the tfjs loop
+ * (engine-tfjs.ts) and Enclave's WebAssembly SIMD kernels (engine-native.ts, what the 'wasm' backend uses):
+ *   - weights are initialised from the seeded PRNG (Glorot uniform, zero biases), each epoch's shuffle comes from it,
+ *     and so do the dropout seeds, so the same seed gives the same run on the same backend;
+ *   - one readback per epoch (loss and metric sums on train and validation), none per batch;
+ *   - early stopping on the validation loss (patience epochs), restoring the best weights;
+ *   - the AbortSignal is checked between batches (EnclaveError 'cancelled'), and other tasks get to run every ~25 ms.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EnclaveError, throwIfAborted } from '../core/errors.ts';
+import { seeded, type Random } from '../core/random.ts';
+import type { Dataset } from './matrix.ts';
+import { architecture, flatten, initialWeights, NetworkModel, unflattenValues, type Architecture } from './models/network.ts';
+import type { ModelSpec } from './models/spec.ts';
+import { loadDenseKernels } from './native/dense.ts';
+import { tfjsEngine } from './engine-tfjs.ts';
+import { nativeEngine } from './engine-native.ts';
+import type { EpochLog, TrainOptions, TrainOutcome } from './train.ts';
+
+export type NetSpec = Extract<ModelSpec, { algorithm: 'logistic' | 'mlp' }>;
+
+export interface EngineInput {
+  arch: Architecture;
+  data: Dataset;
+  validation: Dataset | null;
+  hp: { optimizer: 'adam' | 'sgd'; learningRate: number; l2: number; batchSize: number };
+  /** Per-class loss weights, or null. */
+  classWeight: Float32Array | null;
+  /** How a regression target is standardised. */
+  target?: { mean: number; std: number };
+  rng: Random;
+  initial: Float32Array;
+}
+
+export interface NetEngine {
+  /** One epoch over `order` (a permutation of the training rows): loss and metric sums on train (then validation). */
+  epoch(order: Int32Array, checkpoint: () => void | Promise<void>): Promise<ArrayLike<number>>;
+  keepBest(): void;
+  restoreBest(): void;
+  weights(): Promise<Float32Array>;
+  dispose(): void;
+}
+
+/** Which code trains a dense network: 'auto' is the native kernels on the wasm backend, tfjs elsewhere. */
+export type EngineChoice = 'auto' | 'tfjs' | 'native';
+
+/** 'balanced' as scikit-learn: n / (classes · count of the class). */
+export function balancedWeights(y: Int32Array, k: number): Float32Array {
+  const counts = new Float64Array(k);
+  for (const c of y) counts[c]++;
+  return Float32Array.from(counts, (c) => (c ? y.length / (k * c) : 0));
+}
+
+/** Let other tasks (a cancel message, a timer) run: setImmediate in Node, a MessageChannel hop in browsers. */
+export function yieldToEvents(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((r) => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => (ch.port1.close(), r());
+      ch.port2.postMessage(null);
+    });
+  }
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+/** Mean and standard deviation of a regression target (std 1 when constant), so the network learns a unit-scale value. */
+function standardiser(y: Float32Array): { mean: number; std: number } {
+  let mean = 0;
+  for (const v of y) mean += v;
+  mean /= y.length;
+  let ss = 0;
+  for (const v of y) ss += (v - mean) ** 2;
+  const std = Math.sqrt(ss / y.length);
+  return { mean, std: std > 0 ? std : 1 };
+}
+
+/** The engine a run gets: the native kernels when asked, or on 'auto' when tfjs runs on wasm and they load. */
+async function pickEngine(choice: EngineChoice, input: EngineInput): Promise<{ engine: NetEngine; name: 'tfjs' | 'native' }> {
+  if (choice === 'tfjs' || (choice === 'auto' && tf.getBackend() !== 'wasm')) return { engine: tfjsEngine(input), name: 'tfjs' };
+  const kernels = await loadDenseKernels();
+  if (kernels) return { engine: nativeEngine(kernels, input), name: 'native' };
+  if (choice === 'native') throw new EnclaveError('internal', 'WebAssembly SIMD is not available here: the native training engine cannot run.');
+  return { engine: tfjsEngine(input), name: 'tfjs' };
+}
+
+export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: TrainOptions): Promise<Omit<TrainOutcome, 'metric' | 'ms'>> {
+  const hp = spec.hyperparameters;
+  const { shape, n } = data;
+  const arch = architecture(spec, shape);
+  const classification = shape.task === 'classification';
+  const k = arch.sizes[arch.sizes.length - 1];
+  const rng = seeded(seed);
+  const initial = flatten(initialWeights(arch, rng));
+  const target = classification ? undefined : standardiser(data.y as Float32Array);
+  const validation = opts.validation && opts.validation.n > 0 ? opts.validation : null;
+  const classWeight = classification && hp.classWeight === 'balanced' ? balancedWeights(data.y as Int32Array, k) : null;
+  const { engine, name } = await pickEngine(opts.engine ?? 'auto', { arch, data, validation, hp, classWeight, target, rng, initial });
+  const metricOf = (sum: number, rows: number) => (classification ? sum / rows : Math.sqrt(sum / rows) * target!.std);
+
+  const history: EpochLog[] = [];
+  const earlyStopping = validation !== null && hp.patience > 0;
+  let best = { loss: Infinity, epoch: 0, kept: false };
+  let stoppedEarly = false;
+  let epoch = 0;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  let lastYield = performance.now();
+  const checkpoint = async () => {
+    if (opts.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
+    if (performance.now() - lastYield > 25) {
+      await yieldToEvents();
+      lastYield = performance.now();
+      if (opts.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
+    }
+  };
+  try {
+    for (epoch = 1; epoch <= hp.epochs; epoch++) {
+      for (let i = n - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        const t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+      }
+      const v = await engine.epoch(order, checkpoint);
+      const log: EpochLog = { epoch, loss: v[0] / n, metric: metricOf(v[1], n) };
+      if (validation) (log.valLoss = v[2] / validation.n), (log.valMetric = metricOf(v[3], validation.n));
+      history.push(log);
+      opts.onEpoch?.(log);
+      const watched = validation ? log.valLoss! : log.loss;
+      if (!Number.isFinite(log.loss) || !Number.isFinite(watched)) {
+        if (!best.kept) throw new EnclaveError('invalid-argument', `${spec.algorithm}: training diverged (the loss became ${log.loss}): lower learningRate (now ${hp.learningRate}).`, { algorithm: spec.algorithm, hyperparameter: 'learningRate' });
+        stoppedEarly = true;
+        break;
+      }
+      if (earlyStopping) {
+        if (watched < best.loss) {
+          engine.keepBest();
+          best = { loss: watched, epoch, kept: true };
+        } else if (epoch - best.epoch >= hp.patience) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+      await checkpoint();
+      throwIfAborted(opts.signal);
+    }
+    const epochs = Math.min(epoch, hp.epochs);
+    if (best.kept) engine.restoreBest();
+    const values = unflattenValues(await engine.weights(), arch);
+    const model = new NetworkModel(spec, shape, seed, values, target);
+    return { model, history, epochs, bestEpoch: best.kept ? best.epoch : epochs, stoppedEarly, engine: name };
+  } finally {
+    engine.dispose();
+  }
+}
