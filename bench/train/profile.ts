@@ -52,7 +52,7 @@ type Patched = Record<'read' | 'readSync' | 'write', (...a: unknown[]) => unknow
 
 async function epochMs(data: Dataset, batchSize: number): Promise<number> {
   const marks: number[] = [];
-  const out = await trainModel(mlpSpec(2, batchSize), data, { seed: 3, onEpoch: () => marks.push(performance.now()) });
+  const out = await trainModel(mlpSpec(2, batchSize), data, { seed: 3, engine: 'tfjs', onEpoch: () => marks.push(performance.now()) });
   out.model.dispose();
   return marks[1] - marks[0];
 }
@@ -72,7 +72,7 @@ export async function profileTraining(data: Dataset, batchSize: number, log: (s:
   let profiledEpochMs = 0;
   const info = await tf.profile(async () => {
     const t0 = performance.now();
-    const out = await trainModel(mlpSpec(1, batchSize), data, { seed: 3 });
+    const out = await trainModel(mlpSpec(1, batchSize), data, { seed: 3, engine: 'tfjs' });
     profiledEpochMs = performance.now() - t0;
     out.model.dispose();
     return [];
@@ -102,7 +102,7 @@ export async function profileTraining(data: Dataset, batchSize: number, log: (s:
     };
   }
   try {
-    (await trainModel(mlpSpec(1, batchSize), data, { seed: 3 })).model.dispose();
+    (await trainModel(mlpSpec(1, batchSize), data, { seed: 3, engine: 'tfjs' })).model.dispose();
   } finally {
     Object.assign(backend, originals);
   }

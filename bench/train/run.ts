@@ -1,12 +1,13 @@
 /**
- * bench/train: `npm run bench:train` [-- --runs N] [--webgpu-runs N] [--sklearn-runs N] [--backends webgpu,webgl,wasm,wasm-threads,cpu]
- *                                     [--profile webgl,wasm,wasm-threads,cpu (default)|…|none] [--threads-minified] [--port N]
+ * bench/train: `npm run bench:train` [-- --runs N] [--webgpu-runs N] [--sklearn-runs N] [--backends webgpu,webgl,wasm,wasm-tfjs,cpu]
+ *                                     [--profile webgl,wasm-tfjs,cpu (default)|…|none] [--port N]
  *   (BENCH_DEBUG=1: every console message, worker and request of the page)
  *
  *   1. generates the seeded 20,000 × 32 binary task when missing (bench/train/generate.ts),
  *   2. serves build/ (aggregator/server.ts: COOP/COEP/CSP as in production; built when missing) and, per backend, opens
  *      it in a fresh headless Chromium (WebGPU: on SwiftShader, with the flags below),
- *   3. (a) in a dedicated module Worker on that origin (worker-entry.ts, bundled by esbuild): trainModel with the
+ *   3. (a) in a dedicated module Worker on that origin (worker-entry.ts, bundled by esbuild): trainModel (on 'wasm',
+ *      Enclave's WebAssembly SIMD kernels, as in the app; 'wasm-tfjs' is the tfjs loop on the same backend) with the
  *      studio's mlp spec (units [64, 32], relu, adam, learningRate 0.001, batch 256, l2 1e-4 default, no validation
  *      set so no early stopping): one warm-up epoch, then N (default 3) timed trainings of 3 epochs; then, for the
  *      backends in --profile, where an epoch's time goes (profile.ts),
@@ -31,10 +32,10 @@ import type { BenchBackend, WorkerRequest, WorkerResult } from './worker-entry.t
 const PYTHON = process.env.PANDAS_PYTHON ?? '/usr/bin/python3';
 const EPOCHS = 3, BATCH = 256;
 const WASM_DIR = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
-const P = { worker: '/__bench/train-worker.js', threaded: '/__bench/train-worker-threaded.js', wasm: '/__bench/wasm/', data: '/__bench/train-data.bin' };
+const P = { worker: '/__bench/train-worker.js', wasm: '/__bench/wasm/', data: '/__bench/train-data.bin' };
 const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--expose-gc'];
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
-const ALL: BenchBackend[] = ['webgpu', 'webgl', 'wasm', 'wasm-threads', 'cpu'];
+const ALL: BenchBackend[] = ['webgpu', 'webgl', 'wasm', 'wasm-tfjs', 'cpu'];
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -46,7 +47,7 @@ const RUNS = Math.max(1, Number(option('--runs', '3')));
 const WEBGPU_RUNS = Math.max(1, Number(option('--webgpu-runs', '1')));
 const SK_RUNS = Math.max(1, Number(option('--sklearn-runs', '3')));
 const BACKENDS = option('--backends', ALL.join(',')).split(',') as BenchBackend[];
-const PROFILE = option('--profile', 'webgl,wasm,wasm-threads,cpu').split(',');
+const PROFILE = option('--profile', 'webgl,wasm-tfjs,cpu').split(',');
 const log = (s = '') => console.log(s);
 const fmt = (x: number) => Math.round(x).toLocaleString('en');
 
@@ -68,7 +69,7 @@ async function bundle(minify: boolean): Promise<string> {
 }
 
 // ---- (a) Chromium worker, one fresh browser per backend ------------------------------------------------------------
-async function inChromium(base: string, data: TrainData, backend: BenchBackend, code: { app: string; threaded: string }): Promise<WorkerResult> {
+async function inChromium(base: string, data: TrainData, backend: BenchBackend, code: string): Promise<WorkerResult> {
   const dir = mkdtempSync(join(tmpdir(), 'enclave-bench-train-'));
   let context: BrowserContext | null = null;
   let closing: Promise<void> | null = null;
@@ -84,8 +85,7 @@ async function inChromium(base: string, data: TrainData, backend: BenchBackend, 
     // The CSP's worker-src 'self' rules out a blob: worker, so the bundle is answered on the studio's own origin.
     await context.route(`${base}/__bench/**`, (route) => {
       const path = new URL(route.request().url()).pathname;
-      if (path === P.worker || path === P.threaded)
-        return route.fulfill({ status: 200, contentType: 'text/javascript', headers, body: path === P.worker ? code.app : code.threaded });
+      if (path === P.worker) return route.fulfill({ status: 200, contentType: 'text/javascript', headers, body: code });
       if (path === P.data) return route.fulfill({ status: 200, contentType: 'application/octet-stream', headers, body: readFileSync(data.path) });
       if (path.startsWith(P.wasm)) return route.fulfill({ status: 200, contentType: 'application/wasm', headers, body: readFileSync(join(WASM_DIR, basename(path))) });
       return route.fulfill({ status: 404, body: 'not found' });
@@ -96,7 +96,7 @@ async function inChromium(base: string, data: TrainData, backend: BenchBackend, 
     page.on('pageerror', (e) => log(`    page error: ${e.message}`));
     await page.goto(base + '/', { waitUntil: 'load' });
     await page.waitForTimeout(1000); // hydration done before the worker starts
-    const request: WorkerRequest = { backend, dataUrl: P.data, n: data.n, d: data.d, runs: backend === 'webgpu' ? WEBGPU_RUNS : RUNS, epochs: EPOCHS, batchSize: BATCH, profile: PROFILE.includes(backend), wasmPaths: P.wasm };
+    const request: WorkerRequest = { backend, dataUrl: P.data, n: data.n, d: data.d, runs: backend === 'webgpu' ? WEBGPU_RUNS : RUNS, epochs: EPOCHS, batchSize: BATCH, profile: PROFILE.includes(backend) && backend !== 'wasm', wasmPaths: P.wasm };
     return await page.evaluate(({ url, request }) => new Promise<WorkerResult>((resolve) => {
       const worker = new Worker(url, { type: 'module' });
       worker.onmessage = (e) => {
@@ -105,7 +105,7 @@ async function inChromium(base: string, data: TrainData, backend: BenchBackend, 
       };
       worker.onerror = (e) => resolve({ ok: false, error: e.message || 'the worker did not start', runs: [], userAgent: '', cores: 0, isolated: false });
       worker.postMessage(request);
-    }), { url: backend === 'wasm-threads' ? P.threaded : P.worker, request });
+    }), { url: P.worker, request });
   } finally {
     await close();
   }
@@ -126,9 +126,7 @@ async function main() {
   log('# bench/train');
   const data = ensureData(log);
   ensureBuild(false, log);
-  const threadedMinified = argv.includes('--threads-minified');
-  const app = await bundle(true);
-  const code = { app, threaded: threadedMinified ? app : await bundle(false) };
+  const code = await bundle(true);
   // scikit-learn runs before and after the browsers (best of both): the machine is shared, and its load moves by the minute.
   const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
   const loads = [load()];

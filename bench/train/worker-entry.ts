@@ -4,18 +4,18 @@
  * compilation, wasm start-up, first allocations), then `runs` timed trainings of 3 epochs. With `profile`, it also
  * looks at where an epoch's time goes (profile.ts). Progress goes out as { log } messages.
  *
- * Backends: 'webgpu' | 'webgl' | 'wasm' | 'cpu' go through the app's initBackend (so 'wasm' is SIMD without threads,
- * as in the app); 'wasm-threads' starts the WASM backend here instead, with threads left on (from a bundle that is not
- * minified unless --threads-minified; both work with esbuild), and with 2 XNNPACK threads on a 2-core machine (see
- * start()), to see what the threaded build would give.
+ * Backends: 'webgpu' | 'webgl' | 'wasm' | 'cpu' go through the app's initBackend and train as the app does (so 'wasm'
+ * trains with Enclave's WebAssembly SIMD kernels, src/lib/ml/native); 'wasm-tfjs' is the same wasm backend with the
+ * tfjs training loop instead (engine 'tfjs'), for comparison.
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../../src/lib/ml/backend.ts';
 import type { Dataset } from '../../src/lib/ml/matrix.ts';
 import { trainModel } from '../../src/lib/ml/train.ts';
+import { loadDenseKernels } from '../../src/lib/ml/native/dense.ts';
 import { mlpSpec, profileTraining, type Profile } from './profile.ts';
 
-export type BenchBackend = BackendName | 'wasm-threads';
+export type BenchBackend = BackendName | 'wasm-tfjs';
 
 export interface WorkerRequest {
   backend: BenchBackend;
@@ -52,21 +52,13 @@ const scope = self as unknown as { onmessage: ((e: MessageEvent) => void) | null
 const log = (text: string) => scope.postMessage({ log: text });
 
 async function start(backend: BenchBackend, wasmPaths: string): Promise<void> {
-  if (backend !== 'wasm-threads') {
-    const choice = await initBackend(backend, { wasmPaths });
-    if (choice.name !== backend) throw new Error(`${backend} did not start (${choice.trials.map((t) => `${t.backend}: ${t.error ?? 'ok'}`).join('; ')})`);
-    return;
-  }
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  wasm.setWasmPaths(wasmPaths);
-  // tfjs-wasm caps XNNPACK's pool at hardwareConcurrency / 2 (it assumes 2 hyper-threads per core): 1 thread on this
-  // 2-core machine, i.e. no parallelism at all. The bench reports 2 × the real count so that the pool gets 2 threads.
-  const cores = navigator.hardwareConcurrency;
-  Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => 2 * cores, configurable: true });
-  wasm.setThreadsCount(cores);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the threaded wasm backend did not start');
-  await tf.ready();
+  const name = backend === 'wasm-tfjs' ? 'wasm' : backend;
+  const choice = await initBackend(name, { wasmPaths });
+  if (choice.name !== name) throw new Error(`${backend} did not start (${choice.trials.map((t) => `${t.backend}: ${t.error ?? 'ok'}`).join('; ')})`);
 }
+
+/** The training engine each bench backend asks for. */
+const engineOf = (backend: BenchBackend) => (backend === 'wasm-tfjs' ? 'tfjs' : 'auto');
 
 async function describe(backend: BenchBackend): Promise<string> {
   const parts: string[] = [];
@@ -87,7 +79,11 @@ async function describe(backend: BenchBackend): Promise<string> {
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const pt = (tf.backend() as unknown as { wasm: { PThread?: { runningWorkers?: unknown[] } } }).wasm.PThread;
-    parts.push(`SIMD ${simd}, threads ${threads} (XNNPACK threads: ${wasm.getThreadsCount()}${pt ? `, running pthreads ${pt.runningWorkers?.length}` : ''})`);
+    parts.push(`tfjs-wasm SIMD ${simd}, threads ${threads} (XNNPACK threads: ${wasm.getThreadsCount()}${pt ? `, running pthreads ${pt.runningWorkers?.length}` : ''})`);
+  }
+  if (backend === 'wasm') {
+    const kernels = await loadDenseKernels();
+    parts.push(kernels ? `trained by Enclave's WebAssembly SIMD kernels (${kernels.fma ? 'relaxed-SIMD FMA' : 'plain SIMD'})` : 'native kernels unavailable: tfjs loop');
   }
   return parts.join('; ');
 }
@@ -106,14 +102,15 @@ scope.onmessage = async (e: MessageEvent<WorkerRequest>) => {
       shape: { task: 'classification', features: Array.from({ length: q.d }, (_, j) => `x${j + 1}`), classNames: ['0', '1'] },
     };
     let t0 = performance.now();
-    (await trainModel(mlpSpec(1, q.batchSize), data, { seed: 1 })).model.dispose();
+    (await trainModel(mlpSpec(1, q.batchSize), data, { seed: 1, engine: engineOf(q.backend) })).model.dispose();
     result.warmupSeconds = (performance.now() - t0) / 1000;
     log(`${q.backend}: warm-up epoch ${result.warmupSeconds.toFixed(2)} s`);
     for (let i = 1; i <= q.runs; i++) {
       scope.gc?.();
       const marks: number[] = [];
       t0 = performance.now();
-      const out = await trainModel(mlpSpec(q.epochs, q.batchSize), data, { seed: 42, onEpoch: () => marks.push(performance.now()) });
+      const out = await trainModel(mlpSpec(q.epochs, q.batchSize), data, { seed: 42, engine: engineOf(q.backend), onEpoch: () => marks.push(performance.now()) });
+      if (q.backend === 'wasm' && out.engine !== 'native') throw new Error(`wasm trained with ${out.engine}, not the native kernels`);
       const seconds = (performance.now() - t0) / 1000;
       out.model.dispose();
       const last = out.history.at(-1)!;
