@@ -64,6 +64,8 @@ export interface PipelineReport {
   metrics: { train: Scores; validation: Scores; test: Scores };
   timing: { prepareMs: number; trainMs: number; evaluateMs: number; totalMs: number };
   backend: string;
+  /** What trained a dense network: Enclave's WebAssembly SIMD kernels ('native', on the wasm backend) or tfjs. */
+  engine?: 'native' | 'tfjs';
   classNames?: string[];
   features: string[];
   rows: { train: number; validation: number; test: number };
@@ -146,6 +148,7 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
       metrics,
       timing: { prepareMs: t1 - t0, trainMs: t2 - t1, evaluateMs: t3 - t2, totalMs: t3 - t0 },
       backend: activeBackend(),
+      ...(outcome.engine ? { engine: outcome.engine } : {}),
       ...(train.shape.classNames ? { classNames: train.shape.classNames } : {}),
       features: train.shape.features,
       rows: { train: train.n, validation: validation.n, test: test.n },
