@@ -89,7 +89,7 @@ let lossSum: f64 = 0, metricSum: f64 = 0;
 
 // Per layer l (0-based): width of its input, kernel/bias and their gradient pointers, its input activation buffer H_l
 // (H_0 is the gathered batch), dropout scale buffer. Kept in small tables in memory.
-const MAX_LAYERS = 16;
+const MAX_LAYERS = 20; // ≥ 16 hidden layers (the spec's limit) + the output layer
 let table: usize = 0; // MAX_LAYERS+1 i32 widths, then 7 usize tables of MAX_LAYERS+1
 
 // @ts-ignore: decorator

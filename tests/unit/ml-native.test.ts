@@ -96,6 +96,14 @@ describe('the native kernels', () => {
     wa.forEach((w, i) => expect(Math.abs(w - wb[i])).toBeLessThan(1e-4));
   });
 
+  it('trains the deepest network the spec allows (16 hidden layers), as the tfjs loop does', async () => {
+    const spec = { algorithm: 'mlp', hyperparameters: { units: Array(16).fill(4), activation: 'tanh', epochs: 2, batchSize: 16, learningRate: 0.01 } } as const;
+    const a = await trainModel(spec, data, { seed: 2, engine: 'tfjs' });
+    const b = await trainModel(spec, data, { seed: 2, engine: 'native' });
+    const [wa, wb] = [flat(a.model), flat(b.model)];
+    wa.forEach((w, i) => expect(Math.abs(w - wb[i])).toBeLessThan(1e-5));
+  });
+
   it('dropout is seeded: the same seed gives the same weights, another seed others, and it still learns', async () => {
     const spec = { algorithm: 'mlp', hyperparameters: { units: [32, 16], dropout: 0.3, epochs: 30, batchSize: 16, learningRate: 0.01 } } as const;
     const run = (seed: number) => trainModel(spec, data, { seed, validation: val, engine: 'native' });

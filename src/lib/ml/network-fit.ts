@@ -80,9 +80,17 @@ function standardiser(y: Float32Array): { mean: number; std: number } {
 async function pickEngine(choice: EngineChoice, input: EngineInput): Promise<{ engine: NetEngine; name: 'tfjs' | 'native' }> {
   if (choice === 'tfjs' || (choice === 'auto' && tf.getBackend() !== 'wasm')) return { engine: tfjsEngine(input), name: 'tfjs' };
   const kernels = await loadDenseKernels();
-  if (kernels) return { engine: nativeEngine(kernels, input), name: 'native' };
-  if (choice === 'native') throw new EnclaveError('internal', 'WebAssembly SIMD is not available here: the native training engine cannot run.');
-  return { engine: tfjsEngine(input), name: 'tfjs' };
+  if (!kernels) {
+    if (choice === 'native') throw new EnclaveError('internal', 'WebAssembly SIMD is not available here: the native training engine cannot run.');
+    return { engine: tfjsEngine(input), name: 'tfjs' };
+  }
+  try {
+    return { engine: nativeEngine(kernels, input), name: 'native' };
+  } catch (e) {
+    // WebAssembly memory is capped (4 GiB): a split too large for it trains with tfjs instead.
+    if (choice === 'native' || !(e instanceof RangeError)) throw e;
+    return { engine: tfjsEngine(input), name: 'tfjs' };
+  }
 }
 
 export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: TrainOptions): Promise<Omit<TrainOutcome, 'metric' | 'ms'>> {
