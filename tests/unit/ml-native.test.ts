@@ -8,6 +8,8 @@ import type { ModelSpecInput } from '../../src/lib/ml/models/spec.ts';
 import { blobs, datasetOf } from './ml-fixtures.ts';
 import { generate, OUTPUT } from '../../scripts/build-wasm.ts';
 import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 let kernels: DenseKernels;
 beforeAll(async () => {
@@ -129,6 +131,16 @@ describe('the native kernels', () => {
     const spec = { algorithm: 'mlp', hyperparameters: { units: [8], epochs: 50, batchSize: 4, learningRate: 10, optimizer: 'sgd' } } as const;
     await expect(trainModel(spec, huge, { engine: 'native' })).rejects.toThrow(/diverged.*lower learningRate/);
   });
+
+  it('the relaxed-SIMD (fused multiply-add) build Chromium runs trains the same weights as the plain build', () => {
+    const script = fileURLToPath(new URL('./relaxed-simd-check.ts', import.meta.url));
+    const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--import', 'tsx', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { maxDiff: number; plainLoss: number; relaxedLoss: number };
+    expect(out.maxDiff).toBeLessThan(1e-4);
+    expect(out.relaxedLoss).toBeCloseTo(out.plainLoss, 5);
+    expect(out.plainLoss).toBeLessThan(0.5); // and it learned: 3 classes start near ln 3 ≈ 1.1
+  }, 60_000);
 
   it('src/lib/ml/native/kernels.ts is the build of assembly/dense.ts (run scripts/build-wasm.ts after editing it)', async () => {
     expect(await readFile(new URL(`../../${OUTPUT}`, import.meta.url), 'utf8')).toBe(await generate());
