@@ -19,11 +19,12 @@ export default defineConfig({
     trace: 'retain-on-failure'
   },
   projects: [
-    { name: 'chromium', metadata: { backend: 'wasm' } },
+    // device-loss.spec.ts needs WebGPU: the webgpu project only.
+    { name: 'chromium', metadata: { backend: 'wasm' }, testIgnore: /device-loss\.spec\.ts/ },
     {
       // WebGPU headless through SwiftShader (slow: a correctness check, not a speed one).
       name: 'webgpu',
-      testMatch: /train\.spec\.ts/,
+      testMatch: /(train|device-loss)\.spec\.ts/,
       metadata: { backend: 'webgpu' },
       use: {
         launchOptions: {

@@ -22,8 +22,8 @@ async function compile(relaxed: boolean): Promise<Uint8Array> {
     ['dense.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', relaxed ? 'simd,relaxed-simd' : 'simd', '-o', 'dense.wasm'],
     {
       readFile: (name: string) => (name === 'dense.ts' ? source : null),
-      writeFile: (name: string, contents: Uint8Array) => {
-        if (name.endsWith('.wasm')) binary = contents;
+      writeFile: (name: string, contents: string | Uint8Array) => {
+        if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
       },
       listFiles: () => [],
     },

@@ -14,6 +14,8 @@ test('penguins → prepare → train an MLP → live curves → promote (sealed 
   await expect(page.getByRole('img', { name: 'Loss per epoch' })).toBeVisible({ timeout: 180_000 });
   const run = page.getByRole('region', { name: 'Selected run' });
   await expect(run).toContainText(`mlp on ${backendName}`, { timeout: 180_000 });
+  // On WebAssembly the network trains in Enclave's own SIMD kernels (relaxed-SIMD FMA in Chromium); elsewhere in tfjs.
+  await expect(run.getByText("Trained by Enclave's WebAssembly SIMD kernels")).toHaveCount(backendName === 'wasm' ? 1 : 0);
   await expect(run).toContainText(/Validation: accuracy 0\.9\d|Validation: accuracy 1\.0/);
   await expect(run).toContainText('The test split is sealed');
   await expect(page.getByRole('table', { name: 'Runs' })).toContainText('sealed');

@@ -3,7 +3,7 @@ import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { DenseTrainer, loadDenseKernels, type DenseKernels } from '../../src/lib/ml/native/dense.ts';
 import { trainModel, type EpochLog } from '../../src/lib/ml/train.ts';
-import type { NetworkModel } from '../../src/lib/ml/models/network.ts';
+import type { Architecture, NetworkModel } from '../../src/lib/ml/models/network.ts';
 import type { ModelSpecInput } from '../../src/lib/ml/models/spec.ts';
 import { blobs, datasetOf } from './ml-fixtures.ts';
 import { generate, OUTPUT } from '../../scripts/build-wasm.ts';
@@ -52,7 +52,7 @@ describe('the native kernels', () => {
 
   it('one SGD step of a logistic regression is the hand-computed one', () => {
     // x = [1, 2], class 1, W = 0, b = 0: p = [½, ½], δ = p − onehot = [½, −½], ∂W = xᵀδ, ∂b = δ; lr ½.
-    const arch = { sizes: [2, 2], activation: 'relu', dropout: 0, output: 'softmax' } as const;
+    const arch: Architecture = { sizes: [2, 2], activation: 'relu', dropout: 0, output: 'softmax' };
     const t = new DenseTrainer(kernels, arch, new Float32Array(6), { optimizer: 'sgd', learningRate: 0.5, l2: 0, batchSize: 1 }, { X: Float32Array.of(1, 2), y: Int32Array.of(1), n: 1 }, null);
     t.begin(Int32Array.of(0));
     t.run(0, 1);

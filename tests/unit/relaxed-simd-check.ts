@@ -5,13 +5,14 @@
  */
 import { plainSimd, relaxedSimd } from '../../src/lib/ml/native/kernels.ts';
 import { DenseTrainer } from '../../src/lib/ml/native/dense.ts';
+import type { Architecture } from '../../src/lib/ml/models/network.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 
 const rng = seeded(5);
 const n = 600, d = 12;
 const X = Float32Array.from({ length: n * d }, () => rng.normal());
 const y = Int32Array.from({ length: n }, (_, i) => (X[i * d] + X[i * d + 1] > 0 ? 1 : 0) + (X[i * d + 2] > 1 ? 1 : 0));
-const arch = { sizes: [d, 24, 16, 3], activation: 'relu', dropout: 0, output: 'softmax' } as const;
+const arch: Architecture = { sizes: [d, 24, 16, 3], activation: 'relu', dropout: 0, output: 'softmax' };
 const size = d * 24 + 24 + 24 * 16 + 16 + 16 * 3 + 3;
 const initial = Float32Array.from({ length: size }, () => (rng.next() - 0.5) * 0.4);
 const order = Int32Array.from({ length: n }, (_, i) => i);

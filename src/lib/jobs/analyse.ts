@@ -17,6 +17,7 @@ import { quantileSorted } from 'd3-array';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { getPreparation } from '../store/preparations.ts';
 import { loadTable } from '../store/tables.ts';
+import { getArtifact } from '../store/artifacts.ts';
 
 export interface Analysis {
   metric: 'accuracy' | 'rmse';
@@ -78,7 +79,7 @@ export async function analyse(runId: string, sliceColumn: string | null, databas
   const prep = await getPreparation(database, run.preparation);
   const shape = { task: run.task, features: run.features, classNames: run.classNames };
   const val = toDataset(await loadTable(database, prep.splits.validation), run.target, shape);
-  const model = modelFromJSON(run.model);
+  const model = modelFromJSON(await getArtifact(database, run.id));
   const notes: string[] = [];
   try {
     const base = await score(model, val, val.X);

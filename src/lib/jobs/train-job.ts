@@ -4,6 +4,7 @@
  * registered model (its fitted recipe and weights only — never the training data).
  */
 import { initBackend, type BackendName } from '../ml/backend.ts';
+import { withBackendFallback, fallbackNote } from '../ml/fallback.ts';
 import { toDataset, featureMatrix, type Dataset } from '../ml/matrix.ts';
 import { trainModel, modelFromJSON, type EpochLog } from '../ml/train.ts';
 import { autoTrain } from '../ml/auto.ts';
@@ -20,6 +21,7 @@ import type { Table } from '../core/table.ts';
 import { db as defaultDb, type EnclaveDB, type ModelRecord, type RunRecord } from '../store/db.ts';
 import { getPreparation } from '../store/preparations.ts';
 import { loadTable } from '../store/tables.ts';
+import { getArtifact, saveRunWithArtifact } from '../store/artifacts.ts';
 
 export interface TrainRequest {
   preparation: string;
@@ -36,6 +38,8 @@ export interface TrainJobProgress {
   epoch?: EpochLog;
   backend?: string;
   note?: string;
+  /** Training started again from the first epoch (on another backend): earlier epoch logs no longer apply. */
+  restart?: boolean;
 }
 
 interface JobOptions {
@@ -58,27 +62,30 @@ export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<R
   const { signal, onProgress } = opts;
   const database = opts.database ?? defaultDb();
   onProgress?.({ stage: 'backend', done: 0, total: 1 });
-  const backend = await initBackend(req.backend ?? 'auto', {
-    onFallback: (e) => onProgress?.({ stage: 'train', done: 0, total: 1, backend: e.to, note: `The ${e.from} backend was lost (${e.reason}); training goes on with ${e.to}.` })
-  });
+  const backend = await initBackend(req.backend ?? 'auto');
   onProgress?.({ stage: 'load', done: 0, total: 1, backend: backend.name });
   const { prep, target, train: trainData, validation } = await datasets(database, req.preparation);
   throwIfAborted(signal);
   const seed = req.seed ?? prep.split.seed;
   const t0 = performance.now();
-  let outcome;
-  if (req.algorithm === 'auto') {
-    const r = await autoTrain(trainData, validation, { seed, signal, onTrial: (p) => onProgress?.({ stage: 'train', done: p.done, total: p.total, backend: backend.name }) });
-    outcome = r.outcome;
-  } else {
+  // A device loss part-way restarts the training on the next backend (src/lib/ml/fallback.ts); `used` produced the model.
+  const { result: outcome, backend: used } = await withBackendFallback(async ({ backend: on, signal: attempt }) => {
+    if (req.algorithm === 'auto') {
+      const r = await autoTrain(trainData, validation, { seed, signal: attempt, onTrial: (p) => attempt.aborted || onProgress?.({ stage: 'train', done: p.done, total: p.total, backend: on }) });
+      return r.outcome;
+    }
     const spec: ModelSpecInput = { algorithm: req.algorithm, hyperparameters: req.hyperparameters ?? {} } as ModelSpecInput;
-    outcome = await trainModel(spec, trainData, {
-      seed, validation, signal,
-      onEpoch: (log) => onProgress?.({ stage: 'train', done: log.epoch, total: Number((req.hyperparameters?.epochs as number) ?? 0) || log.epoch, epoch: log, backend: backend.name })
+    return trainModel(spec, trainData, {
+      seed, validation, signal: attempt,
+      onEpoch: (log) => attempt.aborted || onProgress?.({ stage: 'train', done: log.epoch, total: Number((req.hyperparameters?.epochs as number) ?? 0) || log.epoch, epoch: log, backend: on })
     });
-  }
+  }, {
+    backend: backend.name, signal,
+    onFallback: (e) => onProgress?.({ stage: 'train', done: 0, total: 1, backend: e.to, note: fallbackNote(e), restart: true }),
+    discard: (o) => o.model.dispose()
+  });
   throwIfAborted(signal);
-  return saveRun(database, { prep, target, trainData, validation, outcome, seed, backend: backend.name, t0, onProgress });
+  return saveRun(database, { prep, target, trainData, validation, outcome, seed, backend: used, t0, onProgress, signal });
 }
 
 interface RunInput {
@@ -86,20 +93,31 @@ interface RunInput {
   target: string;
   trainData: Dataset;
   validation: Dataset;
-  outcome: { model: TrainedModel; history: EpochLog[] };
+  outcome: { model: TrainedModel; history: EpochLog[]; engine?: 'native' | 'tfjs' };
   seed: number;
   backend: string;
   t0: number;
   onProgress?: (p: TrainJobProgress) => void;
   trials?: TrialResult[];
+  /** A cancel while scoring stores nothing. */
+  signal?: AbortSignal;
 }
 
 async function saveRun(database: EnclaveDB, input: RunInput): Promise<RunRecord> {
-  const { prep, target, trainData, validation, outcome, seed, t0, onProgress } = input;
+  const { prep, target, trainData, validation, outcome, seed, t0, onProgress, signal } = input;
   const backend = { name: input.backend };
-  onProgress?.({ stage: 'evaluate', done: 0, total: 1, backend: backend.name });
-  const metrics = { train: await scoreModel(outcome.model, trainData), validation: await scoreModel(outcome.model, validation) };
-  const evaluation = { validation: await evaluate(outcome.model, validation) };
+  let model: unknown;
+  let metrics: RunRecord['metrics'], evaluation: RunRecord['evaluation'];
+  try {
+    onProgress?.({ stage: 'evaluate', done: 0, total: 1, backend: backend.name });
+    metrics = { train: await scoreModel(outcome.model, trainData), validation: await scoreModel(outcome.model, validation) };
+    throwIfAborted(signal);
+    evaluation = { validation: await evaluate(outcome.model, validation) };
+    throwIfAborted(signal);
+    model = outcome.model.toJSON();
+  } finally {
+    outcome.model.dispose();
+  }
   const run: RunRecord = {
     id: crypto.randomUUID(),
     dataset: prep.dataset,
@@ -113,20 +131,20 @@ async function saveRun(database: EnclaveDB, input: RunInput): Promise<RunRecord>
     hyperparameters: outcome.model.spec.hyperparameters as Record<string, unknown>,
     seed,
     backend: backend.name,
+    ...(outcome.engine ? { engine: outcome.engine } : {}),
     status: 'completed',
     history: outcome.history,
     metrics,
     evaluation,
     durationMs: performance.now() - t0,
     created: Date.now(),
-    model: outcome.model.toJSON(),
     features: trainData.shape.features,
     classNames: trainData.shape.classNames,
     ...(input.trials ? { trials: JSON.parse(JSON.stringify(input.trials)) } : {})
   };
-  outcome.model.dispose();
   onProgress?.({ stage: 'save', done: 0, total: 1, backend: backend.name });
-  await database.runs.add(run);
+  // The run (small: the pages list it) and its model (the artifact) in one transaction: both or neither.
+  await saveRunWithArtifact(database, run, model);
   return run;
 }
 
@@ -170,10 +188,16 @@ export async function tune(req: TuneRequest, opts: JobOptions = {}): Promise<Run
   const specs = req.method === 'random' ? randomSpecs(base, req.space, req.count ?? 8, seed) : gridSpecs(base, req.space);
   if (specs.length > 200) throw new EnclaveError('invalid-argument', `That search has ${specs.length} candidates; keep it to 200 or fewer.`);
   const t0 = performance.now();
-  const topts = { seed, signal, onTrial: (p: { done: number; total: number }) => onProgress?.({ stage: 'train' as const, done: p.done, total: p.total, backend: backend.name }) };
-  const result = req.method === 'halving' ? await successiveHalving(specs, trainData, validation, topts) : await evaluateCandidates(specs, trainData, validation, topts);
+  const { result, backend: used } = await withBackendFallback(({ backend: on, signal: attempt }) => {
+    const topts = { seed, signal: attempt, onTrial: (p: { done: number; total: number }) => attempt.aborted || onProgress?.({ stage: 'train' as const, done: p.done, total: p.total, backend: on }) };
+    return req.method === 'halving' ? successiveHalving(specs, trainData, validation, topts) : evaluateCandidates(specs, trainData, validation, topts);
+  }, {
+    backend: backend.name, signal,
+    onFallback: (e) => onProgress?.({ stage: 'train', done: 0, total: 1, backend: e.to, note: fallbackNote(e, 'tuning'), restart: true }),
+    discard: (r) => r.outcome.model.dispose()
+  });
   throwIfAborted(signal);
-  return saveRun(database, { prep, target, trainData, validation, outcome: result.outcome, seed, backend: backend.name, t0, onProgress, trials: result.trials });
+  return saveRun(database, { prep, target, trainData, validation, outcome: result.outcome, seed, backend: used, t0, onProgress, trials: result.trials, signal });
 }
 
 function bump(prev: ModelRecord | undefined, features: string[]): string {
@@ -191,7 +215,7 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
   const prep = await getPreparation(database, run.preparation);
   const trainShape = { task: run.task, features: run.features, classNames: run.classNames };
   const test: Dataset = toDataset(await loadTable(database, prep.splits.test), run.target, trainShape);
-  const model = modelFromJSON(run.model);
+  const model = modelFromJSON(await getArtifact(database, run.id));
   const testScores = await scoreModel(model, test);
   const testReport = await evaluate(model, test);
   model.dispose();
@@ -206,7 +230,6 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
       version: bump(existing[0], run.features),
       run: run.id,
       source: prep.source,
-      model: run.model,
       fitted: prep.fitted,
       inputSchema: (sourceVersion?.schema ?? []).filter((f) => f.name !== run.target),
       features: run.features,
@@ -227,6 +250,8 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
 export async function predict(modelId: string, records: Record<string, unknown>[], database: EnclaveDB = defaultDb()): Promise<{ predictions: (string | number)[]; probabilities?: number[][] }> {
   const m = await database.models.get(modelId);
   if (!m) throw new EnclaveError('not-found', 'That model no longer exists.');
+  // A model version's weights are its run's artifact.
+  const saved = await getArtifact(database, m.run);
   await initBackend();
   const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
   const builders = names.map((n) => new ColumnBuilder(n));
@@ -234,7 +259,7 @@ export async function predict(modelId: string, records: Record<string, unknown>[
   const raw: Table = { rowCount: records.length, columns: builders.map((b) => b.finish()) };
   const prepared = applyRecipe(raw, m.fitted as FittedRecipe, 'predict');
   const { X, n } = featureMatrix(prepared, m.target, m.features);
-  const model = modelFromJSON(m.model);
+  const model = modelFromJSON(saved);
   const out = await model.predict(X, n);
   model.dispose();
   if (m.task === 'regression') return { predictions: Array.from(out) };

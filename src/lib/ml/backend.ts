@@ -2,7 +2,8 @@
  * Choosing the tfjs backend. Browsers: WebGPU → WebGL → WASM → CPU; Node: WASM → CPU. Each backend's code is
  * imported lazily (dynamic import) into a cached promise, so nothing browser-only runs when Node imports this module.
  * 'auto' runs a short measured trial (a few batches of a tiny MLP, through the real training loop) on every available backend, checks each result against the CPU backend's, and keeps the fastest correct.
- * If the WebGPU device is lost later, the next backend in order takes over and `onFallback` says so.
+ * A WebGPU device can be lost later (driver reset, GPU removed, the browser reclaiming it): `deviceLoss` reports it,
+ * a job in flight goes on with `fallbackFrom` (see fallback.ts), and the next activation of webgpu starts a fresh device.
  */
 import * as tf from '@tensorflow/tfjs';
 import { EnclaveError } from '../core/errors.ts';
@@ -27,6 +28,13 @@ export interface BackendChoice {
   trials: BackendTrial[];
 }
 
+/** A backend whose device was lost, and the browser's words for why. */
+export interface DeviceLoss {
+  backend: BackendName;
+  reason: string;
+}
+
+/** A job moved from a lost backend to another one. */
 export interface FallbackEvent {
   from: BackendName;
   to: BackendName;
@@ -34,8 +42,6 @@ export interface FallbackEvent {
 }
 
 export interface BackendOptions {
-  /** Called when the chosen backend is lost (a WebGPU device loss) and another one took over. */
-  onFallback?: (e: FallbackEvent) => void;
   /** Where the tfjs WASM binaries are served from (a URL prefix ending in "/"); default: bundled with the app. */
   wasmPaths?: string;
 }
@@ -92,12 +98,58 @@ function register(name: BackendName, opts: BackendOptions): Promise<void> {
   return p;
 }
 
+type GpuDevice = { lost: Promise<{ message?: string; reason?: string }>; destroy(): void };
+
+/** The tfjs webgpu backend's device, if that backend has started. */
+function gpuDevice(): GpuDevice | undefined {
+  return (tf.engine().registry.webgpu as unknown as { device?: GpuDevice } | undefined)?.device;
+}
+
+const losses = new WeakMap<GpuDevice, Promise<DeviceLoss>>();
+/** Devices known lost: the webgpu backend holding one is replaced on its next activation. */
+const lostDevices = new WeakSet<GpuDevice>();
+/** Devices our own code destroyed on purpose: that is not a loss. */
+const released = new WeakSet<GpuDevice>();
+
+/**
+ * A device's loss, watched once. `lost` resolving with reason 'destroyed' counts too: tfjs never destroys its device,
+ * so unless we did (`released`), someone else did (the browser, an extension, a test) and the device is gone all the same.
+ */
+function watch(device: GpuDevice): Promise<DeviceLoss> {
+  let loss = losses.get(device);
+  if (!loss) {
+    loss = device.lost.then((info) => {
+      if (released.has(device)) return new Promise<never>(() => undefined);
+      lostDevices.add(device);
+      return { backend: 'webgpu' as const, reason: (info.message || info.reason || 'no reason given').replace(/\.$/, '') };
+    });
+    losses.set(device, loss);
+  }
+  return loss;
+}
+
+/** Replace a webgpu backend whose device was lost: destroy it (on purpose), and register the factory afresh. */
+function dropWebgpu(device: GpuDevice): void {
+  released.add(device);
+  device.destroy();
+  const factory = tf.findBackendFactory('webgpu');
+  try {
+    tf.removeBackend('webgpu');
+  } finally {
+    if (!tf.engine().registryFactory.webgpu) tf.registerBackend('webgpu', factory);
+  }
+}
+
 async function activate(name: BackendName, opts: BackendOptions): Promise<void> {
   // tfjs in Node suggests installing tfjs-node on first use: not for us (no native code), so quiet.
   if (IS_NODE) tf.env().set('PROD', true);
   await register(name, opts);
+  const stale = name === 'webgpu' ? gpuDevice() : undefined;
+  if (stale && lostDevices.has(stale)) dropWebgpu(stale);
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend did not start`);
   await tf.ready();
+  const device = name === 'webgpu' ? gpuDevice() : undefined;
+  if (device?.lost) void watch(device);
 }
 
 /** Trial data: 256 rows of 16 features, 4 classes (seeded), for a tiny MLP trained by the real training loop. */
@@ -130,29 +182,19 @@ async function trialRun(epochs: number): Promise<{ ms: number; out: Float32Array
 const close = (a: Float32Array, b: Float32Array, tol = 2e-3) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= tol * (1 + Math.abs(b[i])));
 
 let current: BackendName | null = null;
-let lossWatch: BackendName | null = null;
+let lastOptions: BackendOptions = {};
 
-/** Follow a WebGPU device loss: switch to the next backend in order and tell `onFallback`. */
-function watchDeviceLoss(name: BackendName, opts: BackendOptions): void {
-  if (name !== 'webgpu' || lossWatch === name) return;
-  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ message?: string; reason?: string }> } }).device;
-  if (!device?.lost) return;
-  lossWatch = name;
-  void device.lost.then(async (info) => {
-    lossWatch = null;
-    if (current !== 'webgpu' || info.reason === 'destroyed') return;
-    const rest = availableBackends().filter((b) => BACKEND_ORDER.indexOf(b) > BACKEND_ORDER.indexOf('webgpu'));
-    for (const next of rest) {
-      try {
-        await activate(next, opts);
-        current = next;
-        opts.onFallback?.({ from: 'webgpu', to: next, reason: `The GPU device was lost (${info.message || info.reason || 'no reason given'}).` });
-        return;
-      } catch {
-        /* try the next one */
-      }
-    }
-  });
+/** Resolves when the active backend's device is lost (WebGPU only); null when the active backend has none to lose. */
+export function deviceLoss(): Promise<DeviceLoss> | null {
+  const device = current === 'webgpu' && tf.getBackend() === 'webgpu' ? gpuDevice() : undefined;
+  return device?.lost ? watch(device) : null;
+}
+
+/** After `lost` lost its device: start the next backend in order (or a later one, if that one does not start). */
+export async function fallbackFrom(lost: BackendName): Promise<BackendName> {
+  const next = BACKEND_ORDER[BACKEND_ORDER.indexOf(lost) + 1];
+  if (!next) throw new EnclaveError('internal', `No backend comes after ${lost}.`);
+  return (await initBackend(next, lastOptions)).name;
 }
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -162,6 +204,7 @@ const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
  * available that starts; 'auto' measures every available backend and keeps the fastest whose result is correct.
  */
 export async function initBackend(preferred?: BackendName | 'auto', opts: BackendOptions = {}): Promise<BackendChoice> {
+  lastOptions = opts;
   const available = availableBackends();
   const trials: BackendTrial[] = [];
   if (preferred === 'auto') {
@@ -185,7 +228,6 @@ export async function initBackend(preferred?: BackendName | 'auto', opts: Backen
     const best = measured[0]?.name ?? 'cpu';
     await activate(best, opts);
     current = best;
-    watchDeviceLoss(best, opts);
     return { name: best, trials };
   }
   if (preferred !== undefined && !BACKEND_ORDER.includes(preferred))
@@ -198,7 +240,6 @@ export async function initBackend(preferred?: BackendName | 'auto', opts: Backen
       await activate(name, opts);
       trials.push({ backend: name, ms: null, ok: true });
       current = name;
-      watchDeviceLoss(name, opts);
       return { name, trials };
     } catch (e) {
       trials.push({ backend: name, ms: null, ok: false, error: describe(e) });

@@ -122,6 +122,8 @@ export interface RunRecord {
   hyperparameters: Record<string, unknown>;
   seed: number;
   backend: string;
+  /** What trained a network: Enclave's WebAssembly SIMD kernels ('native', on the wasm backend) or tfjs. */
+  engine?: 'native' | 'tfjs';
   status: 'completed' | 'cancelled' | 'failed';
   history: unknown[];
   /** Metrics per split; `test` only once the run's model is promoted (the test split is sealed until then). */
@@ -130,8 +132,7 @@ export interface RunRecord {
   evaluation?: { validation?: unknown; test?: unknown };
   durationMs: number;
   created: number;
-  /** The trained model (spec + weights), kept with the run so it can be registered later. */
-  model: unknown;
+  // The trained model (spec + weights) is not here: it is the run's ArtifactRecord (table `artifacts`, key = run id).
   features: string[];
   classNames?: string[];
   /** Tuning runs: every candidate tried, with its validation score. */
@@ -147,7 +148,7 @@ export interface ModelRecord {
   run: string;
   /** The source version the model's inputs look like (for a what-if form prefilled with a real row). */
   source: string;
-  model: unknown;
+  // The model JSON is the artifact of `run` (table `artifacts`): a version never copies it.
   fitted: unknown;
   inputSchema: SchemaField[];
   features: string[];
@@ -156,6 +157,19 @@ export interface ModelRecord {
   classNames?: string[];
   aliases: string[];
   metrics: unknown;
+  created: number;
+}
+
+/**
+ * A run's trained model: the JSON of `TrainedModel.toJSON()` (spec, shape, weights; a k-NN model holds all its training
+ * rows, so this can be large). Kept apart from RunRecord and ModelRecord so that listing runs and models reads no
+ * weights; read one by run id, in the worker that needs it. A registered model version uses its run's artifact.
+ */
+export interface ArtifactRecord {
+  /** The run id (primary key). */
+  run: string;
+  /** SavedModel JSON (src/lib/ml/models/saved.ts); validated by modelFromJSON when read. */
+  model: unknown;
   created: number;
 }
 
@@ -171,10 +185,11 @@ export class EnclaveDB extends Dexie {
   declare preparations: EntityTable<PreparationRecord, 'id'>;
   declare runs: EntityTable<RunRecord, 'id'>;
   declare models: EntityTable<ModelRecord, 'id'>;
+  declare artifacts: EntityTable<ArtifactRecord, 'run'>;
 
   constructor(name = 'enclave', options?: DexieOptions) {
     super(name, options);
-    // Schema versions are append-only: never edit version 1. A later change adds
+    // Schema versions are append-only: never edit an existing version. A later change adds
     // `this.version(2).stores({...}).upgrade(tx => ...)` below it. Index only what is queried.
     this.version(1).stores({
       projects: 'id',
@@ -192,6 +207,26 @@ export class EnclaveDB extends Dexie {
       runs: 'id, dataset, preparation, created',
       models: 'id, name, run, created'
     });
+    // 4: model artifacts move out of runs and models into their own table (key: run id, nothing else is queried), so
+    // the lists the pages read carry no weights. Each run's `model` becomes its artifact; a registered version's
+    // `model` is its run's, kept only where that run's artifact is missing (e.g. the run was removed).
+    this.version(4)
+      .stores({ artifacts: 'run' })
+      .upgrade(async (tx) => {
+        const artifacts = tx.table<ArtifactRecord, string>('artifacts');
+        // One record at a time: a k-NN run can be large, and the upgrade should not hold every model at once.
+        for (const name of ['runs', 'models'] as const) {
+          const table = tx.table<Record<string, unknown> & { id: string; run?: string; created?: number }, string>(name);
+          for (const id of (await table.toCollection().primaryKeys()) as string[]) {
+            const record = await table.get(id);
+            if (!record || !('model' in record)) continue;
+            const { model, ...rest } = record;
+            const run = name === 'runs' ? id : String(record.run);
+            if (model !== undefined && !(await artifacts.get(run))) await artifacts.add({ run, model, created: record.created ?? Date.now() });
+            await table.put(rest);
+          }
+        }
+      });
   }
 }
 

@@ -1,0 +1,148 @@
+import { describe, expect, it, vi } from 'vitest';
+import { EnclaveError } from '../../src/lib/core/errors.ts';
+import { BACKEND_ORDER, fallbackFrom, initBackend, type BackendName, type DeviceLoss, type FallbackEvent } from '../../src/lib/ml/backend.ts';
+import { fallbackNote, withBackendFallback, type Attempt, type BackendControl } from '../../src/lib/ml/fallback.ts';
+
+/** Backends as the fallback sees them: webgpu first, whose device the test loses when it likes. */
+function fakeBackends(first: BackendName = 'webgpu') {
+  let active = first;
+  let lose!: (l: DeviceLoss) => void;
+  const lost = new Promise<DeviceLoss>((resolve) => (lose = resolve));
+  const next = vi.fn(async (from: BackendName) => (active = BACKEND_ORDER[BACKEND_ORDER.indexOf(from) + 1]));
+  const control: BackendControl = { loss: () => (active === 'webgpu' ? lost : null), next };
+  return { control, next, lose: (reason = 'Device was destroyed') => lose({ backend: 'webgpu', reason }) };
+}
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A job shaped like the training loop: epochs that check the signal, then a result naming its backend. */
+function epochs(n: number, onEpoch?: (a: Attempt, epoch: number) => void) {
+  return vi.fn(async (a: Attempt) => {
+    for (let epoch = 1; epoch <= n; epoch++) {
+      await tick();
+      if (a.signal.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
+      onEpoch?.(a, epoch);
+    }
+    return `model from ${a.backend}`;
+  });
+}
+
+describe('withBackendFallback', () => {
+  it('restarts a job whose device is lost part-way on the next backend, from the start, and says so', async () => {
+    const b = fakeBackends();
+    const seen: string[] = [];
+    const events: FallbackEvent[] = [];
+    const fn = epochs(4, (a, epoch) => {
+      seen.push(`${a.backend} ${epoch}`);
+      if (a.backend === 'webgpu' && epoch === 2) b.lose();
+    });
+    const r = await withBackendFallback(fn, { backend: 'webgpu', control: b.control, onFallback: (e) => events.push(e) });
+    expect(r).toEqual({ result: 'model from webgl', backend: 'webgl' });
+    expect(seen).toEqual(['webgpu 1', 'webgpu 2', 'webgl 1', 'webgl 2', 'webgl 3', 'webgl 4']);
+    expect(fn.mock.calls.map(([a]) => a.backend)).toEqual(['webgpu', 'webgl']);
+    expect(events).toEqual([{ from: 'webgpu', to: 'webgl', reason: 'Device was destroyed' }]);
+    expect(fallbackNote(events[0])).toBe('The GPU device was lost (Device was destroyed); training restarted on WebGL.');
+    expect(fallbackNote(events[0], 'tuning')).toBe('The GPU device was lost (Device was destroyed); tuning restarted on WebGL.');
+  });
+
+  it('retries when an error is the loss\'s first sign (the lost promise resolves a moment later)', async () => {
+    const b = fakeBackends();
+    const fn = vi.fn(async (a: Attempt) => {
+      if (a.backend !== 'webgpu') return 'ok';
+      setTimeout(() => b.lose('GPU hung'), 20);
+      throw new Error("Failed to execute 'mapAsync' on 'GPUBuffer'");
+    });
+    const events: FallbackEvent[] = [];
+    expect(await withBackendFallback(fn, { backend: 'webgpu', control: b.control, onFallback: (e) => events.push(e), graceMs: 2000 })).toEqual({ result: 'ok', backend: 'webgl' });
+    expect(events).toEqual([{ from: 'webgpu', to: 'webgl', reason: 'GPU hung' }]);
+  });
+
+  it('discards a result the attempt returned while its device was being lost, and runs again', async () => {
+    const b = fakeBackends();
+    const discard = vi.fn();
+    const fn = vi.fn(async (a: Attempt) => {
+      if (a.backend === 'webgpu') {
+        b.lose();
+        await tick(); // does not look at the signal
+      }
+      return { from: a.backend };
+    });
+    const r = await withBackendFallback(fn, { backend: 'webgpu', control: b.control, discard });
+    expect(r).toEqual({ result: { from: 'webgl' }, backend: 'webgl' });
+    expect(discard).toHaveBeenCalledExactlyOnceWith({ from: 'webgpu' });
+  });
+
+  it('does not wait for ever for a stopped attempt that never ends', async () => {
+    const b = fakeBackends();
+    const fn = vi.fn((a: Attempt) => (a.backend === 'webgpu' ? (setTimeout(() => b.lose(), 5), new Promise<string>(() => undefined)) : Promise.resolve('ok')));
+    expect(await withBackendFallback(fn, { backend: 'webgpu', control: b.control, settleMs: 50 })).toEqual({ result: 'ok', backend: 'webgl' });
+  });
+
+  it('passes an error that is not a device loss through unchanged, without retrying', async () => {
+    const b = fakeBackends();
+    const error = new EnclaveError('invalid-argument', 'mlp: training diverged (the loss became NaN): lower learningRate (now 10).');
+    const fn = vi.fn(async () => {
+      throw error;
+    });
+    await expect(withBackendFallback(fn, { backend: 'webgpu', control: b.control, graceMs: 20 })).rejects.toBe(error);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(b.next).not.toHaveBeenCalled();
+  });
+
+  it('after a fallback, a second failure that is not a device loss is not retried', async () => {
+    const b = fakeBackends();
+    const error = new Error('out of memory');
+    const fn = vi.fn(async (a: Attempt) => {
+      if (a.backend === 'webgpu') {
+        b.lose();
+        await tick();
+        throw new EnclaveError('cancelled', 'Cancelled.');
+      }
+      throw error;
+    });
+    const onFallback = vi.fn();
+    await expect(withBackendFallback(fn, { backend: 'webgpu', control: b.control, onFallback, graceMs: 20 })).rejects.toBe(error);
+    expect(fn.mock.calls.map(([a]) => a.backend)).toEqual(['webgpu', 'webgl']);
+    expect(onFallback).toHaveBeenCalledTimes(1);
+    expect(b.next).toHaveBeenCalledTimes(1);
+  });
+
+  it('cancellation propagates as cancellation, also when it comes with a device loss', async () => {
+    for (const withLoss of [false, true]) {
+      const b = fakeBackends();
+      const cancel = new AbortController();
+      const fn = epochs(10, (_a, epoch) => {
+        if (epoch !== 2) return;
+        cancel.abort();
+        if (withLoss) b.lose();
+      });
+      const onFallback = vi.fn();
+      const err = await withBackendFallback(fn, { backend: 'webgpu', control: b.control, signal: cancel.signal, onFallback }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EnclaveError);
+      expect((err as EnclaveError).code).toBe('cancelled');
+      expect(fn).toHaveBeenCalledTimes(1);
+      expect(onFallback).not.toHaveBeenCalled();
+      expect(b.next).not.toHaveBeenCalled();
+    }
+  });
+
+  it('says so when no other backend can start after the loss', async () => {
+    const b = fakeBackends();
+    b.next.mockRejectedValueOnce(new Error('the webgl backend did not start'));
+    const fn = epochs(3, (a, epoch) => epoch === 1 && b.lose());
+    await expect(withBackendFallback(fn, { backend: 'webgpu', control: b.control })).rejects.toThrow(
+      'The webgpu backend was lost (Device was destroyed) and no other backend could start: the webgl backend did not start'
+    );
+  });
+
+  it('with the real backends in Node (no device to lose): runs once, and errors pass straight through', async () => {
+    await initBackend('cpu');
+    const fn = vi.fn(async (a: Attempt) => a.backend);
+    expect(await withBackendFallback(fn, { backend: 'cpu' })).toEqual({ result: 'cpu', backend: 'cpu' });
+    const error = new Error('boom');
+    const t0 = performance.now();
+    await expect(withBackendFallback(async () => Promise.reject(error), { backend: 'cpu' })).rejects.toBe(error);
+    expect(performance.now() - t0).toBeLessThan(500); // no grace wait: a CPU has no device to lose
+    await expect(fallbackFrom('cpu')).rejects.toThrow('No backend comes after cpu.');
+  });
+});

@@ -1,0 +1,220 @@
+import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
+import Dexie from 'dexie';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../src/lib/jobs/import-job.ts';
+import { prepare } from '../../src/lib/jobs/prepare-job.ts';
+import { train, promote, predict } from '../../src/lib/jobs/train-job.ts';
+import { analyse } from '../../src/lib/jobs/analyse.ts';
+import { initBackend } from '../../src/lib/ml/backend.ts';
+import { createDb, type EnclaveDB, type RunRecord } from '../../src/lib/store/db.ts';
+import { saveRunWithArtifact } from '../../src/lib/store/artifacts.ts';
+
+const penguins = new Uint8Array(readFileSync('static/samples/penguins.csv'));
+const recipe = JSON.parse(readFileSync('tests/fixtures/penguins-recipe.json', 'utf8'));
+let dbs: Dexie[] = [];
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+afterEach(async () => {
+  for (const d of dbs) { d.close(); await d.delete(); }
+  dbs = [];
+});
+
+function freshDb(name = `train-job-${crypto.randomUUID()}`): EnclaveDB {
+  const d = createDb(name);
+  dbs.push(d);
+  return d;
+}
+
+/** Penguins imported and prepared (Species, seed 42: 206 / 69 / 69 rows) in `database`. */
+async function prepared(database: EnclaveDB) {
+  const blob = new Blob([penguins]);
+  const imported = await importFile({ file: { name: 'penguins.csv', size: blob.size, stream: () => blob.stream() } }, { database });
+  const r = await prepare({ source: imported.hash, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } }, { database });
+  if (r.status !== 'saved') throw new Error('expected the preparation to be saved');
+  return { dataset: imported.datasetId, prep: r.preparation };
+}
+
+/** Every mutation of `table` fails the way a full disk would (middleware below Dexie's API). */
+function failWrites(d: EnclaveDB, table: string) {
+  d.use({
+    stack: 'dbcore',
+    name: `failing-${table}`,
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const t = down.table(name);
+        return name === table ? { ...t, mutate: () => Promise.reject(new DOMException('disk full', 'QuotaExceededError')) } : t;
+      }
+    })
+  });
+}
+
+/** The database as schema version 3 declared it (copied from db.ts; versions are append-only). */
+class V3 extends Dexie {
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({ projects: 'id', datasets: 'id, project, name', versions: 'hash, dataset, parent', chunks: '[hash+column+index], hash' });
+    this.version(2).stores({ recipes: 'hash', preparations: 'id, dataset, source, created' });
+    this.version(3).stores({ runs: 'id, dataset, preparation, created', models: 'id, name, run, created' });
+  }
+}
+
+/** A saved 1-nearest-neighbour model, written by hand: training rows x → class code y. */
+function knn(x: number[], y: number[], classNames: string[]) {
+  return {
+    format: 'enclave-model',
+    version: 1,
+    spec: { algorithm: 'knn', hyperparameters: { k: 1, distance: 'euclidean' } },
+    shape: { task: 'classification', features: ['x'], classNames },
+    seed: 1,
+    weights: [
+      { name: 'train/X', shape: [x.length, 1], data: x },
+      { name: 'train/y', shape: [y.length], data: y }
+    ]
+  };
+}
+
+const split = { method: 'random', fractions: [0.6, 0.2, 0.2], seed: 1 } as const;
+function runOf(id: string, created: number) {
+  return {
+    id, dataset: 'ds', preparation: 'prep', version: 'v', recipe: 'r', split, target: 'y', task: 'classification', algorithm: 'knn',
+    hyperparameters: { k: 1, distance: 'euclidean' }, seed: 1, backend: 'cpu', status: 'completed', history: [],
+    metrics: { train: { accuracy: 1 }, validation: { accuracy: 1 }, test: { accuracy: 1 } }, durationMs: 3, created, features: ['x'], classNames: ['a', 'b']
+  };
+}
+function modelOf(id: string, run: string, classNames: string[], created: number) {
+  return {
+    id, name: 'sorter', version: '1.0.0', run, source: 'v', fitted: { target: 'y', steps: [] }, inputSchema: [{ name: 'x', type: 'float', kind: 'numeric' }],
+    features: ['x'], target: 'y', task: 'classification', classNames, aliases: ['champion'], metrics: { test: { accuracy: 1 } }, created
+  };
+}
+
+describe('schema version 4: model artifacts apart from runs and models', () => {
+  it('upgrades a v3 database: each model JSON moves to artifacts, runs and models lose it, and a promoted model predicts as before', async () => {
+    const name = `train-job-v3-${crypto.randomUUID()}`;
+    const modelA = knn([0.5, 9.5], [0, 1], ['a', 'b']); // x < 5 → a, else b
+    const modelB = knn([0.5, 2.5, 9.5], [1, 1, 0], ['a', 'b']);
+    const modelC = knn([0.5, 9.5], [1, 0], ['no', 'yes']); // x < 5 → yes: a version whose run was removed
+    const runA = runOf('run-a', 1000);
+    const runB = runOf('run-b', 2000);
+    const versionA = modelOf('model-a', 'run-a', ['a', 'b'], 1500);
+    const versionC = modelOf('model-c', 'run-gone', ['no', 'yes'], 2500);
+
+    const old = new V3(name);
+    await old.table('runs').bulkAdd([{ ...runA, model: modelA }, { ...runB, model: modelB }]);
+    await old.table('models').bulkAdd([{ ...versionA, model: modelA }, { ...versionC, model: modelC }]);
+    old.close();
+
+    const d = freshDb(name);
+    await d.open();
+    expect(d.verno).toBe(4);
+    expect(await d.artifacts.toArray()).toEqual([
+      { run: 'run-a', model: modelA, created: 1000 },
+      { run: 'run-b', model: modelB, created: 2000 },
+      { run: 'run-gone', model: modelC, created: 2500 }
+    ]);
+    expect(await d.runs.toArray()).toEqual([runA, runB]);
+    expect(await d.models.toArray()).toEqual([versionA, versionC]);
+    for (const r of [...(await d.runs.toArray()), ...(await d.models.toArray())]) expect(r).not.toHaveProperty('model');
+
+    expect(await predict('model-a', [{ x: 1.5 }, { x: 8.5 }, { x: 0.25 }], d)).toEqual({ predictions: ['a', 'b', 'a'], probabilities: [[1, 0], [0, 1], [1, 0]] });
+    expect(await predict('model-c', [{ x: 1.5 }, { x: 8.5 }], d)).toEqual({ predictions: ['yes', 'no'], probabilities: [[0, 1], [1, 0]] });
+  });
+
+  it('upgrades an empty v3 database', async () => {
+    const name = `train-job-v3-${crypto.randomUUID()}`;
+    const old = new V3(name);
+    await old.open();
+    old.close();
+    const d = freshDb(name);
+    await d.open();
+    expect(d.verno).toBe(4);
+    expect(await d.artifacts.count()).toBe(0);
+  });
+});
+
+describe('train, promote, predict, analyse (schema version 4)', () => {
+  it('keeps the model weights out of the run and model lists; promote, predict and analyse read the artifact', async () => {
+    const d = freshDb();
+    const { dataset, prep } = await prepared(d);
+    const run = await train({ preparation: prep.id, algorithm: 'knn', hyperparameters: { k: 3 }, backend: 'cpu' }, { database: d });
+    expect(run).not.toHaveProperty('model'); // what the worker sends the page
+
+    // The artifact: a k-NN model's weights are its 206 training rows.
+    const artifact = await d.artifacts.get(run.id);
+    expect(artifact).toMatchObject({ run: run.id, created: run.created, model: { format: 'enclave-model', spec: { algorithm: 'knn', hyperparameters: { k: 3 } } } });
+    const weights = (artifact!.model as { weights: { name: string; shape: number[]; data: string }[] }).weights;
+    expect(weights.map((w) => [w.name, w.shape])).toEqual([['train/X', [206, run.features.length]], ['train/y', [206]]]);
+
+    const registered = await promote(run.id, 'penguins', d);
+    expect(registered).toMatchObject({ run: run.id, version: '1.0.0', aliases: ['champion'] });
+    expect(registered).not.toHaveProperty('model');
+
+    // The lists the Train and Evaluate pages read.
+    const runs = await d.runs.where('dataset').equals(dataset).toArray();
+    const models = await d.models.toArray();
+    expect(runs.map((r) => r.id)).toEqual([run.id]);
+    expect(models.map((m) => m.id)).toEqual([registered.id]);
+    for (const r of [...runs, ...models]) {
+      expect(r).not.toHaveProperty('model');
+      const text = JSON.stringify(r);
+      for (const w of weights) expect(text).not.toContain(w.data);
+    }
+    expect((runs[0].metrics as { test?: unknown }).test).toBeDefined(); // promote still scored the test split
+
+    const row = { Island: 'Torgersen', 'Beak Length (mm)': 39.1, 'Beak Depth (mm)': 18.7, 'Flipper Length (mm)': 181, 'Body Mass (g)': 3750, Sex: 'MALE' };
+    const out = await predict(registered.id, [row], d);
+    expect(out.predictions).toHaveLength(1);
+    expect(['Adelie', 'Chinstrap', 'Gentoo']).toContain(out.predictions[0]);
+    const analysis = await analyse(run.id, 'Island', d);
+    expect(analysis.importance.map((i) => i.feature).sort()).toEqual([...run.features].sort());
+
+    // Without its artifact a model cannot predict, be promoted or be analysed: they read nothing else.
+    await d.artifacts.delete(run.id);
+    await expect(predict(registered.id, [row], d)).rejects.toMatchObject({ code: 'not-found' });
+    await expect(analyse(run.id, null, d)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('stores neither the run nor its model when the artifact write fails', async () => {
+    const d = freshDb();
+    failWrites(d, 'artifacts');
+    const { prep } = await prepared(d);
+    await expect(train({ preparation: prep.id, algorithm: 'knn', backend: 'cpu' }, { database: d })).rejects.toMatchObject({ code: 'too-large' });
+    expect(await d.runs.count()).toBe(0);
+    expect(await d.artifacts.count()).toBe(0);
+  });
+
+  it('stores neither when the run write fails', async () => {
+    const d = freshDb();
+    failWrites(d, 'runs');
+    const { prep } = await prepared(d);
+    await expect(train({ preparation: prep.id, algorithm: 'knn', backend: 'cpu' }, { database: d })).rejects.toMatchObject({ code: 'too-large' });
+    expect(await d.runs.count()).toBe(0);
+    expect(await d.artifacts.count()).toBe(0);
+  });
+
+  it('saveRunWithArtifact: a model that cannot be stored leaves no run behind', async () => {
+    const d = freshDb();
+    const run = runOf('run-x', 1) as unknown as RunRecord;
+    await expect(saveRunWithArtifact(d, run, { weights: [() => 0] })).rejects.toMatchObject({ code: 'storage' });
+    expect(await d.runs.count()).toBe(0);
+    expect(await d.artifacts.count()).toBe(0);
+    await saveRunWithArtifact(d, run, { weights: [] });
+    expect(await d.runs.get('run-x')).toEqual(run);
+    expect(await d.artifacts.get('run-x')).toEqual({ run: 'run-x', model: { weights: [] }, created: 1 });
+  });
+
+  it('a cancelled training run stores nothing', async () => {
+    const d = freshDb();
+    const { prep } = await prepared(d);
+    const ac = new AbortController();
+    const job = train({ preparation: prep.id, algorithm: 'mlp', hyperparameters: { epochs: 50 }, backend: 'cpu' }, { database: d, signal: ac.signal, onProgress: (p) => p.stage === 'train' && p.done >= 2 && ac.abort() });
+    await expect(job).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await d.runs.count()).toBe(0);
+    expect(await d.artifacts.count()).toBe(0);
+  });
+});
