@@ -2,9 +2,10 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import type { Table } from '../../src/lib/core/table.ts';
-import { createDb, db as defaultDb, EnclaveDB } from '../../src/lib/store/db.ts';
+import { createDb, db as defaultDb, EnclaveDB, type ModelRecord, type RunRecord } from '../../src/lib/store/db.ts';
 import {
   CHUNK_ROWS,
+  datasetFootprint,
   deleteDataset,
   getVersion,
   listDatasets,
@@ -221,6 +222,23 @@ describe('listDatasets and deleteDataset', () => {
     expect(await d.chunks.where('hash').equals(HASH2).count()).toBe(5);
     expect((await listDatasets(d)).map((x) => x.name)).toEqual(['b']);
     expect(await deleteDataset(d, a.datasetId)).toBe(false);
+  });
+
+  it('deletes the runs trained on the dataset, their model artifacts and registered versions; others stay', async () => {
+    const d = freshDb();
+    const a = await saveImport(d, importOf(sampleTable(3), HASH, 'a'));
+    const b = await saveImport(d, importOf(sampleTable(3), HASH2, 'b'));
+    const run = (id: string, dataset: string) => ({ id, dataset, preparation: 'p', created: 1 }) as unknown as RunRecord;
+    await d.runs.bulkAdd([run('r1', a.datasetId), run('r2', a.datasetId), run('r3', b.datasetId)]);
+    await d.artifacts.bulkAdd(['r1', 'r2', 'r3'].map((r) => ({ run: r, model: { rows: [1, 2, 3] }, created: 1 })));
+    const model = (id: string, r: string) => ({ id, name: 'm', run: r, created: 1 }) as unknown as ModelRecord;
+    await d.models.bulkAdd([model('m1', 'r1'), model('m2', 'r1'), model('m3', 'r3')]);
+    expect(await datasetFootprint(d, a.datasetId)).toEqual({ versions: 1, runs: 2, models: 2 });
+    expect(await deleteDataset(d, a.datasetId)).toBe(true);
+    expect((await d.runs.toArray()).map((r) => r.id)).toEqual(['r3']);
+    expect((await d.artifacts.toArray()).map((r) => r.run)).toEqual(['r3']);
+    expect((await d.models.toArray()).map((m) => m.id)).toEqual(['m3']);
+    expect(await datasetFootprint(d, a.datasetId)).toEqual({ versions: 0, runs: 0, models: 0 });
   });
 });
 
