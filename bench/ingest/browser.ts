@@ -9,14 +9,9 @@
  * progress per finished column), so 'hash' below includes the first column's profile.
  * Long tasks: a buffered PerformanceObserver('longtask') registered before any page script, on the page's main thread.
  */
-import { chromium, type BrowserContext } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { CHROMIUM_ARGS, FreshProfile } from '../shared/chromium.ts';
 import { TreeSampler, type MemoryStats } from './memory.ts';
 
-export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const IMPORT_TIMEOUT_MS = 10 * 60_000;
 /** How long after the profile is shown we keep observing (late layout/paint work of the charts). */
 const SETTLE_MS = 1500;
@@ -92,29 +87,12 @@ function stageDurations(f: PageFigures, stepNames: string[]): { stages: Record<s
 }
 
 export async function importInBrowser(baseUrl: string, csvPath: string, stepNames: string[], log: (s: string) => void, onCleanup: (fn: () => Promise<void> | void) => void): Promise<BrowserRun> {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'enclave-bench-ingest-'));
-  let context: BrowserContext | null = null;
-  const sampler = new TreeSampler(userDataDir, SAMPLE_MS, 10);
-  let closing: Promise<void> | null = null;
-  const cleanup = () => (closing ??= (async () => {
-    sampler.stop();
-    await context?.close().catch(() => undefined);
-    // Chromium's last processes may still be writing the profile for a moment after close().
-    rmSync(userDataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  })());
-  onCleanup(cleanup);
+  const profile = new FreshProfile('enclave-bench-ingest-');
+  const sampler = new TreeSampler(profile.dir, SAMPLE_MS, 10);
+  profile.beforeClose = () => sampler.stop();
+  onCleanup(() => profile.close());
   try {
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      // The PWA's service worker would precache the whole app in the background on this first visit; a person importing
-      // a file has long had it installed, so it is kept out of the measurement.
-      serviceWorkers: 'block',
-      // Our own signal handlers (serve.ts) close the browser and then the server; Playwright's would exit first.
-      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
-      viewport: { width: 1280, height: 900 },
-    });
+    const context = await profile.launch(CHROMIUM_ARGS, { viewport: { width: 1280, height: 900 } });
     await context.addInitScript(INIT);
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => log(`  page error: ${e.message}`));
@@ -176,6 +154,6 @@ export async function importInBrowser(baseUrl: string, csvPath: string, stepName
       rowsShown,
     };
   } finally {
-    await cleanup();
+    await profile.close();
   }
 }

@@ -12,12 +12,11 @@
  * profile + store in the worker) and b = read_csv + describe. Memory and long tasks are the worst over all (a) runs.
  * Goals (the issue): ratio ≤ 1.0, and no main-thread task over 50 ms.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { CHROMIUM, chromiumVersion } from '../shared/chromium.ts';
+import { runPython } from '../shared/python.ts';
 import { ensureData, HEADER } from './generate.ts';
-import { CHROMIUM, importInBrowser, type BrowserRun } from './browser.ts';
-import { cleanupAll, ensureBuild, onCleanup, ROOT, startServer } from './serve.ts';
-const PYTHON = process.env.PANDAS_PYTHON ?? '/usr/bin/python3';
+import { importInBrowser, type BrowserRun } from './browser.ts';
+import { cleanupAll, ensureBuild, onCleanup, startServer } from './serve.ts';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -35,9 +34,7 @@ const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 interface PandasRun { seconds: number; read_seconds: number; describe_seconds: number; peak_rss_bytes: number; rows: number; columns: number; pandas: string; numpy: string; python: string }
 
 function runPandas(csv: string): PandasRun {
-  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'ingest', 'pandas_ingest.py'), csv], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`pandas run failed (exit ${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  return runPython('pandas run', 'ingest/pandas_ingest.py', [csv]);
 }
 
 // ---- main ---------------------------------------------------------------------------------------------------------
@@ -75,11 +72,11 @@ async function main() {
   const longest = Math.max(...runsA.map((r) => r.longest.all));
   const longestImport = Math.max(...runsA.map((r) => r.longest.duringImport));
   const over50 = Math.max(...runsA.map((r) => r.over50.all));
-  const chromiumVersion = /Chromium ([\d.]+)/.exec(spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? a.userAgent;
+  const version = chromiumVersion() ?? a.userAgent;
 
   log('\n## Report');
   log(`data        ${data.path}: ${data.bytes.toLocaleString('en')} bytes, ${data.rows.toLocaleString('en')} rows × ${data.columns} columns (seed ${data.seed})`);
-  log(`machine     ${a.hardwareConcurrency} cores (navigator), deviceMemory ${a.deviceMemory}, Node ${process.version}, Chromium ${chromiumVersion} (${CHROMIUM}), pandas ${b.pandas} / numpy ${b.numpy} / Python ${b.python}`);
+  log(`machine     ${a.hardwareConcurrency} cores (navigator), deviceMemory ${a.deviceMemory}, Node ${process.version}, Chromium ${version} (${CHROMIUM}), pandas ${b.pandas} / numpy ${b.numpy} / Python ${b.python}`);
   log(`(a) studio  enclave:import ${runsA.map((r) => sec(r.importMs)).join(', ')} → best ${sec(a.importMs)}; to profile shown: best ${sec(Math.min(...runsA.map((r) => r.shownMs)))}`);
   log(`    stages (best run, from the progress bar): ${Object.entries(a.stagesMs).map(([k, v]) => `${k} ${sec(v)}`).join(' · ')}`);
   log(`    profile steps after the first (best run): ${Object.entries(a.profileStepsMs).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(' · ')} (ms)`);

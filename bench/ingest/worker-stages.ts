@@ -7,44 +7,21 @@
  * each stage took: read, hash, profile (and each of its pieces), save to IndexedDB. Same core code as the app's data
  * worker, so it says where the time of bench/ingest/run.ts's (a) goes; a fresh browser profile per run.
  */
-import { chromium, type BrowserContext } from '@playwright/test';
-import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { bundleWorker, CHROMIUM_ARGS, chromiumVersion, FreshProfile, serveWorker } from '../shared/chromium.ts';
 import { ensureData } from './generate.ts';
-import { CHROMIUM } from './browser.ts';
-import { cleanupAll, ensureBuild, onCleanup, ROOT, startServer } from './serve.ts';
+import { cleanupAll, ensureBuild, onCleanup, startServer } from './serve.ts';
 import type { StageTimings } from './worker-entry.ts';
 
 const argv = process.argv.slice(2);
 const RUNS = Math.max(1, Number(argv[argv.indexOf('--runs') + 1]) || 1);
 const WORKER_PATH = '/__bench/ingest-stages-worker.js';
-const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
-
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(ROOT, 'bench', 'ingest', 'worker-entry.ts')],
-    bundle: true, format: 'iife', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'error',
-  });
-  return out.outputFiles[0].text;
-}
 
 async function runOnce(base: string, csv: string, code: string): Promise<StageTimings> {
-  const dir = mkdtempSync(join(tmpdir(), 'enclave-bench-stages-'));
-  let context: BrowserContext | null = null;
-  let closing: Promise<void> | null = null;
-  const close = () => (closing ??= (async () => {
-    await context?.close().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  })());
-  onCleanup(close);
+  const profile = new FreshProfile('enclave-bench-stages-');
+  onCleanup(() => profile.close());
   try {
-    context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, serviceWorkers: 'block',
-      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-    await context.route(`${base}${WORKER_PATH}`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/javascript', headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, body: code }));
+    const context = await profile.launch(CHROMIUM_ARGS);
+    await serveWorker(context, base, WORKER_PATH, code);
     const page = context.pages()[0] ?? (await context.newPage());
     if (process.env.BENCH_DEBUG) {
       page.on('console', (m) => console.log('console:', m.text()));
@@ -60,16 +37,16 @@ async function runOnce(base: string, csv: string, code: string): Promise<StageTi
       worker.postMessage({ file: (document.getElementById('bench-stages-file') as HTMLInputElement).files![0], papa });
     }), { url: WORKER_PATH, papa: argv.includes('--papa') });
   } finally {
-    await close();
+    await profile.close();
   }
 }
 
 async function main() {
   const data = ensureData(() => undefined);
   ensureBuild(false, console.log);
-  const code = await bundle();
+  const code = await bundleWorker('bench/ingest/worker-entry.ts', 'iife');
   const base = await startServer(4392);
-  const version = /Chromium ([\d.]+)/.exec(spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '?';
+  const version = chromiumVersion() ?? '?';
   console.log(`# import stages in a Chromium ${version} worker — ${data.bytes.toLocaleString('en')} bytes, ${data.rows.toLocaleString('en')} rows`);
   for (let i = 1; i <= RUNS; i++) {
     const r = await runOnce(base, data.path, code);

@@ -15,22 +15,16 @@
  * validation — schema, anomalies, drift — that sklearn does not do); ratio_pipeline = a_pipeline / b with a_pipeline =
  * prepareTable's split + fit + apply alone (from its own progress marks in the same runs): the like-for-like figure.
  */
-import { chromium, type BrowserContext } from '@playwright/test';
-import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CHROMIUM } from '../ingest/browser.ts';
 import { TreeSampler, type MemoryStats } from '../ingest/memory.ts';
-import { cleanupAll, ensureBuild, onCleanup, ROOT, startServer } from '../ingest/serve.ts';
+import { cleanupAll, ensureBuild, onCleanup, startServer } from '../ingest/serve.ts';
+import { bundleWorker, CHROMIUM, CHROMIUM_ARGS, chromiumVersion, FreshProfile, serveWorker } from '../shared/chromium.ts';
+import { runPython } from '../shared/python.ts';
 import { ensureData, type DataInfo } from './generate.ts';
 import type { PrepareTiming } from './pipeline.ts';
 import type { WorkerRequest, WorkerResult } from './worker-entry.ts';
 
-const PYTHON = process.env.PANDAS_PYTHON ?? '/usr/bin/python3';
 const WORKER_PATH = '/__bench/prepare-worker.js';
-const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--expose-gc'];
+const ARGS = [...CHROMIUM_ARGS, '--js-flags=--expose-gc'];
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -42,32 +36,15 @@ const log = (s = '') => console.log(s);
 const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
-async function bundle(): Promise<string> {
-  const out = await build({
-    entryPoints: [join(ROOT, 'bench', 'prepare', 'worker-entry.ts')],
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'error',
-  });
-  return out.outputFiles[0].text;
-}
-
 // ---- (a) Chromium worker -----------------------------------------------------------------------------------------
 async function inChromium(base: string, data: DataInfo, code: string): Promise<{ result: WorkerResult; memory: MemoryStats; baselineRss: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'enclave-bench-prepare-'));
-  const sampler = new TreeSampler(dir, 100, 10);
-  let context: BrowserContext | null = null;
-  let closing: Promise<void> | null = null;
-  const close = () => (closing ??= (async () => {
-    sampler.stop();
-    await context?.close().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  })());
-  onCleanup(close);
+  const profile = new FreshProfile('enclave-bench-prepare-');
+  const sampler = new TreeSampler(profile.dir, 100, 10);
+  profile.beforeClose = () => sampler.stop();
+  onCleanup(() => profile.close());
   try {
-    context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, serviceWorkers: 'block',
-      handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
-    // The CSP's worker-src 'self' rules out a blob: worker, so the bundle is answered on the studio's own origin.
-    await context.route(`${base}${WORKER_PATH}`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/javascript', headers: { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' }, body: code }));
+    const context = await profile.launch(ARGS);
+    await serveWorker(context, base, WORKER_PATH, code);
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => { if (m.text().startsWith('[bench] ')) log(`    ${m.text().slice(8)}`); });
     page.on('pageerror', (e) => log(`    page error: ${e.message}`));
@@ -93,7 +70,7 @@ async function inChromium(base: string, data: DataInfo, code: string): Promise<{
     if (!result.ok) throw new Error(`the worker failed: ${result.error}`);
     return { result, memory, baselineRss };
   } finally {
-    await close();
+    await profile.close();
   }
 }
 
@@ -102,9 +79,7 @@ interface SklearnRun { seconds: number; split_seconds: number; fit_seconds: numb
 interface SklearnResult { best: SklearnRun; runs: SklearnRun[]; read_seconds: number; rows: number; peak_rss_bytes: number; pandas: string; numpy: string; sklearn: string; python: string }
 
 function inSklearn(csv: string): SklearnResult {
-  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'prepare', 'sklearn_prepare.py'), csv, String(RUNS)], { encoding: 'utf8', maxBuffer: 1 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) throw new Error(`the scikit-learn run failed (exit ${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  return runPython('the scikit-learn run', 'prepare/sklearn_prepare.py', [csv, String(RUNS)], ['ignore', 'pipe', 'pipe']);
 }
 
 // ---- main --------------------------------------------------------------------------------------------------------
@@ -112,7 +87,7 @@ async function main() {
   log('# bench/prepare');
   const data = ensureData(log);
   ensureBuild(false, log);
-  const code = await bundle();
+  const code = await bundleWorker('bench/prepare/worker-entry.ts', 'esm');
   const base = await startServer(option('--port', 4393));
   log(`server: ${base}`);
   log(`(a) prepareTable in a module Worker in headless Chromium, ${RUNS} runs ...`);
@@ -127,12 +102,12 @@ async function main() {
   const bestPipeline = runs.reduce((x, y) => (y.pipelineMs < x.pipelineMs ? y : x));
   const aSec = best.totalMs / 1000, aPipe = bestPipeline.pipelineMs / 1000, bSec = b.best.seconds;
   const ratio = aSec / bSec, ratioPipeline = aPipe / bSec;
-  const chromiumVersion = /Chromium ([\d.]+)/.exec(spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? a.result.userAgent;
+  const version = chromiumVersion() ?? a.result.userAgent;
   const shape = (r: PrepareTiming) => `${r.rows.join(' / ')} rows × ${r.columns} columns (${r.columns - 1} features + target)`;
 
   log('\n## Report');
   log(`data        ${data.path}: ${data.bytes.toLocaleString('en')} bytes, ${data.rows.toLocaleString('en')} rows × ${data.columns} columns (seed ${data.seed}); classes ${JSON.stringify(data.classes)}`);
-  log(`machine     ${a.result.cores} cores (navigator), Node ${process.version}, Chromium ${chromiumVersion} (${CHROMIUM}, crossOriginIsolated ${a.result.isolated}), pandas ${b.pandas} / numpy ${b.numpy} / scikit-learn ${b.sklearn} / Python ${b.python}`);
+  log(`machine     ${a.result.cores} cores (navigator), Node ${process.version}, Chromium ${version} (${CHROMIUM}, crossOriginIsolated ${a.result.isolated}), pandas ${b.pandas} / numpy ${b.numpy} / scikit-learn ${b.sklearn} / Python ${b.python}`);
   log(`recipe      impute median *numeric → scale minmax *numeric → impute most_frequent *categorical → onehot *categorical (target "label"); split stratified 60/20/20, seed 42`);
   log(`(a) studio  prepareTable ${runs.map((r) => sec(r.totalMs)).join(', ')} → best ${sec(best.totalMs)} = split ${sec(best.splitMs)} + fit ${sec(best.fitMs)} + apply ${sec(best.applyMs)} + validate ${sec(best.validateMs)}`);
   log(`            pipeline alone (split + fit + apply) ${runs.map((r) => sec(r.pipelineMs)).join(', ')} → best ${sec(bestPipeline.pipelineMs)}`);

@@ -7,19 +7,16 @@
  * Run alone with `node --import tsx bench/train/generate.ts`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { seeded } from '../../src/lib/core/random.ts';
+import { dataFiles } from '../shared/data-file.ts';
 
 export const SEED = 20261125;
 export const ROWS = 20_000;
 export const FEATURES = 32;
 const VERSION = 1;
 
-const here = dirname(fileURLToPath(import.meta.url));
-export const DATA_DIR = join(here, 'data');
-export const BIN_PATH = join(DATA_DIR, 'train-20k.bin');
-const META_PATH = join(DATA_DIR, 'train-20k.meta.json');
+export const { dir: DATA_DIR, path: BIN_PATH, meta: META_PATH } = dataFiles(import.meta.url, 'train-20k.bin');
 
 export interface TrainData {
   path: string;

@@ -18,22 +18,20 @@
  * samples/s = 3 epochs × 20,000 rows / seconds of the whole trainModel call (upload, 3 epochs, weights read back) or
  * of the whole fit(). Best (fastest) run of each. Goal (the issue): best backend ≥ 1.5 × scikit-learn.
  */
-import { chromium, type BrowserContext } from '@playwright/test';
-import { build, type Plugin } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import type { Plugin } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
-import { CHROMIUM } from '../ingest/browser.ts';
 import { cleanupAll, ensureBuild, onCleanup, ROOT, startServer } from '../ingest/serve.ts';
+import { bundleWorker, CHROMIUM_ARGS, chromiumVersion, FreshProfile, SAME_ORIGIN_HEADERS } from '../shared/chromium.ts';
+import { runPython } from '../shared/python.ts';
 import { ensureData, type TrainData } from './generate.ts';
 import type { BenchBackend, WorkerRequest, WorkerResult } from './worker-entry.ts';
 
-const PYTHON = process.env.PANDAS_PYTHON ?? '/usr/bin/python3';
 const EPOCHS = 3, BATCH = 256;
 const WASM_DIR = join(ROOT, 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
 const P = { worker: '/__bench/train-worker.js', wasm: '/__bench/wasm/', data: '/__bench/train-data.bin' };
-const ARGS = ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--js-flags=--expose-gc'];
+const ARGS = [...CHROMIUM_ARGS, '--js-flags=--expose-gc'];
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader'];
 const ALL: BenchBackend[] = ['webgpu', 'webgl', 'wasm', 'wasm-tfjs', 'cpu'];
 
@@ -60,34 +58,18 @@ const urlAssets: Plugin = {
   },
 };
 
-async function bundle(minify: boolean): Promise<string> {
-  const out = await build({
-    entryPoints: [join(ROOT, 'bench', 'train', 'worker-entry.ts')], plugins: [urlAssets],
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify, write: false, logLevel: 'error',
-  });
-  return out.outputFiles[0].text;
-}
-
 // ---- (a) Chromium worker, one fresh browser per backend ------------------------------------------------------------
 async function inChromium(base: string, data: TrainData, backend: BenchBackend, code: string): Promise<WorkerResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'enclave-bench-train-'));
-  let context: BrowserContext | null = null;
-  let closing: Promise<void> | null = null;
-  const close = () => (closing ??= (async () => {
-    await context?.close().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  })());
-  onCleanup(close);
-  const headers = { 'Cross-Origin-Resource-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+  const profile = new FreshProfile('enclave-bench-train-');
+  onCleanup(() => profile.close());
   try {
-    context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: [...ARGS, ...(backend === 'webgpu' ? WEBGPU_ARGS : [])],
-      serviceWorkers: 'block', handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    const context = await profile.launch([...ARGS, ...(backend === 'webgpu' ? WEBGPU_ARGS : [])]);
     // The CSP's worker-src 'self' rules out a blob: worker, so the bundle is answered on the studio's own origin.
     await context.route(`${base}/__bench/**`, (route) => {
       const path = new URL(route.request().url()).pathname;
-      if (path === P.worker) return route.fulfill({ status: 200, contentType: 'text/javascript', headers, body: code });
-      if (path === P.data) return route.fulfill({ status: 200, contentType: 'application/octet-stream', headers, body: readFileSync(data.path) });
-      if (path.startsWith(P.wasm)) return route.fulfill({ status: 200, contentType: 'application/wasm', headers, body: readFileSync(join(WASM_DIR, basename(path))) });
+      if (path === P.worker) return route.fulfill({ status: 200, contentType: 'text/javascript', headers: SAME_ORIGIN_HEADERS, body: code });
+      if (path === P.data) return route.fulfill({ status: 200, contentType: 'application/octet-stream', headers: SAME_ORIGIN_HEADERS, body: readFileSync(data.path) });
+      if (path.startsWith(P.wasm)) return route.fulfill({ status: 200, contentType: 'application/wasm', headers: SAME_ORIGIN_HEADERS, body: readFileSync(join(WASM_DIR, basename(path))) });
       return route.fulfill({ status: 404, body: 'not found' });
     });
     const page = context.pages()[0] ?? (await context.newPage());
@@ -107,7 +89,7 @@ async function inChromium(base: string, data: TrainData, backend: BenchBackend, 
       worker.postMessage(request);
     }), { url: P.worker, request });
   } finally {
-    await close();
+    await profile.close();
   }
 }
 
@@ -116,9 +98,7 @@ interface BlasPool { user_api: string; internal_api: string; version: string | n
 interface SklearnResult { seconds: number[]; best: number; samples_per_second: number; one_thread_best: number | null; epochs: number; loss: number; train_accuracy: number; dtype: string; blas: BlasPool[] | null; sklearn: string; numpy: string; python: string }
 
 function inSklearn(data: TrainData): SklearnResult {
-  const r = spawnSync(PYTHON, [join(ROOT, 'bench', 'train', 'sklearn_train.py'), data.path, String(data.n), String(data.d), String(SK_RUNS)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`the scikit-learn run failed (exit ${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+  return runPython('the scikit-learn run', 'train/sklearn_train.py', [data.path, String(data.n), String(data.d), String(SK_RUNS)]);
 }
 
 // ---- main ----------------------------------------------------------------------------------------------------------
@@ -126,7 +106,7 @@ async function main() {
   log('# bench/train');
   const data = ensureData(log);
   ensureBuild(false, log);
-  const code = await bundle(true);
+  const code = await bundleWorker('bench/train/worker-entry.ts', 'esm', [urlAssets]);
   // scikit-learn runs before and after the browsers (best of both): the machine is shared, and its load moves by the minute.
   const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
   const loads = [load()];
@@ -151,12 +131,12 @@ async function main() {
   const b = b1.best <= b0.best ? b1 : b0;
   const bRate = b.samples_per_second;
 
-  const chromiumVersion = /Chromium ([\d.]+)/.exec(spawnSync(CHROMIUM, ['--version'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '?';
+  const version = chromiumVersion() ?? '?';
   const any = Object.values(results).find((r) => r?.ok);
   const blas = b.blas?.find((p) => p.user_api === 'blas');
   log('\n## Report');
   log(`data        ${data.path}: ${data.n.toLocaleString('en')} × ${data.d} float32, binary (${(data.positive * 100).toFixed(1)}% positive), seed ${data.seed}`);
-  log(`machine     ${any?.cores ?? '?'} cores (navigator), Node ${process.version}, Chromium ${chromiumVersion} (crossOriginIsolated ${any?.isolated}), scikit-learn ${b.sklearn} / numpy ${b.numpy} / Python ${b.python}`);
+  log(`machine     ${any?.cores ?? '?'} cores (navigator), Node ${process.version}, Chromium ${version} (crossOriginIsolated ${any?.isolated}), scikit-learn ${b.sklearn} / numpy ${b.numpy} / Python ${b.python}`);
   log(`model       MLP ${data.d}-64-32-2 relu (tfjs: softmax over 2; sklearn: one logistic output), adam lr 0.001, batch ${BATCH}, ${EPOCHS} epochs, L2 1e-4`);
   log(`load avg    ${loads.join(' → ')} (1, 5, 15 min; at the start → at the end)`);
   log(`(b) sklearn ${[b0, b1].map((x) => x.seconds.map((s) => s.toFixed(3)).join(', ')).join(' (before) · ')} (after) s → best ${b.best.toFixed(3)} s = ${fmt(bRate)} samples/s; train accuracy ${(b.train_accuracy * 100).toFixed(1)}%, loss ${b.loss.toFixed(4)}, ${b.dtype}`);

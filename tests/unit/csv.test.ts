@@ -7,6 +7,7 @@ import { parseCsvPart } from '../../src/lib/core/io/csv-fast.ts';
 import { readTable } from '../../src/lib/core/io/index.ts';
 import { bytesSource, type ByteSource, type ReadOptions, type ReadProgress } from '../../src/lib/core/io/source.ts';
 import { column, missingCount, rows, type Column, type Table } from '../../src/lib/core/table.ts';
+import { fails } from './errors.ts';
 
 const SPECTRUM = 'node_modules/csv-spectrum';
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -20,16 +21,6 @@ function rng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function fails(p: Promise<unknown>): Promise<EnclaveError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnclaveError);
-    return e as EnclaveError;
-  }
-  throw new Error('expected the read to fail');
 }
 
 const col = (t: Table, name: string): Column => {

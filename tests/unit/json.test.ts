@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { readTable } from '../../src/lib/core/io/index.ts';
 import { findJsonError } from '../../src/lib/core/io/json-error.ts';
 import { readJson } from '../../src/lib/core/io/json.ts';
 import { bytesSource, type ByteSource } from '../../src/lib/core/io/source.ts';
 import { rows } from '../../src/lib/core/table.ts';
+import { fails } from './errors.ts';
 
 const src = (name: string, data: string | Uint8Array, chunk: number | (() => number) = 1 << 16) => bytesSource(name, data, chunk);
-
-async function fails(p: Promise<unknown>): Promise<EnclaveError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnclaveError);
-    return e as EnclaveError;
-  }
-  throw new Error('expected the read to fail');
-}
 
 const RECORDS = [
   { name: 'Ada', age: 36, member: true, joined: '2020-01-05' },

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { stringColumn } from '../../src/lib/core/table-ops.ts';
 import type { Table } from '../../src/lib/core/table.ts';
 import { detectTask, featureMatrix, targetVector, toDataset } from '../../src/lib/ml/matrix.ts';
+import { errorOf } from './errors.ts';
 import { tableOf } from './ml-fixtures.ts';
-
-function error(f: () => unknown): EnclaveError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnclaveError);
-    return e as EnclaveError;
-  }
-  throw new Error('expected an EnclaveError');
-}
 
 describe('featureMatrix / targetVector', () => {
   it('builds a row-major float32 X from numeric and boolean columns, and sorted class codes', () => {
@@ -50,35 +40,35 @@ describe('featureMatrix / targetVector', () => {
       rowCount: 2,
       columns: [...base.columns, stringColumn('city', 'categorical', ['Oslo', 'Rome']), { ...tableOf({ when: [0, 86400000] }, { when: 'datetime' }).columns[0] }],
     };
-    const e = error(() => featureMatrix(withCols, 'y'));
+    const e = errorOf(() => featureMatrix(withCols, 'y'));
     expect(e.code).toBe('invalid-argument');
     expect(e.message).toContain('"city" (categorical: one-hot');
     expect(e.message).toContain('"when" (datetime: add a date-parts step');
     expect(e.detail).toMatchObject({ columns: ['city', 'when'] });
     const id: Table = { rowCount: 2, columns: [base.columns[1], stringColumn('uid', 'identifier', ['u1', 'u2'])] };
-    expect(error(() => featureMatrix(id, 'y')).message).toContain('"uid" (identifier: drop it');
+    expect(errorOf(() => featureMatrix(id, 'y')).message).toContain('"uid" (identifier: drop it');
   });
 
   it('refuses missing feature values naming the column and suggesting imputation; and an empty feature set', () => {
     const t = tableOf({ x: [1, null, 3], z: [1, 2, 3], y: ['a', 'b', 'a'] });
-    const e = error(() => featureMatrix(t, 'y'));
+    const e = errorOf(() => featureMatrix(t, 'y'));
     expect(e.message).toMatch(/Feature column "x" has 1 missing value .*impute/);
     expect(e.detail).toMatchObject({ column: 'x', missing: 1 });
-    const e2 = error(() => featureMatrix(tableOf({ y: ['a', 'b'] }), 'y'));
+    const e2 = errorOf(() => featureMatrix(tableOf({ y: ['a', 'b'] }), 'y'));
     expect(e2.message).toContain('no feature columns besides the target "y"');
   });
 
   it("refuses a target with missing values, a single class, or classes the training split didn't have ('invalid-target')", () => {
-    const missing = error(() => targetVector(tableOf({ y: ['a', null, 'b'] }), 'y'));
+    const missing = errorOf(() => targetVector(tableOf({ y: ['a', null, 'b'] }), 'y'));
     expect(missing.code).toBe('invalid-target');
     expect(missing.message).toContain('Target column "y" has 1 missing value');
-    const single = error(() => targetVector(tableOf({ y: ['a', 'a'] }), 'y'));
+    const single = errorOf(() => targetVector(tableOf({ y: ['a', 'a'] }), 'y'));
     expect(single.code).toBe('invalid-target');
     expect(single.message).toContain('single class ("a")');
-    const unseen = error(() => targetVector(tableOf({ y: ['a', 'c'] }), 'y', { task: 'classification', classNames: ['a', 'b'] }));
+    const unseen = errorOf(() => targetVector(tableOf({ y: ['a', 'c'] }), 'y', { task: 'classification', classNames: ['a', 'b'] }));
     expect(unseen.message).toContain('"c"');
-    expect(error(() => targetVector(tableOf({ x: [1] }), 'nope')).code).toBe('invalid-target');
-    const dates = error(() => detectTask(tableOf({ d: [0, 1e12] }, { d: 'datetime' }).columns[0]));
+    expect(errorOf(() => targetVector(tableOf({ x: [1] }), 'nope')).code).toBe('invalid-target');
+    const dates = errorOf(() => detectTask(tableOf({ d: [0, 1e12] }, { d: 'datetime' }).columns[0]));
     expect(dates.code).toBe('invalid-target');
   });
 });

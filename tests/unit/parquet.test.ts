@@ -1,25 +1,15 @@
 import { openAsBlob, readFileSync } from 'node:fs';
 import { parquetMetadata } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { readTable } from '../../src/lib/core/io/index.ts';
 import { readParquet } from '../../src/lib/core/io/parquet.ts';
 import { bytesSource, type ByteSource, type ReadProgress } from '../../src/lib/core/io/source.ts';
 import { missingCount, rows } from '../../src/lib/core/table.ts';
 import { tinyParquet, type TinyColumn } from '../fixtures/tiny-parquet.ts';
+import { fails } from './errors.ts';
 
 const FLIGHTS = 'node_modules/vega-datasets/data/flights-3m.parquet';
 const SIMPLE = 'tests/fixtures/simple.parquet';
-
-async function fails(p: Promise<unknown>): Promise<EnclaveError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnclaveError);
-    return e as EnclaveError;
-  }
-  throw new Error('expected the read to fail');
-}
 
 async function fileSource(path: string, name = path.split('/').pop()!): Promise<ByteSource> {
   const blob = await openAsBlob(path);

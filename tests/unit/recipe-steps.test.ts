@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { applyRecipe, fitRecipe, parseRecipe } from '../../src/lib/core/recipe/index.ts';
 import type { ApplyMode, FittedRecipe, StepSpec } from '../../src/lib/core/recipe/types.ts';
 import type { Column, NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { asTexts, numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 import { median, medianOf, sortedEnds, sortedValues } from '../../src/lib/core/recipe/steps/shared.ts';
+import { errorOf } from './errors.ts';
 
 /*
  * Reference values: scikit-learn 1.2.1 / numpy 1.24 / pandas 1.5.3 (Debian /usr/bin/python3), computed once into
@@ -92,15 +92,6 @@ function expectClose(actual: (number | null)[], expected: (number | null)[], tol
     else expect(Math.abs(a! - expected[i]!), `row ${i}: ${a} vs ${expected[i]}`).toBeLessThanOrEqual(tol);
   });
 }
-function error(f: () => unknown): EnclaveError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnclaveError);
-    return e as EnclaveError;
-  }
-  throw new Error('no error');
-}
 const NUM = ['age', 'income', 'height'];
 
 describe('scale equals scikit-learn', () => {
@@ -156,11 +147,11 @@ describe('impute equals scikit-learn SimpleImputer', () => {
   });
 
   it('refuses mean on a text column and a non-numeric constant for a number column, naming step and column', () => {
-    expect(error(() => fit([{ kind: 'impute', columns: ['city'], strategy: 'mean' }])).message).toBe(
+    expect(errorOf(() => fit([{ kind: 'impute', columns: ['city'], strategy: 'mean' }])).message).toBe(
       'Step 1 (impute): column "city" is categorical; impute works on numeric (integer or float) columns.',
     );
-    expect(error(() => fit([{ kind: 'impute', columns: ['age'], strategy: 'constant', value: 'n/a' }])).message).toMatch(/^Step 1 \(impute\): the constant "n\/a" is not a valid integer value for column "age"/);
-    expect(error(() => parseRecipe({ steps: [{ kind: 'impute', columns: ['age'], strategy: 'mean', value: 3 }] })).message).toMatch(/only used with strategy "constant"/);
+    expect(errorOf(() => fit([{ kind: 'impute', columns: ['age'], strategy: 'constant', value: 'n/a' }])).message).toMatch(/^Step 1 \(impute\): the constant "n\/a" is not a valid integer value for column "age"/);
+    expect(errorOf(() => parseRecipe({ steps: [{ kind: 'impute', columns: ['age'], strategy: 'mean', value: 3 }] })).message).toMatch(/only used with strategy "constant"/);
   });
 });
 
@@ -201,13 +192,13 @@ describe('onehot equals scikit-learn OneHotEncoder', () => {
 
   it("unknown 'error' names the value and the row", () => {
     const { fitted } = fit([{ kind: 'onehot', columns: ['color'], unknown: 'error' }]);
-    expect(error(() => applyRecipe(test, fitted, 'eval')).message).toBe(
+    expect(errorOf(() => applyRecipe(test, fitted, 'eval')).message).toBe(
       'Step 1 (onehot): column "color" has the category "purple" at row 1, which the training rows did not have (set unknown to "ignore" or "infrequent" to accept new categories).',
     );
   });
 
   it('refuses a numeric column, naming step and column', () => {
-    expect(error(() => fit([{ kind: 'drop-duplicates' }, { kind: 'onehot', columns: ['income'] }])).message).toBe(
+    expect(errorOf(() => fit([{ kind: 'drop-duplicates' }, { kind: 'onehot', columns: ['income'] }])).message).toBe(
       'Step 2 (onehot): column "income" is float; onehot works on categorical, text or boolean columns.',
     );
   });
@@ -224,7 +215,7 @@ describe('ordinal equals scikit-learn OrdinalEncoder', () => {
 
   it('follows a given order, and refuses an order missing a training value', () => {
     expect(cells(fit([{ kind: 'ordinal', columns: ['size'], order: { size: ['S', 'M', 'L', 'XL'] } }]).table, 'size')).toEqual([0, 1, 2, 1, 0, 2, 3, 1, 0, 2]);
-    expect(error(() => fit([{ kind: 'ordinal', columns: ['size'], order: { size: ['S', 'M', 'L'] } }])).message).toBe(
+    expect(errorOf(() => fit([{ kind: 'ordinal', columns: ['size'], order: { size: ['S', 'M', 'L'] } }])).message).toBe(
       'Step 1 (ordinal): column "size" has the value "XL", which is not in the given order (S, M, L).',
     );
   });
@@ -313,7 +304,7 @@ describe('cast, date-parts, drop-columns and keep-columns', () => {
   });
 
   it('refuses a cast that would lose every value, naming step and column', () => {
-    expect(error(() => fit([{ kind: 'cast', column: 'city', to: 'datetime' }])).message).toBe(
+    expect(errorOf(() => fit([{ kind: 'cast', column: 'city', to: 'datetime' }])).message).toBe(
       'Step 1 (cast): none of the 9 values of column "city" can be read as datetime (e.g. "Oslo").',
     );
   });
@@ -327,13 +318,13 @@ describe('cast, date-parts, drop-columns and keep-columns', () => {
       [2023, 12, 31, 6, 0],
       [null, null, null, null, null],
     ]);
-    expect(error(() => fit([{ kind: 'date-parts', column: 'city', parts: ['year'] }])).message).toBe('Step 1 (date-parts): column "city" is categorical, not a date (cast it to datetime first).');
+    expect(errorOf(() => fit([{ kind: 'date-parts', column: 'city', parts: ['year'] }])).message).toBe('Step 1 (date-parts): column "city" is categorical, not a date (cast it to datetime first).');
   });
 
   it('drops and keeps columns by name or wildcard; keep-columns keeps the target, drop-columns refuses it', () => {
     expect(fit([{ kind: 'drop-columns', columns: '*categorical' }]).table.columns.map((c) => c.name)).toEqual(['age', 'income', 'height']);
     expect(fit([{ kind: 'keep-columns', columns: '*numeric' }], train, 'city').table.columns.map((c) => c.name)).toEqual(['age', 'income', 'height', 'city']);
-    expect(error(() => fit([{ kind: 'drop-columns', columns: ['city'] }], train, 'city')).message).toBe('Step 1 (drop-columns): "city" is the recipe\'s target and cannot be dropped.');
+    expect(errorOf(() => fit([{ kind: 'drop-columns', columns: ['city'] }], train, 'city')).message).toBe('Step 1 (drop-columns): "city" is the recipe\'s target and cannot be dropped.');
   });
 });
 
@@ -344,13 +335,13 @@ describe('selectors', () => {
   });
 
   it('an explicit name that does not exist is an error listing the columns and the nearest name', () => {
-    expect(error(() => fit([{ kind: 'drop-duplicates' }, { kind: 'drop-duplicates' }, { kind: 'scale', columns: ['agee'], method: 'minmax' }])).message).toBe(
+    expect(errorOf(() => fit([{ kind: 'drop-duplicates' }, { kind: 'drop-duplicates' }, { kind: 'scale', columns: ['agee'], method: 'minmax' }])).message).toBe(
       'Step 3 (scale): there is no column "agee". Did you mean "age"? Columns: age, income, height, city, color, size',
     );
   });
 
   it('an explicitly named column of the wrong type is an error naming step and column', () => {
-    const e = error(() => fit([{ kind: 'scale', columns: ['age', 'color'], method: 'standard' }]));
+    const e = errorOf(() => fit([{ kind: 'scale', columns: ['age', 'color'], method: 'standard' }]));
     expect(e.code).toBe('invalid-recipe');
     expect(e.message).toBe('Step 1 (scale): column "color" is categorical; scale works on numeric (integer or float) columns.');
     expect(e.detail).toMatchObject({ step: 0, kind: 'scale', column: 'color' });
@@ -361,7 +352,7 @@ describe('selectors', () => {
     const noIncome: Table = { rowCount: test.rowCount, columns: test.columns.filter((c) => c.name !== 'income') };
     expect(applyRecipe(noIncome, fitted, 'predict').columns.map((c) => c.name)).toEqual(['age', 'height', 'city', 'color', 'size']);
     const noAge: Table = { rowCount: test.rowCount, columns: test.columns.filter((c) => c.name !== 'age') };
-    expect(error(() => applyRecipe(noAge, fitted, 'eval' as ApplyMode)).message).toMatch(/^Step 1 \(scale\): there is no column "age"/);
+    expect(errorOf(() => applyRecipe(noAge, fitted, 'eval' as ApplyMode)).message).toMatch(/^Step 1 \(scale\): there is no column "age"/);
   });
 });
 
@@ -420,6 +411,6 @@ describe('onehot by dictionary code', () => {
     const out = applyRecipe(later, fitted, 'eval');
     expect(['city=Lima', 'city=Oslo', 'city=Pune'].map((n) => cells(out, n))).toEqual([[0, 0, 0], [0, 1, 0], [0, 0, 1]]);
     const strict = fit([{ kind: 'onehot', columns: ['city'], unknown: 'error' }], t).fitted;
-    expect(error(() => applyRecipe(later, strict, 'eval')).message).toMatch(/has the category "Bergen" at row 1,/);
+    expect(errorOf(() => applyRecipe(later, strict, 'eval')).message).toMatch(/has the category "Bergen" at row 1,/);
   });
 });

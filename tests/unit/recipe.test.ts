@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { applyRecipe, describeRecipe, fitRecipe, KNOWN_KINDS, parseRecipe, STEP_KINDS } from '../../src/lib/core/recipe/index.ts';
 import type { FittedRecipe, Recipe } from '../../src/lib/core/recipe/types.ts';
 import type { Column, NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { numericColumn, stringColumn, takeRows } from '../../src/lib/core/table-ops.ts';
+import { errorOf } from './errors.ts';
 
 function num(name: string, xs: (number | null)[], type: NumericColumn['type'] = 'float'): Column {
   return numericColumn(name, type, Float64Array.from(xs, (x) => x ?? 0), Uint8Array.from(xs, (x) => (x === null ? 0 : 1)));
@@ -14,15 +14,6 @@ function table(...columns: Column[]): Table {
 function cells(t: Table, name: string): (number | null)[] {
   const c = t.columns.find((x) => x.name === name) as NumericColumn;
   return Array.from(c.values, (v, i) => (c.valid[i] ? v : null));
-}
-function error(f: () => unknown): EnclaveError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnclaveError);
-    return e as EnclaveError;
-  }
-  throw new Error('no error');
 }
 
 /** 20 penguin-like rows: numbers with gaps, a category with gaps, a boolean, a date, a duplicate row and a target. */
@@ -84,29 +75,29 @@ describe('registry and parseRecipe', () => {
   });
 
   it('rejects an unknown kind, naming the step and the known kinds', () => {
-    const e = error(() => parseRecipe({ steps: [{ kind: 'drop-duplicates' }, { kind: 'scal', columns: '*', method: 'minmax' }] }));
+    const e = errorOf(() => parseRecipe({ steps: [{ kind: 'drop-duplicates' }, { kind: 'scal', columns: '*', method: 'minmax' }] }));
     expect(e.code).toBe('invalid-recipe');
     expect(e.message).toBe(`Step 2: unknown step kind "scal" (known: ${KNOWN_KINDS.join(', ')}).`);
   });
 
   it('rejects bad parameters, naming the step, kind and parameter', () => {
-    expect(error(() => parseRecipe({ steps: [{ kind: 'scale', columns: '*', method: 'zscore' }] })).message).toBe(
+    expect(errorOf(() => parseRecipe({ steps: [{ kind: 'scale', columns: '*', method: 'zscore' }] })).message).toBe(
       'Step 1 (scale): method: expected ("minmax" | "standard" | "robust"), got "zscore"',
     );
-    expect(error(() => parseRecipe({ steps: [{ kind: 'scale', colums: '*', method: 'minmax' }] })).message).toMatch(/^Step 1 \(scale\): (unknown parameter "colums"|parameter "columns" is required)$/);
-    expect(error(() => parseRecipe({ steps: [{ kind: 'scale', method: 'minmax' }] })).message).toBe('Step 1 (scale): parameter "columns" is required');
-    expect(error(() => parseRecipe({ steps: [{ kind: 'scale', columns: '*numerc', method: 'minmax' }] })).message).toBe(
+    expect(errorOf(() => parseRecipe({ steps: [{ kind: 'scale', colums: '*', method: 'minmax' }] })).message).toMatch(/^Step 1 \(scale\): (unknown parameter "colums"|parameter "columns" is required)$/);
+    expect(errorOf(() => parseRecipe({ steps: [{ kind: 'scale', method: 'minmax' }] })).message).toBe('Step 1 (scale): parameter "columns" is required');
+    expect(errorOf(() => parseRecipe({ steps: [{ kind: 'scale', columns: '*numerc', method: 'minmax' }] })).message).toBe(
       'Step 1 (scale): columns: expected a list of column names or one of "*", "*numeric", "*categorical", "*datetime"',
     );
-    expect(error(() => parseRecipe({ steps: [{ kind: 'drop-missing', axis: 'rows', threshold: 1.5 }] })).message).toBe('Step 1 (drop-missing): threshold: Expected <=1 but received 1.5');
-    expect(error(() => parseRecipe({ steps: [{ kind: 'bin', columns: ['a'], method: 'width', bins: 1 }] })).message).toMatch(/^Step 1 \(bin\): bins: /);
+    expect(errorOf(() => parseRecipe({ steps: [{ kind: 'drop-missing', axis: 'rows', threshold: 1.5 }] })).message).toBe('Step 1 (drop-missing): threshold: Expected <=1 but received 1.5');
+    expect(errorOf(() => parseRecipe({ steps: [{ kind: 'bin', columns: ['a'], method: 'width', bins: 1 }] })).message).toMatch(/^Step 1 \(bin\): bins: /);
   });
 
   it('rejects a recipe that is not { target?, steps }', () => {
-    expect(error(() => parseRecipe([])).message).toMatch(/^A recipe is \{ "target"\?: "column", "steps": \[ … \] \}/);
-    expect(error(() => parseRecipe({ steps: [], targt: 'y' })).message).toMatch(/unknown field "targt"/);
-    expect(error(() => parseRecipe({ steps: [42] })).message).toMatch(/^Step 1: a step is an object with a "kind"/);
-    expect(error(() => parseRecipe('{"steps": [')).message).toMatch(/^The recipe is not valid JSON/);
+    expect(errorOf(() => parseRecipe([])).message).toMatch(/^A recipe is \{ "target"\?: "column", "steps": \[ … \] \}/);
+    expect(errorOf(() => parseRecipe({ steps: [], targt: 'y' })).message).toMatch(/unknown field "targt"/);
+    expect(errorOf(() => parseRecipe({ steps: [42] })).message).toMatch(/^Step 1: a step is an object with a "kind"/);
+    expect(errorOf(() => parseRecipe('{"steps": [')).message).toMatch(/^The recipe is not valid JSON/);
     expect(parseRecipe('{"target": "y", "steps": ["z = 1"]}')).toEqual({ target: 'y', steps: [{ kind: 'derive', expression: 'z = 1' }] });
   });
 
@@ -156,11 +147,11 @@ describe('fitRecipe learns from the training rows only', () => {
     expect(seen.at(-1)).toBe('15/15');
     const ctl = new AbortController();
     ctl.abort();
-    expect(error(() => fitRecipe(trainRows, ALL_KINDS, { signal: ctl.signal })).code).toBe('cancelled');
+    expect(errorOf(() => fitRecipe(trainRows, ALL_KINDS, { signal: ctl.signal })).code).toBe('cancelled');
   });
 
   it('stops a step that would remove the target', () => {
-    expect(error(() => fitRecipe(trainRows, parseRecipe({ target: 'species', steps: [{ kind: 'onehot', columns: ['species'] }] }))).message).toBe(
+    expect(errorOf(() => fitRecipe(trainRows, parseRecipe({ target: 'species', steps: [{ kind: 'onehot', columns: ['species'] }] }))).message).toBe(
       'Step 1 (onehot): this step removes the target column "species".',
     );
   });
@@ -211,7 +202,7 @@ describe('bad inputs name the step and the column', () => {
   ];
   for (const [what, steps, message] of cases) {
     it(`${what}`, () => {
-      const e = error(() => fitRecipe(t, parseRecipe({ steps })));
+      const e = errorOf(() => fitRecipe(t, parseRecipe({ steps })));
       expect(e.code).toBe('invalid-recipe');
       expect(e.message).toBe(message);
       expect(e.detail).toMatchObject({ step: steps.length - 1 });
@@ -221,6 +212,6 @@ describe('bad inputs name the step and the column', () => {
   it('a column whose type changed in a later table (text where numbers were fitted)', () => {
     const { fitted } = fitRecipe(t, parseRecipe({ steps: [{ kind: 'scale', columns: ['age'], method: 'minmax' }] }));
     const later = table(stringColumn('age', 'categorical', ['thirty']), stringColumn('species', 'categorical', ['a']));
-    expect(error(() => applyRecipe(later, fitted, 'predict')).message).toBe('Step 1 (scale): column "age" is categorical; scale works on numeric (integer or float) columns.');
+    expect(errorOf(() => applyRecipe(later, fitted, 'predict')).message).toBe('Step 1 (scale): column "age" is categorical; scale works on numeric (integer or float) columns.');
   });
 });

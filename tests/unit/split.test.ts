@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { ColumnBuilder } from '../../src/lib/core/infer.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 import { allocate } from '../../src/lib/core/split/allocate.ts';
 import { splitTable, splitTables, type SplitOptions, type SplitResult } from '../../src/lib/core/split.ts';
 import { column, type Table } from '../../src/lib/core/table.ts';
+import { errorOf } from './errors.ts';
 import { columnsOf, penguinsTable, tableOf } from './tables.ts';
 
 
@@ -41,16 +41,6 @@ function expectStratified(res: SplitResult, classOf: (string | null)[], fraction
     for (const r of res.indices[s]) got.set(classOf[r]!, (got.get(classOf[r]!) ?? 0) + 1);
     for (const [c, n] of sizes) expect(Math.abs((got.get(c) ?? 0) - fractions[k] * n)).toBeLessThan(1);
   });
-}
-
-function errorOf(f: () => unknown): EnclaveError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(EnclaveError);
-    return e as EnclaveError;
-  }
-  throw new Error('expected an EnclaveError');
 }
 
 describe('splitTable (random)', () => {

@@ -9,9 +9,8 @@
 import { TableAssembler } from './assemble.ts';
 import { parseFast, parseFastSplit } from './csv-fast.ts';
 import { parseWithPapa } from './csv-papa.ts';
-import { checkText, emptyFileError, HEAD_BYTES, isBlank, sniffDelimiter } from './sniff.ts';
+import { readText, sniffDelimiter } from './sniff.ts';
 import { extensionOf, type ByteSource, type ReadOptions, type ReadResult } from './source.ts';
-import { checkSize, chunks, prepend, Progress, takeHead } from './stream.ts';
 
 export const DEFAULT_CSV_ENGINE: 'papa' | 'fast' = 'fast';
 
@@ -28,13 +27,7 @@ async function splitPoint(source: ByteSource, minBytes: number): Promise<number>
 }
 
 export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promise<ReadResult> {
-  checkSize(source, opts.maxBytes);
-  const progress = new Progress(source.size, opts.onProgress);
-  const it = chunks(source, opts, progress);
-  try {
-    const { head, ended } = await takeHead(it, HEAD_BYTES);
-    if (ended && isBlank(head)) throw emptyFileError();
-    const invalid = checkText(head, ended);
+  return readText(source, opts, async ({ head, ended, invalid, input, progress }) => {
     const warnings: string[] = [];
     if (invalid > 0) {
       warnings.push(
@@ -45,7 +38,6 @@ export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promi
     const ext = extensionOf(source.name);
     const delimiter = ext === 'tsv' || ext === 'tab' ? '\t' : sniffDelimiter(new TextDecoder().decode(head), ended);
     const asm = new TableAssembler(opts.inferTypes ?? true, warnings, delimiter);
-    const input = prepend(head, it);
     const engine = opts.engine ?? DEFAULT_CSV_ENGINE;
     const boundary = engine === 'fast' && (opts.inferTypes ?? true) && opts.splitCsv && !ended ? await splitPoint(source, opts.splitMinBytes ?? SPLIT_MIN_BYTES) : -1;
     if (boundary > head.byteLength) {
@@ -57,7 +49,5 @@ export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promi
     const table = asm.finish();
     progress.end();
     return { table, format: delimiter === '\t' ? 'tsv' : 'csv', delimiter, warnings };
-  } finally {
-    await it.return(undefined); // releases the file when parsing stopped early
-  }
+  });
 }

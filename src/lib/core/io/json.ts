@@ -8,9 +8,9 @@ import { ColumnBuilder, normaliseHeader } from '../infer.ts';
 import type { Column, Table } from '../table.ts';
 import { TextBuilder } from './assemble.ts';
 import { findJsonError } from './json-error.ts';
-import { checkText, emptyFileError, firstSignificantByte, HEAD_BYTES, isBlank } from './sniff.ts';
+import { firstSignificantByte, readText } from './sniff.ts';
 import type { ByteSource, ReadOptions, ReadResult } from './source.ts';
-import { checkSize, chunks, prepend, Progress, takeHead } from './stream.ts';
+import type { Progress } from './stream.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -108,13 +108,7 @@ function addDocument(text: string, recs: Records, warnings: string[], lineOffset
 }
 
 export async function readJson(source: ByteSource, opts: ReadOptions = {}): Promise<ReadResult> {
-  checkSize(source, opts.maxBytes);
-  const progress = new Progress(source.size, opts.onProgress);
-  const it = chunks(source, opts, progress);
-  try {
-    const { head, ended } = await takeHead(it, HEAD_BYTES);
-    if (ended && isBlank(head)) throw emptyFileError();
-    checkText(head, ended);
+  return readText(source, opts, async ({ head, input, progress }) => {
     const warnings: string[] = [];
     const recs = new Records(opts.inferTypes ?? true);
     const decoder = new TextDecoder('utf-8');
@@ -122,19 +116,17 @@ export async function readJson(source: ByteSource, opts: ReadOptions = {}): Prom
     if (first !== 0x7b /* { */) {
       // An array (or something else, which addDocument explains): JSON.parse needs the whole text.
       let text = '';
-      for await (const c of prepend(head, it)) text += decoder.decode(c, { stream: true });
+      for await (const c of input) text += decoder.decode(c, { stream: true });
       text += decoder.decode();
       addDocument(text, recs, warnings);
     } else {
-      await readLines(prepend(head, it), decoder, recs, warnings, progress);
+      await readLines(input, decoder, recs, warnings, progress);
     }
     const table = recs.finish(warnings, first === 0x5b ? 'the array is empty' : 'no objects');
     progress.rows = table.rowCount;
     progress.end();
     return { table, format: 'json', warnings };
-  } finally {
-    await it.return(undefined);
-  }
+  });
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
- * Looking at the first bytes of a file before parsing it: empty, binary, which delimiter.
+ * Looking at the first bytes of a file before parsing it: empty, binary, which delimiter; readText opens a text file
+ * (CSV, TSV, JSON) with those checks.
  */
 import Papa from 'papaparse';
 import { EnclaveError } from '../errors.ts';
+import type { ByteSource, ReadOptions } from './source.ts';
+import { checkSize, chunks, prepend, Progress, takeHead } from './stream.ts';
 
 /** How much of the file the sniffers look at. */
 export const HEAD_BYTES = 64 * 1024;
@@ -101,4 +104,34 @@ export function sniffDelimiter(sample: string, complete: boolean): string {
   const text = cut > 0 ? sample.slice(0, cut) : sample;
   const meta = Papa.parse<string[]>(text, { preview: 10, delimitersToGuess: DELIMITERS, skipEmptyLines: true }).meta;
   return DELIMITERS.includes(meta.delimiter) ? meta.delimiter : ',';
+}
+
+/** A text file opened by readText: its first bytes, checked, and the whole file's chunks, those bytes first. */
+export interface TextHead {
+  /** At least HEAD_BYTES, or the whole file when it is shorter. */
+  head: Uint8Array;
+  /** The head is the whole file. */
+  ended: boolean;
+  /** How many bytes of the head are invalid UTF-8 (checkText). */
+  invalid: number;
+  input: AsyncGenerator<Uint8Array>;
+  progress: Progress;
+}
+
+/**
+ * Opens a text file (CSV, TSV, JSON) for `read`: checks its size, takes its head and refuses an empty or binary file,
+ * then hands on the head and the whole stream. The file is released when `read` ends, also when it stopped early.
+ */
+export async function readText<T>(source: ByteSource, opts: ReadOptions, read: (file: TextHead) => Promise<T>): Promise<T> {
+  checkSize(source, opts.maxBytes);
+  const progress = new Progress(source.size, opts.onProgress);
+  const it = chunks(source, opts, progress);
+  try {
+    const { head, ended } = await takeHead(it, HEAD_BYTES);
+    if (ended && isBlank(head)) throw emptyFileError();
+    const invalid = checkText(head, ended);
+    return await read({ head, ended, invalid, input: prepend(head, it), progress });
+  } finally {
+    await it.return(undefined); // releases the file when parsing stopped early
+  }
 }

@@ -7,7 +7,7 @@ import { EnclaveError } from '../../core/errors.ts';
 import type { DataShape } from '../matrix.ts';
 import { KnnModel } from './knn.ts';
 import { NetworkModel } from './network.ts';
-import type { LoadedModel, SavedModel, TrainedModel } from './saved.ts';
+import { savedHeader, type LoadedModel, type SavedModel, type TrainedModel } from './saved.ts';
 import type { EnsembleSpec } from './spec.ts';
 
 export class EnsembleModel implements TrainedModel {
@@ -42,11 +42,7 @@ export class EnsembleModel implements TrainedModel {
 
   toJSON(options: { encoding?: 'base64' | 'array' } = {}): SavedModel {
     return {
-      format: 'enclave-model',
-      version: 1,
-      spec: structuredClone(this.spec),
-      shape: structuredClone(this.shape),
-      seed: this.seed,
+      ...savedHeader(this),
       weights: [],
       members: this.members.map((m) => m.toJSON(options)),
     };

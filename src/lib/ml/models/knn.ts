@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { EnclaveError } from '../../core/errors.ts';
 import type { DataShape, Dataset } from '../matrix.ts';
-import { parseSaved, saveWeight, weightOf, type LoadedModel, type SavedModel, type TrainedModel } from './saved.ts';
+import { predictInBatches } from './batches.ts';
+import { parseSaved, savedHeader, saveWeight, weightOf, type LoadedModel, type SavedModel, type TrainedModel } from './saved.ts';
 import type { KnnHyperparameters } from './spec.ts';
 
 /** Floats in one distance block (batch rows × training rows). */
@@ -51,36 +52,21 @@ export class KnnModel implements TrainedModel {
   async predict(X: Float32Array, rows = X.length / this.d): Promise<Float32Array> {
     const k = this.spec.hyperparameters.k;
     const width = this.targets.shape[1];
-    const out = new Float32Array(rows * width);
-    const batch = Math.max(1, Math.floor(BLOCK / this.n));
-    for (let start = 0; start < rows; start += batch) {
-      const m = Math.min(batch, rows - start);
-      const result = tf.tidy(() => {
-        const q = tf.tensor2d(X.subarray(start * this.d, (start + m) * this.d), [m, this.d]);
-        // ‖q‖² is the same for every candidate of a row, so the ranking needs only −2·q·xᵀ + ‖x‖²; ‖q‖² is added for
-        // true distances (kept: cheap, and the clamp at 0 then means what it says).
-        const qNorms = tf.sum(tf.square(q), 1, true);
-        const dist = tf.relu(tf.add(tf.sub(this.trainNorms, tf.mul(tf.matMul(q, this.train, false, true), 2)), qNorms));
-        const { indices } = tf.topk(tf.neg(dist), k, true);
-        const picked = tf.gather(this.targets, tf.reshape(indices, [-1]));
-        return tf.mean(tf.reshape(picked, [m, k, width]), 1);
-      });
-      try {
-        out.set(await result.data(), start * width);
-      } finally {
-        result.dispose();
-      }
-    }
-    return out;
+    return predictInBatches(rows, width, Math.max(1, Math.floor(BLOCK / this.n)), (start, m) => {
+      const q = tf.tensor2d(X.subarray(start * this.d, (start + m) * this.d), [m, this.d]);
+      // ‖q‖² is the same for every candidate of a row, so the ranking needs only −2·q·xᵀ + ‖x‖²; ‖q‖² is added for
+      // true distances (kept: cheap, and the clamp at 0 then means what it says).
+      const qNorms = tf.sum(tf.square(q), 1, true);
+      const dist = tf.relu(tf.add(tf.sub(this.trainNorms, tf.mul(tf.matMul(q, this.train, false, true), 2)), qNorms));
+      const { indices } = tf.topk(tf.neg(dist), k, true);
+      const picked = tf.gather(this.targets, tf.reshape(indices, [-1]));
+      return tf.mean(tf.reshape(picked, [m, k, width]), 1);
+    });
   }
 
   toJSON(options: { encoding?: 'base64' | 'array' } = {}): SavedModel {
     return {
-      format: 'enclave-model',
-      version: 1,
-      spec: structuredClone(this.spec),
-      shape: structuredClone(this.shape),
-      seed: this.seed,
+      ...savedHeader(this),
       weights: [saveWeight('train/X', [this.n, this.d], this.X, options.encoding), saveWeight('train/y', [this.n], this.y, options.encoding)],
     };
   }

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../core/random.ts';
 import type { DataShape } from '../matrix.ts';
-import { parseSaved, saveWeight, weightOf, type LoadedModel, type SavedModel, type TrainedModel } from './saved.ts';
+import { predictInBatches } from './batches.ts';
+import { parseSaved, savedHeader, saveWeight, weightOf, type LoadedModel, type SavedModel, type TrainedModel } from './saved.ts';
 import type { ModelSpec } from './spec.ts';
 
 export type Activation = 'relu' | 'tanh' | 'sigmoid';
@@ -146,23 +147,13 @@ export class NetworkModel implements TrainedModel {
   async predict(X: Float32Array, n = X.length / this.arch.sizes[0]): Promise<Float32Array> {
     const d = this.arch.sizes[0];
     const k = this.arch.sizes[this.arch.sizes.length - 1];
-    const out = new Float32Array(n * k);
-    for (let start = 0; start < n; start += PREDICT_BATCH) {
-      const rows = Math.min(PREDICT_BATCH, n - start);
-      const y = tf.tidy(() => {
-        const x = tf.tensor2d(X.subarray(start * d, (start + rows) * d), [rows, d]);
-        const z = forward(this.layers, this.arch, x);
-        if (this.arch.output === 'softmax') return tf.softmax(z);
-        const t = this.target ?? { mean: 0, std: 1 };
-        return tf.add(tf.mul(z, t.std), t.mean);
-      });
-      try {
-        out.set(await y.data(), start * k);
-      } finally {
-        y.dispose();
-      }
-    }
-    return out;
+    return predictInBatches(n, k, PREDICT_BATCH, (start, rows) => {
+      const x = tf.tensor2d(X.subarray(start * d, (start + rows) * d), [rows, d]);
+      const z = forward(this.layers, this.arch, x);
+      if (this.arch.output === 'softmax') return tf.softmax(z);
+      const t = this.target ?? { mean: 0, std: 1 };
+      return tf.add(tf.mul(z, t.std), t.mean);
+    });
   }
 
   toJSON(options: { encoding?: 'base64' | 'array' } = {}): SavedModel {
@@ -172,11 +163,7 @@ export class NetworkModel implements TrainedModel {
       saveWeight(`dense_${l + 1}/bias`, [s[l + 1]], w.bias, options.encoding),
     ]);
     return {
-      format: 'enclave-model',
-      version: 1,
-      spec: structuredClone(this.spec),
-      shape: structuredClone(this.shape),
-      seed: this.seed,
+      ...savedHeader(this),
       ...(this.target ? { target: { ...this.target } } : {}),
       weights,
     };

@@ -42,6 +42,11 @@ export interface TrainedModel {
   dispose(): void;
 }
 
+/** The fields a saved model starts with: format and version, then copies of the model's spec and shape, and its seed. */
+export function savedHeader(model: Pick<TrainedModel, 'spec' | 'shape' | 'seed'>): Pick<SavedModel, 'format' | 'version' | 'spec' | 'shape' | 'seed'> {
+  return { format: 'enclave-model', version: 1, spec: structuredClone(model.spec), shape: structuredClone(model.shape), seed: model.seed };
+}
+
 export function encodeFloat32(a: Float32Array): string {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   let s = '';

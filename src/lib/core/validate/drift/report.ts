@@ -31,16 +31,10 @@ const COMPARATORS: Record<DriftTestName, Comparator> = { psi, ks, chisquare, z, 
 /** Tests that read a sample as numbers only. */
 const NUMERIC_ONLY: ReadonlySet<DriftTestName> = new Set(['ks', 'wasserstein']);
 
-export interface DriftColumn {
+/** One column's comparison: its test's DriftResult, named and typed, with logBase null (not absent) for the other tests. */
+export interface DriftColumn extends Omit<DriftResult, 'logBase'> {
   column: string;
   type: ColumnType;
-  test: DriftTestName;
-  statistic: number | null;
-  pValue: number | null;
-  threshold: number;
-  drifted: boolean;
-  referenceSize: number;
-  currentSize: number;
   logBase: 'e' | 2 | null;
 }
 
