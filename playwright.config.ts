@@ -32,7 +32,10 @@ export default defineConfig({
           args: [...quiet, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--enable-unsafe-swiftshader']
         }
       }
-    }
+    },
+    // Every backend the studio ships trains the e2e path: WebGL (SwiftShader here) and plain-JS CPU too.
+    { name: 'webgl', testMatch: /train\.spec\.ts/, metadata: { backend: 'webgl' } },
+    { name: 'cpu', testMatch: /train\.spec\.ts/, metadata: { backend: 'cpu' } }
   ],
   webServer: {
     command: 'node --import tsx aggregator/server.ts',
