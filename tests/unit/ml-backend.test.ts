@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { availableBackends, initBackend } from '../../src/lib/ml/backend.ts';
+import { trainModel } from '../../src/lib/ml/train.ts';
+import { blobs } from './ml-fixtures.ts';
 
 describe('initBackend (Node)', () => {
   it('offers wasm then cpu in Node, and starts the one asked for', async () => {
@@ -30,5 +32,21 @@ describe('initBackend (Node)', () => {
     expect(r.name).toBe(fastest);
     expect(tf.getBackend()).toBe(fastest);
     await initBackend('cpu');
+  });
+
+  it('networks train in the native kernels on wasm and in tfjs on cpu; other models name no engine', async () => {
+    const data = blobs([[-1, 0], [1, 0.5]], 20, 0.5, 4);
+    const spec = { algorithm: 'logistic', hyperparameters: { epochs: 2 } } as const;
+    const engineOn = async (backend: 'wasm' | 'cpu') => {
+      await initBackend(backend);
+      const out = await trainModel(spec, data);
+      out.model.dispose();
+      return out.engine;
+    };
+    expect(await engineOn('wasm')).toBe('native');
+    expect(await engineOn('cpu')).toBe('tfjs');
+    const knn = await trainModel({ algorithm: 'knn' }, data);
+    expect(knn.engine).toBeUndefined();
+    knn.model.dispose();
   });
 });
