@@ -3,10 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import type { Table } from '../../src/lib/core/table.ts';
 import { createDb, db as defaultDb, EnclaveDB, type ModelRecord, type RunRecord } from '../../src/lib/store/db.ts';
+import { datasetFootprint, deleteDataset } from '../../src/lib/store/delete.ts';
 import {
   CHUNK_ROWS,
-  datasetFootprint,
-  deleteDataset,
   getVersion,
   listDatasets,
   loadTable,
@@ -233,12 +232,12 @@ describe('listDatasets and deleteDataset', () => {
     await d.artifacts.bulkAdd(['r1', 'r2', 'r3'].map((r) => ({ run: r, model: { rows: [1, 2, 3] }, created: 1 })));
     const model = (id: string, r: string) => ({ id, name: 'm', run: r, created: 1 }) as unknown as ModelRecord;
     await d.models.bulkAdd([model('m1', 'r1'), model('m2', 'r1'), model('m3', 'r3')]);
-    expect(await datasetFootprint(d, a.datasetId)).toEqual({ versions: 1, runs: 2, models: 2 });
+    expect(await datasetFootprint(d, a.datasetId)).toEqual({ versions: 1, recipes: 0, drafts: 0, runs: 2, models: 2 });
     expect(await deleteDataset(d, a.datasetId)).toBe(true);
     expect((await d.runs.toArray()).map((r) => r.id)).toEqual(['r3']);
     expect((await d.artifacts.toArray()).map((r) => r.run)).toEqual(['r3']);
     expect((await d.models.toArray()).map((m) => m.id)).toEqual(['m3']);
-    expect(await datasetFootprint(d, a.datasetId)).toEqual({ versions: 0, runs: 0, models: 0 });
+    expect(await datasetFootprint(d, a.datasetId)).toEqual({ versions: 0, recipes: 0, drafts: 0, runs: 0, models: 0 });
   });
 });
 

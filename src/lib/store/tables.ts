@@ -252,43 +252,6 @@ export async function listDatasets(db: EnclaveDB): Promise<DatasetSummary[]> {
     .sort((a, b) => b.latestCreated - a.latestCreated || b.created - a.created);
 }
 
-/** Removes a dataset, all its versions and their chunks in one transaction. False when there was no such dataset. */
-/** What deleting a dataset removes besides it: its versions, and the runs and model versions trained on it. */
-export async function datasetFootprint(db: EnclaveDB, id: string): Promise<{ versions: number; runs: number; models: number }> {
-  const runs = (await db.runs.where('dataset').equals(id).primaryKeys()) as string[];
-  return {
-    versions: await db.versions.where('dataset').equals(id).count(),
-    runs: runs.length,
-    models: runs.length ? await db.models.where('run').anyOf(runs).count() : 0,
-  };
-}
-
-/**
- * Delete a dataset and everything derived from it on this device: versions (with their chunks), preparations, runs,
- * their model artifacts (a k-NN artifact holds training rows) and the model versions registered from those runs.
- */
-export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean> {
-  try {
-    return await db.transaction('rw', [db.datasets, db.versions, db.chunks, db.preparations, db.runs, db.artifacts, db.models], async () => {
-      const found = await db.datasets.get(id);
-      await db.preparations.where('dataset').equals(id).delete();
-      const runs = (await db.runs.where('dataset').equals(id).primaryKeys()) as string[];
-      if (runs.length) {
-        await db.models.where('run').anyOf(runs).delete();
-        await db.artifacts.bulkDelete(runs);
-        await db.runs.bulkDelete(runs);
-      }
-      const hashes = (await db.versions.where('dataset').equals(id).primaryKeys()) as string[];
-      if (hashes.length) await db.chunks.where('hash').anyOf(hashes).delete();
-      await db.versions.bulkDelete(hashes);
-      await db.datasets.delete(id);
-      return found !== undefined;
-    });
-  } catch (err) {
-    throw storageError(err, 'delete the dataset');
-  }
-}
-
 function storageManager(): StorageManager | undefined {
   return typeof navigator !== 'undefined' && navigator.storage ? navigator.storage : undefined;
 }
