@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { prepareTable } from '../src/lib/core/prepare.ts';
 import { driftReport } from '../src/lib/core/validate/drift/index.ts';
+import { parseSeed } from '../src/lib/core/seed.ts';
 
 const USAGE = `usage: enclave <command> [options]
 
@@ -79,8 +80,7 @@ async function prepare(args: string[]) {
   }
   if (Array.isArray(recipe)) recipe = { steps: recipe };
   if (values.target) recipe = { ...(recipe as object), target: values.target };
-  const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new EnclaveError('invalid-argument', `--seed must be an integer, not "${values.seed}".`);
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed, '--seed');
   let fractions: [number, number, number] | undefined;
   if (values.split) {
     const parts = values.split.split('/').map(Number);
@@ -135,8 +135,7 @@ async function train(args: string[]) {
   if (!values.target) throw new EnclaveError('invalid-argument', 'train needs --target COL: the column to predict.\n\n' + USAGE);
   const algorithm = values.algorithm ?? 'auto';
   if (!TRAIN_ALGORITHMS.includes(algorithm)) throw new EnclaveError('invalid-argument', `--algorithm must be one of ${TRAIN_ALGORITHMS.join(', ')}, not "${algorithm}".`);
-  const seed = values.seed === undefined ? undefined : Number(values.seed);
-  if (seed !== undefined && !Number.isInteger(seed)) throw new EnclaveError('invalid-argument', `--seed must be an integer, not "${values.seed}".`);
+  const seed = values.seed === undefined ? undefined : parseSeed(values.seed, '--seed');
   const backendName = values.backend ?? 'wasm';
   if (backendName !== 'wasm' && backendName !== 'cpu') throw new EnclaveError('invalid-argument', `--backend must be wasm or cpu, not "${backendName}".`);
   const drop = values.drop ? values.drop.split(',').map((c) => c.trim()).filter(Boolean) : undefined;

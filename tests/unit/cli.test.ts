@@ -64,6 +64,26 @@ describe('enclave prepare FILE --recipe R --target COL', () => {
   });
 });
 
+describe('--seed: a whole number from 0 to 2³² − 1', () => {
+  const refused = (r: ReturnType<typeof run>, text: string) => {
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stderr).error).toEqual({ code: 'invalid-argument', message: `--seed must be a whole number from 0 to 4294967295; got "${text}".`, detail: { seed: null } });
+  };
+
+  it('prepare refuses an empty seed and one past 2³² − 1 (which would repeat seed 0 and seed 42), and accepts 0 and 2³² − 1', () => {
+    for (const text of ['', '4294967338', '-1', '1.5', '1e3']) refused(run('prepare', 'static/samples/penguins.csv', '--target', 'Species', `--seed=${text}`), text);
+    for (const seed of [0, 4294967295]) {
+      const r = run('prepare', 'static/samples/penguins.csv', '--target', 'Species', '--seed', String(seed));
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout).split.seed).toBe(seed);
+    }
+  });
+
+  it('train refuses them too, before any training starts', () => {
+    for (const text of ['', '4294967338', '-1']) refused(run('train', 'static/samples/penguins.csv', '--target', 'Species', `--seed=${text}`), text);
+  });
+});
+
 describe('enclave drift REFERENCE CURRENT', () => {
   // The issue's example: target shares 50/50 in reference, 70/30 in current.
   const args = ['drift', 'tests/fixtures/drift-reference.csv', 'tests/fixtures/drift-current.csv'];
