@@ -35,7 +35,7 @@ function expectPartition(res: SplitResult, n: number): void {
 /** Every class's count in every split is within one row of fraction · class size (strictly: |count − exact| < 1). */
 function expectStratified(res: SplitResult, classOf: (string | null)[], fractions: readonly number[]): void {
   const sizes = new Map<string, number>();
-  for (const c of classOf) sizes.set(c!, (sizes.get(c!) ?? 0) + 1);
+  for (const c of classOf) if (c !== null) sizes.set(c, (sizes.get(c) ?? 0) + 1); // a row without a class is in no split
   SPLITS.forEach((s, k) => {
     const got = new Map<string, number>();
     for (const r of res.indices[s]) got.set(classOf[r]!, (got.get(classOf[r]!) ?? 0) + 1);
@@ -150,15 +150,14 @@ describe('splitTable (stratified)', () => {
     expectStratified(splitTable(t, { target: 'k' }), labels(t, 'k'), [0.6, 0.2, 0.2]);
   });
 
-  it('rejects a missing target column, missing target values, a single class, and a class too small for every split', () => {
+  it('rejects a missing target column, a target without any value, a single class, and a class too small for every split', () => {
     let e = errorOf(() => splitTable(penguins, { target: 'species' }));
     expect(e.code).toBe('invalid-target');
     expect(e.message).toContain('"species"');
 
-    e = errorOf(() => splitTable(penguins, { target: 'Sex' }));
+    e = errorOf(() => splitTable(columnsOf({ y: [null, null, null], x: [1, 2, 3] }), { target: 'y' }));
     expect(e.code).toBe('invalid-target');
-    expect(e.message).toContain('Target column "Sex" has 10 missing values');
-    expect(e.message).toContain('Drop those rows');
+    expect(e.message).toContain('Target column "y" has no values');
 
     e = errorOf(() => splitTable(columnsOf({ y: Array(30).fill('a') }), { target: 'y', method: 'stratified' }));
     expect(e.code).toBe('invalid-target');
@@ -252,5 +251,75 @@ describe('splitTable (options)', () => {
   it('rejects an unknown method and too few rows to fill the splits', () => {
     expect(errorOf(() => splitTable(penguins, { method: 'kfold' as never })).code).toBe('invalid-split');
     expect(errorOf(() => splitTable(columnsOf({ x: [1, 2] }), {})).message).toContain('has 2 rows: too few to fill all three splits');
+  });
+});
+
+describe('splitTable (rows without a target)', () => {
+  /** Row numbers whose value in `name` is present, read from the cells themselves. */
+  const present = (t: Table, name: string) => labels(t, name).flatMap((v, r) => (v === null ? [] : [r]));
+  const withinOneRow = (sizes: Record<string, number>, n: number, f: number[]) => SPLITS.forEach((s, k) => expect(Math.abs(sizes[s] - f[k] * n)).toBeLessThan(1));
+
+  it('leaves out the rows whose target is missing before the split, counts them, and keeps source row numbers', () => {
+    // 120 rows: every 7th (rows 0, 7, …, 119: 18 of them) has no class; 'a' on even rows, 'b' on odd ones.
+    const y = Array.from({ length: 120 }, (_, i) => (i % 7 === 0 ? null : i % 2 ? 'b' : 'a'));
+    const t = columnsOf({ y, x: y.map((_, i) => i) });
+    const res = splitTable(t, { target: 'y', seed: 42 });
+    expect(res.summary.method).toBe('stratified');
+    expect(res.summary.excluded).toEqual({ missingTarget: 18 });
+    expect(res.summary.rowCount).toBe(102);
+    const all = SPLITS.flatMap((s) => [...res.indices[s]]).sort((a, b) => a - b);
+    expect(all).toEqual(y.flatMap((v, r) => (v === null ? [] : [r]))); // every row with a class, once; none without
+    for (const s of SPLITS) for (let i = 1; i < res.indices[s].length; i++) expect(res.indices[s][i]).toBeGreaterThan(res.indices[s][i - 1]);
+    // 51 'a' and 51 'b' rows (hand count: 60 even rows less the 9 even multiples of 7; same for odd).
+    expect(res.summary.classes!.map((c) => [c.value, c.rows])).toEqual([['b', 51], ['a', 51]]);
+    expectStratified({ indices: res.indices, summary: res.summary }, y, [0.6, 0.2, 0.2]);
+  });
+
+  it('splits the rows that have a target exactly as it splits a table holding only those rows (same seed, same rows)', () => {
+    // penguins.json: 10 rows without a Sex (rows 4, 9, 10, 11, 12, 48, 247, 287, 325, 340 counting from 1).
+    const kept = present(penguins, 'Sex');
+    expect(kept.length).toBe(334);
+    const only = splitTables(penguins, { train: Uint32Array.from(kept), validation: new Uint32Array(0), test: new Uint32Array(0) }).train;
+    const a = splitTable(penguins, { target: 'Sex', method: 'random', seed: 7 });
+    const b = splitTable(only, { target: 'Sex', method: 'random', seed: 7 });
+    expect(a.summary.excluded).toEqual({ missingTarget: 10 });
+    expect(b.summary.excluded).toBeUndefined(); // nothing to leave out: the summary is as before
+    for (const s of SPLITS) expect([...a.indices[s]]).toEqual([...b.indices[s]].map((i) => kept[i]));
+  });
+
+  it('leaves out rows without a numeric target (missing or not a finite number) from a random split', () => {
+    const y = [1.5, null, 2.5, 3, Number.NaN, 4, 5, 6, 7, 8, 9, 10.5];
+    const t = columnsOf({ y, x: y.map((_, i) => i) });
+    const res = splitTable(t, { target: 'y', method: 'random', fractions: [0.5, 0.25, 0.25] });
+    expect(res.summary.excluded).toEqual({ missingTarget: 2 });
+    expect(SPLITS.flatMap((s) => [...res.indices[s]]).sort((a, b) => a - b)).toEqual([0, 2, 3, 5, 6, 7, 8, 9, 10, 11]);
+    withinOneRow(res.summary.sizes, 10, [0.5, 0.25, 0.25]);
+  });
+
+  it('leaves them out of a group split (groups stay whole) and of a time split (oldest rows still train)', () => {
+    const n = 300;
+    const g = Array.from({ length: n }, (_, i) => `g${(i * 7) % 31}`);
+    const y = Array.from({ length: n }, (_, i) => (i % 9 === 4 ? null : i % 2 ? 'a' : 'b'));
+    const grouped = splitTable(columnsOf({ g, y }), { method: 'group', group: 'g', target: 'y', seed: 3 });
+    expect(grouped.summary.excluded).toEqual({ missingTarget: 33 }); // rows 4, 13, …, 292
+    expect(SPLITS.reduce((sum, s) => sum + grouped.indices[s].length, 0)).toBe(267);
+    const home = new Map<string, string>();
+    for (const s of SPLITS) for (const r of grouped.indices[s]) {
+      expect(y[r]).not.toBeNull();
+      expect(home.get(g[r]) ?? s).toBe(s);
+      home.set(g[r], s);
+    }
+
+    const days = Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 0, 1 + ((i * 17) % 60))).toISOString().slice(0, 10));
+    const v = days.map((_, i) => (i % 5 === 0 ? null : i));
+    const t = columnsOf({ day: days, v });
+    const timed = splitTable(t, { method: 'time', time: 'day', target: 'v' });
+    expect(timed.summary.excluded).toEqual({ missingTarget: 12 });
+    withinOneRow(timed.summary.sizes, 48, [0.6, 0.2, 0.2]);
+    const times = (column(t, 'day') as { values: Float64Array }).values;
+    const at = (s: (typeof SPLITS)[number]) => [...timed.indices[s]].map((r) => times[r]);
+    expect(Math.max(...at('train'))).toBeLessThan(Math.min(...at('validation')));
+    expect(Math.max(...at('validation'))).toBeLessThan(Math.min(...at('test')));
+    for (const s of SPLITS) for (const r of timed.indices[s]) expect(v[r]).not.toBeNull();
   });
 });

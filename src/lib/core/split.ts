@@ -9,13 +9,19 @@
  *   time        rows ordered by a time column: oldest to train, newest to test.
  * Default: stratified when the target holds classes (string, boolean, or integer with ≤ 20 distinct values), else
  * random. Indices come back ascending within each split (the original row order is kept).
+ *
+ * Rows whose target is missing (or not a finite number) are left out before any method runs — they can be neither
+ * learned from nor scored — and counted in the summary (`excluded`). The rows that have a target are split exactly as
+ * a table holding only them would be, and the indices still name the source's rows, so anything that maps a split back
+ * to the source (error analysis) stays right. A table without such rows splits as it always did.
  */
 import { EnclaveError } from './errors.ts';
 import { seeded } from './random.ts';
 import { classesOf, distinctUpTo } from './split/classes.ts';
-import { groupSplit, randomSplit, stratifiedSplit, timeSplit, type SplitName } from './split/methods.ts';
+import { groupSplit, randomSplit, stratifiedSplit, timeSplit, SPLIT_NAMES, type SplitName } from './split/methods.ts';
 import { takeRows } from './table-ops.ts';
 import { column as findColumn, type Column, type Table } from './table.ts';
+import { isMissingAt } from './validate/missing-cell.ts';
 
 export { SPLIT_NAMES, type SplitName } from './split/methods.ts';
 
@@ -41,7 +47,10 @@ export interface SplitSummary {
   method: SplitMethod;
   seed: number;
   fractions: [number, number, number];
+  /** Rows split: the source's rows less those left out (`excluded`). */
   rowCount: number;
+  /** Rows left out before the split; absent when none were (and in summaries stored before this existed). */
+  excluded?: { missingTarget: number };
   sizes: Record<SplitName, number>;
   target?: string;
   group?: string;
@@ -65,12 +74,39 @@ export const DEFAULT_SEED = 42;
 export const MAX_INTEGER_CLASSES = 20;
 
 export function splitTable(table: Table, opts: SplitOptions = {}): SplitResult {
-  const fractions = checkFractions(opts.fractions ?? DEFAULT_FRACTIONS);
-  const seed = opts.seed ?? DEFAULT_SEED;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new EnclaveError('invalid-split', `The seed must be a number; got ${String(seed)}.`);
+  checkFractions(opts.fractions ?? DEFAULT_FRACTIONS);
+  checkSeed(opts.seed ?? DEFAULT_SEED);
+  const names = table.columns.map((c) => c.name);
+  const target = opts.target ? requireColumn(table, names, opts.target, 'invalid-target', 'target') : undefined;
   const n = table.rowCount;
-  const target = opts.target ? requireColumn(table, opts.target, 'invalid-target', 'target') : undefined;
-  if (target) checkTargetPresent(target, n);
+  const kept = target ? rowsWithValue(target, n) : null;
+  if (!kept) return splitRows(table, names, opts);
+  if (kept.length === 0) throw new EnclaveError('invalid-target', `Target column "${target!.name}" has no values: there is nothing to learn from. Choose another target column.`, { column: target!.name });
+  // Only the columns a method reads (target, group, time) are copied for the rows kept.
+  const used = new Set([opts.target, opts.group, opts.time]);
+  const sub = takeRows({ rowCount: n, columns: table.columns.filter((c) => used.has(c.name)) }, kept);
+  const out = splitRows(sub, names, opts);
+  for (const s of SPLIT_NAMES) out.indices[s] = out.indices[s].map((i) => kept[i]); // ascending stays ascending
+  out.summary.excluded = { missingTarget: n - kept.length };
+  return out;
+}
+
+/** Rows whose target is present, ascending; null when every row has one (nothing to leave out). */
+function rowsWithValue(col: Column, n: number): Uint32Array | null {
+  let missing = 0;
+  for (let r = 0; r < n; r++) if (isMissingAt(col, r)) missing++;
+  if (!missing) return null;
+  const kept = new Uint32Array(n - missing);
+  for (let r = 0, k = 0; r < n; r++) if (!isMissingAt(col, r)) kept[k++] = r;
+  return kept;
+}
+
+/** The split proper, on a table whose target (if any) is present in every row. `names`: the source's columns, for messages. */
+function splitRows(table: Table, names: string[], opts: SplitOptions): SplitResult {
+  const fractions = checkFractions(opts.fractions ?? DEFAULT_FRACTIONS);
+  const seed = checkSeed(opts.seed ?? DEFAULT_SEED);
+  const n = table.rowCount;
+  const target = opts.target ? requireColumn(table, names, opts.target, 'invalid-target', 'target') : undefined;
   const method = resolveMethod(opts.method, target);
   const rng = seeded(seed);
   const summary: SplitSummary = { method, seed, fractions, rowCount: n, sizes: { train: 0, validation: 0, test: 0 } };
@@ -95,7 +131,7 @@ export function splitTable(table: Table, opts: SplitOptions = {}): SplitResult {
     summary.classes = classes.labels.map((value, c) => ({ value, rows: classes.rows[c].length, counts: bySplit((s) => out.counts[c][s]) }));
   } else if (method === 'group') {
     if (!opts.group) throw new EnclaveError('invalid-split', 'A group split needs a group column: the column whose values must stay together (a patient, a customer, a session).');
-    const col = requireColumn(table, opts.group, 'invalid-split', 'group');
+    const col = requireColumn(table, names, opts.group, 'invalid-split', 'group');
     const groups = classesOf(col, n);
     if (groups.missing) {
       throw new EnclaveError('invalid-split', `Group column "${col.name}" has ${groups.missing} missing value${groups.missing === 1 ? '' : 's'}: a row without a group can't be kept with its group. Fill or drop those rows first.`, { column: col.name, missing: groups.missing });
@@ -106,7 +142,7 @@ export function splitTable(table: Table, opts: SplitOptions = {}): SplitResult {
     summary.groups = bySplit((s) => out.groups[s]);
   } else {
     if (!opts.time) throw new EnclaveError('invalid-split', 'A time split needs a date or time column to order the rows by.');
-    const col = requireColumn(table, opts.time, 'invalid-split', 'time');
+    const col = requireColumn(table, names, opts.time, 'invalid-split', 'time');
     if (col.kind !== 'numeric' || col.type === 'boolean') {
       throw new EnclaveError('invalid-split', `Time column "${col.name}" holds ${col.type} values: a time split needs a datetime (or numeric) column to order rows by.`, { column: col.name, type: col.type });
     }
@@ -163,23 +199,17 @@ export function checkFractions(f: unknown): [number, number, number] {
   return [a, b, c];
 }
 
-function requireColumn(table: Table, name: string, code: 'invalid-target' | 'invalid-split', role: string): Column {
-  const col = findColumn(table, name);
-  if (!col) {
-    throw new EnclaveError(code, `There is no ${role} column "${name}". Columns: ${table.columns.map((c) => c.name).join(', ')}.`, { column: name, role });
-  }
-  return col;
+function checkSeed(seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new EnclaveError('invalid-split', `The seed must be a number; got ${String(seed)}.`);
+  return seed;
 }
 
-function checkTargetPresent(col: Column, n: number): void {
-  const missing = countMissing(col, n);
-  if (missing) {
-    throw new EnclaveError(
-      'invalid-target',
-      `Target column "${col.name}" has ${missing} missing value${missing === 1 ? '' : 's'} (of ${n} rows): rows without a target can't be learned from or scored. Drop those rows first.`,
-      { column: col.name, missing, rows: n },
-    );
+function requireColumn(table: Table, names: string[], name: string, code: 'invalid-target' | 'invalid-split', role: string): Column {
+  const col = findColumn(table, name);
+  if (!col) {
+    throw new EnclaveError(code, `There is no ${role} column "${name}". Columns: ${names.join(', ')}.`, { column: name, role });
   }
+  return col;
 }
 
 function countMissing(col: Column, n: number): number {
