@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
-import { evaluateDerivation, FUNCTIONS, parseDerivation, referencedColumns } from '../../src/lib/core/recipe/expression.ts';
+import { evaluateDerivation } from '../../src/lib/core/recipe/expression-eval.ts';
+import { FUNCTIONS, parseDerivation, referencedColumns } from '../../src/lib/core/recipe/expression.ts';
 import { fitRecipe, applyRecipe, parseRecipe } from '../../src/lib/core/recipe/index.ts';
 import type { Table } from '../../src/lib/core/table.ts';
 import { numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
@@ -190,9 +191,52 @@ describe('expression grammar: what it rejects, naming the position', () => {
   });
 
   it('refuses nesting deeper than 200 levels instead of overflowing the stack', () => {
-    expect(rejection('('.repeat(300) + 'x' + ')'.repeat(300)).message).toMatch(/nested more than 200 deep at position 202/);
-    expect(rejection('-'.repeat(300) + 'x').message).toMatch(/nested more than 200 deep/);
+    expect(rejection('('.repeat(300) + 'x' + ')'.repeat(300)).message).toMatch(/nests deeper than 200 levels at position 202/);
+    expect(rejection('-'.repeat(300) + 'x').message).toMatch(/nests deeper than 200 levels/);
     expect(rejection('x+'.repeat(6000) + 'x').message).toMatch(/longer than 10000 characters/);
+  });
+});
+
+describe('long and deep formulas', () => {
+  // Sums and products of thousands of terms are flat chains, not nesting: they must parse and evaluate (the issue:
+  // a 2,000-term x+x+… ended in "Maximum call stack size exceeded", code internal).
+  it('parses and evaluates a 2,000-term sum, difference and product', () => {
+    expect(calc('x+'.repeat(1999) + 'x')).toEqual([4000]); // 2,000 × 2
+    expect(calc('1-'.repeat(1999) + '1')).toEqual([-1998]); // 1 − 1,999 × 1
+    expect(calc('x*'.repeat(1999) + '1')).toEqual([null]); // 2^1999 overflows a double: missing
+    expect(calc('x*'.repeat(999) + '1')).toEqual([2 ** 999]); // exact in binary
+    expect(calc('1/'.repeat(1999) + '1')).toEqual([1]);
+  });
+
+  it('parses and evaluates the longest formula allowed (5,000 terms, 9,999 characters)', () => {
+    expect(calc('x+'.repeat(4999) + 'x')).toEqual([10000]);
+    expect(calc('x*1+'.repeat(2499) + 'x')).toEqual([5000]); // 2,500 products in one sum
+  });
+
+  it('names the columns of a 2,000-term formula and evaluates it over many rows', () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `c${i}`);
+    const terms = Array.from({ length: 2000 }, (_, i) => names[i % 1000]);
+    expect(referencedColumns(parseDerivation(terms.join('+')).root)).toEqual(names); // in order of first use
+    const t = floats({ a: [1, 2, null], b: [10, 20, 30] });
+    expect(calc(Array.from({ length: 1000 }, () => 'a + b').join(' + '), t)).toEqual([11000, 22000, null]);
+  });
+
+  it('derives a column from a 2,000-term formula in a recipe step', () => {
+    const { table } = fitRecipe(one, parseRecipe({ steps: ['s = ' + 'x+'.repeat(1999) + 'x'] }));
+    expect(Array.from((table.columns[1] as { values: Float64Array }).values)).toEqual([4000]);
+  });
+
+  it('evaluates a long chain inside every branch of if() and every argument of a call', () => {
+    const chain = 'x+'.repeat(999) + 'x'; // 2,000 when x = 2
+    expect(calc(`if(x > 1, ${chain}, 0) + max(${chain}, 1) + round(${chain})`)).toEqual([6000]);
+  });
+
+  it('refuses 10,000 nested parentheses or signs with a clear error naming the limit, not a stack overflow', () => {
+    for (const src of ['('.repeat(10_000) + 'x' + ')'.repeat(10_000), '-'.repeat(10_000) + 'x', '('.repeat(4999) + 'x' + ')'.repeat(4999), '-'.repeat(9999) + 'x', 'abs('.repeat(2000) + 'x' + ')'.repeat(2000), '2^'.repeat(4999) + '1']) {
+      const e = rejection(src);
+      expect(e.message).toMatch(/nests deeper than 200 levels|longer than 10000 characters/);
+      expect(e.message.length).toBeLessThan(300); // the formula is not echoed whole
+    }
   });
 });
 

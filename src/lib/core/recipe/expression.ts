@@ -17,13 +17,15 @@
  *
  * Functions: log (natural), exp, sqrt, abs, floor, ceil, round(x [, digits]) (half away from zero), min(a, b, …),
  * max(a, b, …), pow(a, b), clip(x, lo, hi), if(cond, a, b) (cond ≠ 0 picks a; only the picked branch is evaluated
- * for a row, so `if(d == 0, 0, n / d)` never divides by zero).
- * Evaluation is vectorised, one pass per node. A missing input makes the cell missing. Division by zero and other
- * non-finite results (log(0), sqrt(-1), overflow) make the cell missing and are counted for the caller to report.
+ * for a row, so `if(d == 0, 0, n / d)` never divides by zero). Evaluation lives in expression-eval.ts.
  * Positions in messages are 1-based character positions.
+ *
+ * Limits: a formula is at most MAX_LENGTH characters and nests at most MAX_DEPTH levels (each "(", function call,
+ * sign and "^" adds one). Chains of + - * / are loops, not recursion, so a sum of 5,000 terms is fine; the tree such
+ * a chain builds is as deep as the chain is long, so whatever walks a tree (columnNodes, the evaluator) keeps its own
+ * stack, never the call stack.
  */
 import { EnclaveError } from '../errors.ts';
-import type { Table } from '../table.ts';
 
 export type Node =
   | { type: 'number'; value: number; pos: number }
@@ -51,8 +53,8 @@ const ARITY = new Map<string, [min: number, max: number, args: string]>([
 ]);
 export const FUNCTIONS: readonly string[] = [...ARITY.keys()];
 
-const MAX_LENGTH = 10_000;
-const MAX_DEPTH = 200;
+export const MAX_LENGTH = 10_000;
+export const MAX_DEPTH = 200;
 const HINTS: Record<string, string> = {
   ';': 'one expression only', '.': 'there is no property access', '[': 'there is no indexing', ']': 'there is no indexing',
   '"': 'there is no text; quote column names with backticks: `My column`', "'": 'there is no text; quote column names with backticks: `My column`',
@@ -64,11 +66,16 @@ const ONE = new Set(['+', '-', '*', '/', '^', '(', ')', ',', '<', '>', '=']);
 const NUMBER = /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 const IDENT = /[\p{L}_][\p{L}\p{N}_]*/uy;
 
-function fail(source: string, message: string, pos: number, detail: Record<string, unknown> = {}): never {
-  throw new EnclaveError('invalid-expression', `Expression "${source}": ${message}`, { position: pos + 1, ...detail });
+/** A formula as messages quote it: whole when short, else its start (a 10,000-character formula is not echoed whole). */
+function quote(source: string): string {
+  return source.length > 80 ? `${source.slice(0, 60)}…` : source;
 }
 
-const at = (source: string, pos: number) => `position ${pos + 1}${pos >= source.length ? ' (the end)' : ''}`;
+export function fail(source: string, message: string, pos: number, detail: Record<string, unknown> = {}): never {
+  throw new EnclaveError('invalid-expression', `Expression "${quote(source)}": ${message}`, { position: pos + 1, ...detail });
+}
+
+export const at = (source: string, pos: number) => `position ${pos + 1}${pos >= source.length ? ' (the end)' : ''}`;
 
 function lex(src: string): Tok[] {
   const toks: Tok[] = [];
@@ -111,7 +118,7 @@ function quoted(src: string, start: number, toks: Tok[]): number {
 
 /** Parse "name = expression" or a bare expression. Throws EnclaveError('invalid-expression') naming the position. */
 export function parseDerivation(source: string): Derivation {
-  if (source.length > MAX_LENGTH) fail(source.slice(0, 40) + '…', `longer than ${MAX_LENGTH} characters`, MAX_LENGTH);
+  if (source.length > MAX_LENGTH) fail(source, `longer than ${MAX_LENGTH} characters`, MAX_LENGTH, { limit: MAX_LENGTH });
   const toks = lex(source);
   let i = 0;
   let name: string | undefined;
@@ -149,8 +156,14 @@ class Parser {
     fail(this.src, `expected an operator or the end at ${at(this.src, t.pos)}, found ${this.found(t)}${hint}`, t.pos);
   }
 
+  /** Each nesting level costs a few call frames here; refusing past MAX_DEPTH keeps the parser far from the stack's end. */
+  private deep(depth: number): void {
+    const pos = this.peek().pos;
+    if (depth > MAX_DEPTH) fail(this.src, `the formula nests deeper than ${MAX_DEPTH} levels at ${at(this.src, pos)} (each "(", function call, sign and "^" adds one)`, pos, { limit: MAX_DEPTH });
+  }
+
   expression(depth: number): Node {
-    if (depth > MAX_DEPTH) fail(this.src, `nested more than ${MAX_DEPTH} deep at ${at(this.src, this.peek().pos)}`, this.peek().pos);
+    this.deep(depth);
     const left = this.additive(depth);
     if (!this.isOp('<', '<=', '>', '>=', '==', '!=')) return left;
     const t = this.toks[this.i++] as { v: '<'; pos: number };
@@ -176,7 +189,7 @@ class Parser {
   }
 
   private unary(depth: number): Node {
-    if (depth > MAX_DEPTH) fail(this.src, `nested more than ${MAX_DEPTH} deep at ${at(this.src, this.peek().pos)}`, this.peek().pos);
+    this.deep(depth);
     if (this.isOp('-', '+')) {
       const t = this.toks[this.i++];
       const arg = this.unary(depth + 1);
@@ -225,157 +238,32 @@ class Parser {
   }
 }
 
+/** A node's operands, left to right. */
+export function children(n: Node): readonly Node[] {
+  switch (n.type) {
+    case 'neg': return [n.arg];
+    case 'binary': case 'compare': return [n.left, n.right];
+    case 'call': return n.args;
+    default: return [];
+  }
+}
+
+export type ColumnNode = Extract<Node, { type: 'column' }>;
+
+/** Column nodes in reading order (left to right), found with an explicit stack: a long chain is a deep tree. */
+export function columnNodes(root: Node): ColumnNode[] {
+  const out: ColumnNode[] = [];
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'column') out.push(n);
+    const kids = children(n);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  return out;
+}
+
 /** Column names an expression reads, in order of first use. */
 export function referencedColumns(root: Node): string[] {
-  const out = new Set<string>();
-  const walk = (n: Node): void => {
-    if (n.type === 'column') out.add(n.name);
-    else if (n.type === 'neg') walk(n.arg);
-    else if (n.type === 'binary' || n.type === 'compare') (walk(n.left), walk(n.right));
-    else if (n.type === 'call') n.args.forEach(walk);
-  };
-  walk(root);
-  return [...out];
+  return [...new Set(columnNodes(root).map((n) => n.name))];
 }
-
-/** A vector: values where valid[i] = 1; `bool` when every value is 0/1 by construction (comparisons, boolean columns). */
-interface Vec { values: Float64Array; valid: Uint8Array; bool: boolean }
-
-export interface Evaluation {
-  values: Float64Array;
-  valid: Uint8Array;
-  type: 'float' | 'boolean';
-  /** Rows that divided by zero (with every input present), and the first of them (-1 if none). */
-  divisionByZero: number;
-  firstDivisionRow: number;
-  /** Other rows made missing by a non-finite result: log(0), sqrt(-1), overflow. */
-  nonFinite: number;
-}
-
-/**
- * Evaluate over the table's columns. Columns must exist and be numeric (integer, float, boolean as 0/1, datetime as
- * milliseconds); otherwise an error naming the column and its position.
- */
-export function evaluateDerivation(d: Derivation, table: Table): Evaluation {
-  const n = table.rowCount;
-  const byName = new Map(table.columns.map((c) => [c.name, c]));
-  const cols = new Map<string, Vec>();
-  const bind = (node: Node): void => {
-    if (node.type === 'neg') return bind(node.arg);
-    if (node.type === 'binary' || node.type === 'compare') return (bind(node.left), bind(node.right));
-    if (node.type === 'call') return node.args.forEach(bind);
-    if (node.type !== 'column' || cols.has(node.name)) return;
-    const c = byName.get(node.name);
-    if (!c) {
-      const names = table.columns.map((x) => x.name);
-      fail(d.source, `unknown column "${node.name}" at ${at(d.source, node.pos)} (columns: ${names.slice(0, 30).join(', ')}${names.length > 30 ? ', …' : ''})`, node.pos, { column: node.name });
-    }
-    if (c.kind === 'string') fail(d.source, `column "${node.name}" at ${at(d.source, node.pos)} is ${c.type}; expressions work on numeric, boolean and date columns`, node.pos, { column: node.name });
-    const valid = new Uint8Array(n);
-    for (let i = 0; i < n; i++) valid[i] = c.valid[i] && Number.isFinite(c.values[i]) ? 1 : 0;
-    cols.set(node.name, { values: c.values, valid, bool: c.type === 'boolean' });
-  };
-  bind(d.root);
-  const stats: Stats = { div: new Uint8Array(n), bad: new Uint8Array(n) };
-  const out = evalNode(d.root, new Uint8Array(n).fill(1), cols, stats);
-  let divisionByZero = 0, firstDivisionRow = -1, nonFinite = 0;
-  for (let i = 0; i < n; i++) {
-    if (stats.div[i]) {
-      if (divisionByZero++ === 0) firstDivisionRow = i;
-    } else if (stats.bad[i]) nonFinite++;
-  }
-  return { values: out.values, valid: out.valid, type: out.bool ? 'boolean' : 'float', divisionByZero, firstDivisionRow, nonFinite };
-}
-
-/** Per row: a division by zero happened (div), another non-finite result happened (bad). */
-type Stats = { div: Uint8Array; bad: Uint8Array };
-
-/** Evaluate `node` on the rows where active[i] = 1 (other rows come back missing). */
-function evalNode(node: Node, active: Uint8Array, cols: Map<string, Vec>, stats: Stats): Vec {
-  const n = active.length;
-  switch (node.type) {
-    case 'number': return { values: new Float64Array(n).fill(node.value), valid: active, bool: false };
-    case 'column': return cols.get(node.name)!;
-    case 'neg': return map([evalNode(node.arg, active, cols, stats)], active, stats, false, (x) => -x);
-    case 'compare': {
-      const args = [node.left, node.right].map((a) => evalNode(a, active, cols, stats));
-      return map(args, active, stats, true, COMPARE[node.op]);
-    }
-    case 'binary': {
-      const args = [node.left, node.right].map((a) => evalNode(a, active, cols, stats));
-      return node.op === '/' ? divide(args[0], args[1], active, stats) : map(args, active, stats, false, ARITH[node.op]);
-    }
-    case 'call': {
-      if (node.fn === 'if') return evalIf(node.args, active, cols, stats);
-      const args = node.args.map((a) => evalNode(a, active, cols, stats));
-      if (node.fn === 'min' || node.fn === 'max') {
-        const f = node.fn === 'min' ? Math.min : Math.max;
-        return args.slice(1).reduce((acc, b) => map([acc, b], active, stats, acc.bool && b.bool, (x, y) => f(x, y)), args[0]);
-      }
-      if (node.fn === 'round' && args.length === 2) return map(args, active, stats, false, (x, d) => round(x, Math.trunc(d)));
-      return map(args, active, stats, false, FN.get(node.fn)!);
-    }
-  }
-}
-
-/** if(cond, a, b): each branch is evaluated only on the rows that take it. */
-function evalIf(nodes: Node[], active: Uint8Array, cols: Map<string, Vec>, stats: Stats): Vec {
-  const cond = evalNode(nodes[0], active, cols, stats);
-  const n = active.length;
-  const yes = new Uint8Array(n), no = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (active[i] && cond.valid[i]) (cond.values[i] !== 0 ? yes : no)[i] = 1;
-  const a = evalNode(nodes[1], yes, cols, stats), b = evalNode(nodes[2], no, cols, stats);
-  const values = new Float64Array(n), valid = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    const from = yes[i] ? a : no[i] ? b : null;
-    if (from && from.valid[i]) (values[i] = from.values[i]), (valid[i] = 1);
-  }
-  return { values, valid, bool: a.bool && b.bool };
-}
-
-/** One pass: out[i] = f(a[i], b[i], c[i]) on active rows whose inputs are all present; a non-finite result is missing. */
-function map(args: Vec[], active: Uint8Array, stats: Stats, bool: boolean, f: (a: number, b: number, c: number) => number): Vec {
-  const n = active.length;
-  const values = new Float64Array(n), valid = new Uint8Array(n);
-  const [a, b, c] = args;
-  for (let i = 0; i < n; i++) {
-    if (!active[i] || !a.valid[i] || (b && !b.valid[i]) || (c && !c.valid[i])) continue;
-    const r = f(a.values[i], b ? b.values[i] : 0, c ? c.values[i] : 0);
-    if (Number.isFinite(r)) (values[i] = r), (valid[i] = 1);
-    else stats.bad[i] = 1;
-  }
-  return { values, valid, bool };
-}
-
-/** a / b, counting divisions by zero (and the first row) apart from other non-finite results. */
-function divide(a: Vec, b: Vec, active: Uint8Array, stats: Stats): Vec {
-  const n = active.length;
-  const values = new Float64Array(n), valid = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    if (!active[i] || !a.valid[i] || !b.valid[i]) continue;
-    if (b.values[i] === 0) {
-      stats.div[i] = 1;
-      continue;
-    }
-    const r = a.values[i] / b.values[i];
-    if (Number.isFinite(r)) (values[i] = r), (valid[i] = 1);
-    else stats.bad[i] = 1;
-  }
-  return { values, valid, bool: false };
-}
-
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return (Math.sign(x) * Math.round(Math.abs(x) * f)) / f + 0;
-}
-
-const ARITH: Record<'+' | '-' | '*' | '^', (a: number, b: number) => number> = {
-  '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '^': (a, b) => a ** b,
-};
-const COMPARE: Record<'<' | '<=' | '>' | '>=' | '==' | '!=', (a: number, b: number) => number> = {
-  '<': (a, b) => +(a < b), '<=': (a, b) => +(a <= b), '>': (a, b) => +(a > b), '>=': (a, b) => +(a >= b), '==': (a, b) => +(a === b), '!=': (a, b) => +(a !== b),
-};
-const FN = new Map<string, (a: number, b: number, c: number) => number>([
-  ['log', Math.log], ['exp', Math.exp], ['sqrt', Math.sqrt], ['abs', Math.abs], ['floor', Math.floor], ['ceil', Math.ceil],
-  ['round', (x) => round(x, 0)], ['pow', (a, b) => a ** b], ['clip', (x, lo, hi) => Math.min(hi, Math.max(lo, x))],
-]);
