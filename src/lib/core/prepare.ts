@@ -1,7 +1,9 @@
 /**
- * The prepare stage as one pure function: split the source rows FIRST, fit the recipe on the training rows only,
- * replay the fitted recipe on validation and test, then validate (schema from prepared train; anomalies of the other
- * splits against it; the three splits compared). Used by the data worker and by `enclave prepare`.
+ * The prepare stage as one pure function: split the source rows FIRST (rows without a target are left out and
+ * counted), fit the recipe on the training rows only, replay the fitted recipe on validation and test, check that every
+ * model can use every column the recipe leaves (the matrix builder's own rule: validate/model-ready.ts), then validate
+ * (schema from prepared train; anomalies of the other splits against it; the three splits compared). Used by the data
+ * worker, by `enclave prepare` and by the headless training pipeline.
  */
 import { EnclaveError, throwIfAborted } from './errors.ts';
 import { parseRecipe, fitRecipe, applyRecipe } from './recipe/index.ts';
@@ -11,6 +13,7 @@ import { takeRows } from './table-ops.ts';
 import type { Table } from './table.ts';
 import { inferSchema } from './validate/schema.ts';
 import { checkTable, acceptAnomalies, type Anomaly, type Acceptance } from './validate/anomalies.ts';
+import { assertModelReady } from './validate/model-ready.ts';
 
 export type { Acceptance };
 import { compareSplits } from './validate/compare-splits.ts';
@@ -72,6 +75,8 @@ export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOp
   onProgress?.({ stage: 'apply', done: 2, total: 4 });
   const validation = applyRecipe(raw.validation, fitted, 'eval');
   const test = applyRecipe(raw.test, fitted, 'eval');
+  // With a target the splits are for models: refuse, naming each column and its fix, what Train would refuse later.
+  if (target !== undefined) assertModelReady({ train, validation, test }, target, withTarget);
   throwIfAborted(signal);
   onProgress?.({ stage: 'validate', done: 3, total: 4 });
   const schema = inferSchema(train, { target });

@@ -1,14 +1,17 @@
 /**
  * From a prepared Table to what a model eats: a row-major Float32Array feature matrix X (n × d) and a target vector y
- * (class codes with their names, or values). Only numeric and boolean columns can be features; anything else is an
- * error that says which recipe step would make it one. The task follows the target column: classes (a string or
- * boolean column, or integers with at most 20 distinct values, as the split decides) → classification; else regression.
+ * (class codes with their names, or values). Only numeric and boolean columns without missing cells can be features;
+ * anything else is an error that says which recipe step would make it one. That rule lives in
+ * core/validate/model-ready.ts, which the prepare stage applies before it saves, so Prepare and Train agree. The task
+ * follows the target column: classes (a string or boolean column, or integers with at most 20 distinct values, as the
+ * split decides) → classification; else regression.
  */
 import { EnclaveError } from '../core/errors.ts';
-import { isClassColumn } from '../core/split.ts';
 import { column as findColumn, type Column, type Table } from '../core/table.ts';
+import { countMissing } from '../core/validate/missing-cell.ts';
+import { featureProblem, targetTypeError, taskOf, type Task } from '../core/validate/model-ready.ts';
 
-export type Task = 'classification' | 'regression';
+export type { Task };
 
 /** What a trained model needs to know about its inputs and outputs (saved with it). */
 export interface DataShape {
@@ -34,25 +37,12 @@ export interface Dataset extends Matrix {
 
 /** Classification for a class target, regression for a numeric one; other targets are an 'invalid-target' error. */
 export function detectTask(col: Column): Task {
-  if (isClassColumn(col)) return 'classification';
-  if (col.kind === 'numeric' && (col.type === 'integer' || col.type === 'float')) return 'regression';
-  throw new EnclaveError('invalid-target', `Target column "${col.name}" holds ${col.type} values: choose a column of classes or numbers to predict.`, { column: col.name, type: col.type });
-}
-
-function missingRows(col: Column, n: number): number {
-  let m = 0;
-  for (let i = 0; i < n; i++) if (!col.valid[i] || (col.kind === 'numeric' && !Number.isFinite(col.values[i]))) m++;
-  return m;
+  const task = taskOf(col);
+  if (!task) throw targetTypeError(col);
+  return task;
 }
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-
-function advice(col: Column): string {
-  if (col.type === 'datetime') return 'add a date-parts step (year, month, day …) or drop it';
-  if (col.type === 'identifier') return 'drop it (an identifier tells a model nothing general)';
-  if (col.type === 'text') return 'drop it, or one-hot encode it with maxCategories';
-  return 'one-hot (or ordinal) encode it, or drop it';
-}
 
 /** The feature columns of a prepared table: every column but the target (or `features`, when given, in that order). */
 export function featureMatrix(table: Table, target: string | undefined, features?: string[]): Matrix & { features: string[] } {
@@ -65,15 +55,18 @@ export function featureMatrix(table: Table, target: string | undefined, features
     : table.columns.filter((c) => c.name !== target);
   if (cols.length === 0)
     throw new EnclaveError('invalid-argument', `There are no feature columns${target ? ` besides the target "${target}"` : ''}: a model needs at least one column to learn from.`);
-  const bad = cols.filter((c) => c.kind !== 'numeric' || c.type === 'datetime' || c.type === 'identifier');
-  if (bad.length) {
-    const list = bad.map((c) => `"${c.name}" (${c.type}: ${advice(c)})`).join('; ');
-    throw new EnclaveError('invalid-argument', `Models learn from numbers, and ${bad.length === 1 ? 'this column is' : 'these columns are'} not: ${list}. Add recipe steps for ${bad.length === 1 ? 'it' : 'them'}.`, { columns: bad.map((c) => c.name) });
-  }
   const n = table.rowCount;
-  for (const c of cols) {
-    const m = missingRows(c, n);
-    if (m) throw new EnclaveError('invalid-argument', `Feature column "${c.name}" has ${plural(m, 'missing value')} (of ${n} rows): add an impute step for it (mean, median or most frequent), or drop it.`, { column: c.name, missing: m });
+  const problems = cols.map((c) => featureProblem(c, n));
+  const bad = problems.filter((p) => p?.problem === 'not-numeric');
+  if (bad.length) {
+    // The first few by name (a table of 100,000 text columns must not make a megabyte message).
+    const list = bad.slice(0, 8).map((p) => `"${p!.column}" (${p!.type}: ${p!.fix})`).join('; ') + (bad.length > 8 ? `; and ${plural(bad.length - 8, 'more column')}` : '');
+    throw new EnclaveError('invalid-argument', `Models learn from numbers, and ${bad.length === 1 ? 'this column is' : 'these columns are'} not: ${list}. Add recipe steps for ${bad.length === 1 ? 'it' : 'them'}.`, { columns: bad.slice(0, 100).map((p) => p!.column), count: bad.length });
+  }
+  const gap = problems.find((p) => p?.problem === 'missing');
+  if (gap?.problem === 'missing') {
+    const m = gap.missing.train!;
+    throw new EnclaveError('invalid-argument', `Feature column "${gap.column}" has ${plural(m, 'missing value')} (of ${n} rows): ${gap.fix}.`, { column: gap.column, missing: m });
   }
   const d = cols.length;
   const X = new Float32Array(n * d);
@@ -104,7 +97,7 @@ export function targetVector(table: Table, target: string, shape?: Pick<DataShap
   const col = findColumn(table, target);
   if (!col) throw new EnclaveError('invalid-target', `There is no target column "${target}". Columns: ${table.columns.map((c) => c.name).join(', ')}.`, { column: target });
   const n = table.rowCount;
-  const missing = missingRows(col, n);
+  const missing = countMissing(col, n);
   if (missing)
     throw new EnclaveError('invalid-target', `Target column "${target}" has ${plural(missing, 'missing value')} (of ${n} rows): rows without a target can't be learned from or scored. Drop those rows first.`, { column: target, missing });
   const task = shape?.task ?? detectTask(col);
