@@ -324,7 +324,7 @@ describe('cast, date-parts, drop-columns and keep-columns', () => {
   it('drops and keeps columns by name or wildcard; keep-columns keeps the target, drop-columns refuses it', () => {
     expect(fit([{ kind: 'drop-columns', columns: '*categorical' }]).table.columns.map((c) => c.name)).toEqual(['age', 'income', 'height']);
     expect(fit([{ kind: 'keep-columns', columns: '*numeric' }], train, 'city').table.columns.map((c) => c.name)).toEqual(['age', 'income', 'height', 'city']);
-    expect(errorOf(() => fit([{ kind: 'drop-columns', columns: ['city'] }], train, 'city')).message).toBe('Step 1 (drop-columns): "city" is the recipe\'s target and cannot be dropped.');
+    expect(errorOf(() => fit([{ kind: 'drop-columns', columns: ['city'] }], train, 'city')).message).toBe('Step 1 (drop-columns) drops the target column "city": there would be nothing to predict. Take "city" out of this step, or choose another target.');
   });
 });
 
@@ -348,7 +348,9 @@ describe('selectors', () => {
   });
 
   it('a table missing a fitted column at apply time is an error naming it (except an absent target)', () => {
-    const { fitted } = fit([{ kind: 'scale', columns: ['age', 'income'], method: 'minmax' }], train, 'income');
+    // keep-columns records the target among its columns; at prediction time there is none.
+    const { fitted } = fit([{ kind: 'scale', columns: ['age'], method: 'minmax' }, { kind: 'keep-columns', columns: ['age', 'height', 'city', 'color', 'size'] }], train, 'income');
+    expect((fitted.steps[1].state as { columns: string[] }).columns).toContain('income');
     const noIncome: Table = { rowCount: test.rowCount, columns: test.columns.filter((c) => c.name !== 'income') };
     expect(applyRecipe(noIncome, fitted, 'predict').columns.map((c) => c.name)).toEqual(['age', 'height', 'city', 'color', 'size']);
     const noAge: Table = { rowCount: test.rowCount, columns: test.columns.filter((c) => c.name !== 'age') };

@@ -3,6 +3,8 @@ import { applyRecipe, describeRecipe, fitRecipe, KNOWN_KINDS, parseRecipe, STEP_
 import type { FittedRecipe, Recipe } from '../../src/lib/core/recipe/types.ts';
 import type { Column, NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { numericColumn, stringColumn, takeRows } from '../../src/lib/core/table-ops.ts';
+import { prepareTable } from '../../src/lib/core/prepare.ts';
+import { seeded } from '../../src/lib/core/random.ts';
 import { errorOf } from './errors.ts';
 
 function num(name: string, xs: (number | null)[], type: NumericColumn['type'] = 'float'): Column {
@@ -151,8 +153,8 @@ describe('fitRecipe learns from the training rows only', () => {
   });
 
   it('stops a step that would remove the target', () => {
-    expect(errorOf(() => fitRecipe(trainRows, parseRecipe({ target: 'species', steps: [{ kind: 'onehot', columns: ['species'] }] }))).message).toBe(
-      'Step 1 (onehot): this step removes the target column "species".',
+    expect(errorOf(() => fitRecipe(trainRows, { target: 'species', steps: [{ kind: 'onehot', columns: ['species'] }] })).message).toBe(
+      'Step 1 (onehot) makes features from the target column "species": a model would see the answer. Take "species" out of this step.',
     );
   });
 });
@@ -213,5 +215,90 @@ describe('bad inputs name the step and the column', () => {
     const { fitted } = fitRecipe(t, parseRecipe({ steps: [{ kind: 'scale', columns: ['age'], method: 'minmax' }] }));
     const later = table(stringColumn('age', 'categorical', ['thirty']), stringColumn('species', 'categorical', ['a']));
     expect(errorOf(() => applyRecipe(later, fitted, 'predict')).message).toBe('Step 1 (scale): column "age" is categorical; scale works on numeric (integer or float) columns.');
+  });
+});
+
+describe('the target is the answer: no step may read it into a feature or rewrite it', () => {
+  // A random 0/1 target (seeded): any step that lets a feature see it would score far above chance.
+  const rand = seeded(7);
+  const n = 60;
+  const leaky = table(
+    num('x', Array.from({ length: n }, (_, i) => i % 7)),
+    num('y', Array.from({ length: n }, () => rand.int(2)), 'integer'),
+    num('when', Array.from({ length: n }, (_, i) => Date.UTC(2020, 0, 1 + i)), 'datetime'),
+    stringColumn('kind', 'categorical', Array.from({ length: n }, (_, i) => (i % 2 ? 'a' : 'b'))),
+  );
+  const refusal = (recipe: unknown) => {
+    const e = errorOf(() => parseRecipe(recipe));
+    expect(e.code).toBe('invalid-recipe');
+    return e;
+  };
+
+  it('refuses a derive step that reads the target, naming the step', () => {
+    const e = refusal({ target: 'y', steps: [{ kind: 'drop-duplicates' }, { kind: 'cast', column: 'x', to: 'float' }, 'leak = y * 1'] });
+    expect(e.message).toBe('Step 3 (derive "leak") reads the target column "y": a model would see the answer. Remove it or derive from other columns.');
+    expect(e.detail).toMatchObject({ step: 2, kind: 'derive', column: 'y' });
+    // However the target is written or hidden in the formula.
+    for (const f of ['leak = `y` + 0', 'leak = if(x > 3, 0, y)', 'leak = max(x, abs(y - 1))']) expect(refusal({ target: 'y', steps: [f] }).message).toMatch(/^Step 1 \(derive "leak"\) reads the target column "y"/);
+    expect(refusal({ target: 'y', steps: [{ kind: 'derive', name: 'leak', expression: 'y > 0' }] }).message).toMatch(/^Step 1 \(derive "leak"\) reads the target/);
+  });
+
+  it('refuses a derive step that overwrites the target, naming the step', () => {
+    const e = refusal({ target: 'y', steps: ['y = x * 2'] });
+    expect(e.message).toBe('Step 1 (derive "y") overwrites the target column "y": the model would learn this formula instead of "y". Give the new column another name.');
+    expect(refusal({ target: 'y', steps: ['y = log(y + 1)'] }).message).toMatch(/^Step 1 \(derive "y"\) overwrites the target column "y"/);
+  });
+
+  it('refuses at fit when the target arrives with the data rather than in the recipe (the CLI --target, the split settings)', () => {
+    const recipe = parseRecipe({ steps: ['leak = y * 1'] }); // no target yet: nothing to check
+    expect(errorOf(() => fitRecipe(leaky, { ...recipe, target: 'y' })).message).toMatch(/^Step 1 \(derive "leak"\) reads the target column "y"/);
+    expect(errorOf(() => prepareTable(leaky, { steps: ['leak = y * 1'] }, { split: { target: 'y', seed: 1 } })).message).toMatch(/^Step 1 \(derive "leak"\) reads the target/);
+    expect(errorOf(() => prepareTable(leaky, { target: 'y', steps: ['y = x * 2'] }, { split: { seed: 1 } })).message).toMatch(/^Step 1 \(derive "y"\) overwrites the target/);
+    // Without a target the same formula is an ordinary feature.
+    expect(cells(fitRecipe(leaky, recipe).table, 'leak')).toEqual(cells(leaky, 'y'));
+  });
+
+  const cases: [string, unknown, string][] = [
+    ['impute', { kind: 'impute', columns: ['x', 'y'], strategy: 'most_frequent' }, 'Step 2 (impute) fills in missing values of the target column "y": the model would learn, and be scored on, answers the step made up. Take "y" out of this step.'],
+    ['scale', { kind: 'scale', columns: ['y'], method: 'standard' }, 'Step 2 (scale) rescales the target column "y": predictions would come out in scaled units, and nothing scales them back. Take "y" out of this step (wildcards such as "*numeric" already leave the target out).'],
+    ['outliers (clip)', { kind: 'outliers', columns: ['y'], method: 'iqr', action: 'clip' }, 'Step 2 (outliers) changes the values of the target column "y": the model would be trained and scored on changed answers. Take "y" out of this step (wildcards such as "*numeric" already leave the target out).'],
+    ['outliers (remove)', { kind: 'outliers', columns: ['x', 'y'], method: 'zscore', action: 'remove' }, 'Step 2 (outliers) removes rows by the value of the target column "y", in the validation and test splits too: scores would look better than they are. Take "y" out of this step.'],
+    ['onehot', { kind: 'onehot', columns: ['y'], dropOriginal: false }, 'Step 2 (onehot) makes features from the target column "y": a model would see the answer. Take "y" out of this step.'],
+    ['ordinal', { kind: 'ordinal', columns: ['kind', 'y'] }, 'Step 2 (ordinal) replaces the target column "y" by category codes: the model would predict codes, not "y". Take "y" out of this step (to make a numeric target\'s values classes, cast it to categorical).'],
+    ['bin', { kind: 'bin', columns: ['y'], method: 'width', bins: 2 }, 'Step 2 (bin) replaces the target column "y" by bin numbers: the model would predict bins, not "y". Take "y" out of this step.'],
+    ['date-parts', { kind: 'date-parts', column: 'y', parts: ['year'] }, 'Step 2 (date-parts) makes features from the target column "y": a model would see the answer. Take "y" out of this step.'],
+    ['drop-columns', { kind: 'drop-columns', columns: ['y'] }, 'Step 2 (drop-columns) drops the target column "y": there would be nothing to predict. Take "y" out of this step, or choose another target.'],
+    ['drop-missing (columns)', { kind: 'drop-missing', axis: 'columns', columns: ['y'] }, 'Step 2 (drop-missing) would drop the target column "y" when it has missing values: there would be nothing to predict. Take "y" out of this step.'],
+  ];
+  for (const [what, step, message] of cases) {
+    it(`refuses ${what} on the target, naming the step`, () => {
+      const e = refusal({ target: 'y', steps: [{ kind: 'drop-duplicates' }, step] });
+      expect(e.message).toBe(message);
+      expect(e.detail).toMatchObject({ step: 1, kind: (step as { kind: string }).kind, column: 'y' });
+      // The Prepare page's step list says the same, on the step.
+      expect(describeRecipe({ target: 'y', steps: [{ kind: 'drop-duplicates' }, step as never] })[1]).toBe(message);
+    });
+  }
+
+  it('allows the steps that leave the answer as it is: cast, drop-missing rows, drop-duplicates, keep-columns, wildcards', () => {
+    const steps = [
+      { kind: 'cast', column: 'y', to: 'categorical' }, // "these 0/1 codes are classes": the same cast on every split
+      { kind: 'drop-missing', axis: 'rows', columns: ['x', 'y'] },
+      { kind: 'drop-duplicates' },
+      { kind: 'scale', columns: '*', method: 'minmax' },
+      { kind: 'impute', columns: '*', strategy: 'most_frequent' },
+      { kind: 'outliers', columns: '*numeric', method: 'iqr', action: 'remove' },
+      { kind: 'keep-columns', columns: ['x'] },
+    ];
+    const { table: out } = fitRecipe(leaky, parseRecipe({ target: 'y', steps }));
+    expect(out.columns.map((c) => `${c.name}:${c.type}`)).toEqual(['x:float', 'y:categorical']);
+    const y = out.columns[1] as { codes: Int32Array; dictionary: string[] };
+    expect(Array.from(y.codes, (k) => y.dictionary[k])).toEqual(cells(leaky, 'y').map(String));
+  });
+
+  it('still replays a fitted recipe saved before this check, so a model trained with one keeps predicting', () => {
+    const old: FittedRecipe = { target: 'y', steps: [{ spec: { kind: 'scale', columns: ['x', 'y'], method: 'minmax' }, state: { columns: [{ name: 'x', center: 0, scale: 6 }, { name: 'y', center: 0, scale: 1 }] } }] };
+    const rows = table(num('x', [3, 6]));
+    expect(cells(applyRecipe(rows, old, 'predict'), 'x')).toEqual([0.5, 1]);
   });
 });

@@ -22,7 +22,8 @@ import { ordinal } from './steps/ordinal.ts';
 import { outliers } from './steps/outliers.ts';
 import { scale } from './steps/scale.ts';
 import type { RunContext } from './steps/shared.ts';
-import type { ApplyMode, FittedRecipe, Recipe, StepKind, StepSpec } from './types.ts';
+import { guardTarget } from './target-guard.ts';
+import type { ApplyMode, FittedRecipe, Recipe, StepContext, StepKind, StepSpec } from './types.ts';
 
 export type * from './types.ts';
 
@@ -63,11 +64,21 @@ export function parseRecipe(json: unknown): Recipe {
     const spec = typeof s === 'string' ? { kind: 'derive', expression: s } : s;
     if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof (spec as StepSpec).kind !== 'string')
       throw new EnclaveError('invalid-recipe', `Step ${index + 1}: a step is an object with a "kind" (one of ${KNOWN_KINDS.join(', ')}), or a "name = expression" string.`, { step: index });
-    const kind = kindOf((spec as StepSpec).kind, index);
-    kind.parse(spec as StepSpec, { index, target, mode: 'train' });
+    parseStep(spec as StepSpec, { index, target, mode: 'train' });
     return spec as StepSpec;
   });
   return target === undefined ? { steps } : { target, steps };
+}
+
+/**
+ * A step's parameters, checked; while fitting ('train') also that it neither reads nor rewrites the target
+ * (target-guard.ts). Replaying a fitted recipe parses with kind.parse alone.
+ */
+function parseStep(spec: StepSpec, ctx: StepContext): { kind: StepKind; params: unknown } {
+  const kind = kindOf(spec.kind, ctx.index);
+  const params = kind.parse(spec, ctx);
+  guardTarget(kind, params, ctx);
+  return { kind, params };
 }
 
 function kindOf(kind: string, index: number): StepKind {
@@ -102,9 +113,8 @@ export function fitRecipe(train: Table, recipe: Recipe, opts: FitOptions = {}): 
   let table = train;
   recipe.steps.forEach((spec, index) => {
     throwIfAborted(opts.signal);
-    const kind = kindOf(spec.kind, index);
     const ctx: RunContext = { index, target: recipe.target, mode: 'train', note };
-    const params = kind.parse(spec, ctx);
+    const { kind, params } = parseStep(spec, ctx);
     opts.onProgress?.({ done: index, steps: recipe.steps.length, label: safeDescribe(kind, params) });
     const state = plainState(kind.fit(table, params, ctx), ctx, kind.kind);
     table = keepsTarget(table, kind.apply(table, params, state, ctx), ctx, kind.kind);
@@ -129,8 +139,8 @@ export function applyRecipe(table: Table, fitted: FittedRecipe, mode: ApplyMode,
 export function describeRecipe(recipe: Recipe): string[] {
   return recipe.steps.map((spec, index) => {
     try {
-      const kind = kindOf(spec.kind, index);
-      return kind.describe(kind.parse(spec, { index, target: recipe.target, mode: 'train' }));
+      const { kind, params } = parseStep(spec, { index, target: recipe.target, mode: 'train' });
+      return kind.describe(params);
     } catch (e) {
       return (e as Error).message;
     }

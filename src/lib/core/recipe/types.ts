@@ -49,6 +49,18 @@ export interface StepKind<P = unknown, S = unknown> {
   parse(spec: StepSpec, ctx: StepContext): P;
   fit(table: Table, params: P, ctx: StepContext): S;
   apply(table: Table, params: P, state: S, ctx: StepContext): Table;
+  /**
+   * Whether this step would read the recipe's target into a feature or rewrite it, judged from its parameters before
+   * anything is fitted; undefined when it leaves the answer as it is (target-guard.ts has the policy per kind).
+   */
+  targetConflict?(params: P, target: string): TargetConflict | undefined;
+}
+
+/** What a step would do to the target: `label` replaces the kind in "Step 3 (…)" (derive names its column). */
+export interface TargetConflict {
+  label?: string;
+  /** The rest of the sentence: 'reads the target column "y": a model would see the answer. …' */
+  message: string;
 }
 
 export interface FittedStep {

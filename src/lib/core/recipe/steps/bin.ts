@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import type { NumericColumn, Table } from '../../table.ts';
 import { withColumn } from '../../table-ops.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns } from '../select.ts';
+import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepKind } from '../types.ts';
 import { checkType, parseParams, percentile, selectorSchema, showSelector, sortedValues } from './shared.ts';
 
@@ -28,6 +29,8 @@ export const bin: StepKind<BinParams, BinState> = {
   kind: KIND,
   describe: (p) => `Bin ${showSelector(p.columns)} into ${p.bins} ${p.method === 'width' ? 'equal-width' : 'equal-count (quantile)'} bins`,
   parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  targetConflict: (p, target) =>
+    namesTarget(p.columns, target) ? { message: `replaces the target column "${target}" by bin numbers: the model would predict bins, not "${target}". ${takeOut(target)}` } : undefined,
   fit(table, p, ctx) {
     const names = resolveColumns(table, p.columns, ctx, KIND, NUMBER_COLUMNS);
     return { columns: names.map((name) => ({ name, edges: binEdges(sortedValues(table.columns.find((c) => c.name === name) as NumericColumn), p) })) };

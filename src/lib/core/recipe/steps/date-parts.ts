@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import type { Column, NumericColumn } from '../../table.ts';
 import { dropColumns, insertColumnsAfter } from '../../table-ops.ts';
 import { columnsAt, findColumn, stepError } from '../select.ts';
+import { takeOut } from '../target-guard.ts';
 import type { StepContext, StepKind } from '../types.ts';
 import { parseParams } from './shared.ts';
 
@@ -36,6 +37,7 @@ export const dateParts: StepKind<DatePartsParams, DatePartsState> = {
     const p = parseParams(schema, spec, ctx, KIND);
     return { ...p, parts: [...new Set(p.parts)] };
   },
+  targetConflict: (p, target) => (p.column === target ? { message: `makes features from the target column "${target}": a model would see the answer. ${takeOut(target)}` } : undefined),
   fit(table, p, ctx) {
     checkDate(findColumn(table, p.column, ctx, KIND), ctx);
     return {};

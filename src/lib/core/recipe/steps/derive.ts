@@ -11,7 +11,7 @@ import { EnclaveError } from '../../errors.ts';
 import type { NumericColumn, Table } from '../../table.ts';
 import { withColumn } from '../../table-ops.ts';
 import { evaluateDerivation, type Evaluation } from '../expression-eval.ts';
-import { parseDerivation, type Derivation } from '../expression.ts';
+import { columnNodes, parseDerivation, type Derivation } from '../expression.ts';
 import { stepError, stepLabel } from '../select.ts';
 import type { StepContext, StepKind } from '../types.ts';
 import { note, parseParams } from './shared.ts';
@@ -39,6 +39,12 @@ export const derive: StepKind<DeriveParams, DeriveState> = {
     const name = p.name ?? derivation.name;
     if (name === undefined) throw stepError(ctx, KIND, `name the new column: { name: "bmi", expression: "…" } or "bmi = …".`, { parameter: 'name' });
     return { name, expression: p.expression, derivation };
+  },
+  targetConflict(p, target) {
+    const label = `derive "${p.name}"`;
+    if (p.name === target) return { label, message: `overwrites the target column "${target}": the model would learn this formula instead of "${target}". Give the new column another name.` };
+    if (columnNodes(p.derivation.root).some((n) => n.name === target)) return { label, message: `reads the target column "${target}": a model would see the answer. Remove it or derive from other columns.` };
+    return undefined;
   },
   fit(table, p, ctx) {
     const r = evaluate(table, p, ctx);

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { Column } from '../../table.ts';
 import { dropColumns, filterRows } from '../../table-ops.ts';
 import { columnsAt, resolveColumns } from '../select.ts';
+import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepKind } from '../types.ts';
 import { note, parseParams, selectorSchema, showSelector } from './shared.ts';
 
@@ -28,6 +29,11 @@ export const dropMissing: StepKind<DropMissingParams, DropMissingState> = {
   describe: (p) =>
     `Drop ${p.axis} with ${p.threshold === 0 ? 'any' : `more than ${Math.round(p.threshold * 100)}%`} missing values${p.axis === 'rows' ? ' in' : ' among'} ${showSelector(p.columns)}`,
   parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  // Rows with a missing target may go (they cannot be learned from); the target column itself may not.
+  targetConflict: (p, target) =>
+    p.axis === 'columns' && namesTarget(p.columns, target)
+      ? { message: `would drop the target column "${target}" when it has missing values: there would be nothing to predict. ${takeOut(target)}` }
+      : undefined,
   fit(table, p, ctx) {
     const names = resolveColumns(table, p.columns, ctx, KIND);
     if (p.axis === 'rows') return { columns: names };

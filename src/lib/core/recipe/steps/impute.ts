@@ -10,6 +10,7 @@ import { parseDate, parseNumber } from '../../infer.ts';
 import type { Column, NumericColumn, StringColumn, Table } from '../../table.ts';
 import { insertColumnsAfter, withColumn } from '../../table-ops.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns, stepError, type Accept } from '../select.ts';
+import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepContext, StepKind } from '../types.ts';
 import { checkType, compareText, mean, medianOf, note, parseParams, presentValues, selectorSchema, showSelector } from './shared.ts';
 
@@ -39,6 +40,8 @@ export const impute: StepKind<ImputeParams, ImputeState> = {
     if (p.value !== undefined && p.strategy !== 'constant') throw stepError(ctx, KIND, `"value" is only used with strategy "constant" (strategy is "${p.strategy}").`, { parameter: 'value' });
     return p;
   },
+  targetConflict: (p, target) =>
+    namesTarget(p.columns, target) ? { message: `fills in missing values of the target column "${target}": the model would learn, and be scored on, answers the step made up. ${takeOut(target)}` } : undefined,
   fit(table, p, ctx) {
     const names = resolveColumns(table, p.columns, ctx, KIND, accepts(p));
     return { columns: names.map((name) => ({ name, fill: fitColumn(table.columns.find((c) => c.name === name)!, p, ctx) })) };

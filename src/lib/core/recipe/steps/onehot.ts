@@ -13,6 +13,7 @@ import { EnclaveError } from '../../errors.ts';
 import type { Column, NumericColumn, Table } from '../../table.ts';
 import { dropColumns, insertColumnsAfter } from '../../table-ops.ts';
 import { CATEGORY_COLUMNS, columnsAt, resolveColumns, stepError, stepLabel } from '../select.ts';
+import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepContext, StepKind } from '../types.ts';
 import { checkType, compareText, parseParams, selectorSchema, showSelector } from './shared.ts';
 
@@ -35,6 +36,7 @@ export const onehot: StepKind<OnehotParams, OnehotState> = {
   kind: KIND,
   describe: (p) => `One-hot encode ${showSelector(p.columns)}${p.maxCategories ? ` (at most ${p.maxCategories} columns each)` : ''}`,
   parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  targetConflict: (p, target) => (namesTarget(p.columns, target) ? { message: `makes features from the target column "${target}": a model would see the answer. ${takeOut(target)}` } : undefined),
   fit(table, p, ctx) {
     const names = resolveColumns(table, p.columns, ctx, KIND, CATEGORY_COLUMNS);
     return { columns: names.map((name) => fitColumn(table.columns.find((c) => c.name === name)!, p, ctx)) };

@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { Column, NumericColumn, Table } from '../../table.ts';
 import { withColumn } from '../../table-ops.ts';
 import { CATEGORY_COLUMNS, columnsAt, resolveColumns, stepError } from '../select.ts';
+import { namesTarget } from '../target-guard.ts';
 import type { StepKind } from '../types.ts';
 import { checkType, compareText, note, parseParams, selectorSchema, showSelector } from './shared.ts';
 
@@ -25,6 +26,10 @@ export const ordinal: StepKind<OrdinalParams, OrdinalState> = {
   kind: KIND,
   describe: (p) => `Ordinal-encode ${showSelector(p.columns)}${p.order ? ` (order given for ${Object.keys(p.order).join(', ')})` : ''}`,
   parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  targetConflict: (p, target) =>
+    namesTarget(p.columns, target)
+      ? { message: `replaces the target column "${target}" by category codes: the model would predict codes, not "${target}". Take "${target}" out of this step (to make a numeric target's values classes, cast it to categorical).` }
+      : undefined,
   fit(table, p, ctx) {
     const names = resolveColumns(table, p.columns, ctx, KIND, CATEGORY_COLUMNS);
     const order = new Map(Object.entries(p.order ?? {}));

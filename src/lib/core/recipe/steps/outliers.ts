@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import type { NumericColumn, Table } from '../../table.ts';
 import { filterRows, withColumn } from '../../table-ops.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns } from '../select.ts';
+import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepKind } from '../types.ts';
 import { checkType, mean, note, parseParams, percentile, presentValues, selectorSchema, showSelector, sortedValues, std } from './shared.ts';
 
@@ -31,6 +32,11 @@ export const outliers: StepKind<OutliersParams, OutliersState> = {
   describe: (p) =>
     `${p.action === 'clip' ? 'Clip' : 'Remove rows with'} outliers (${p.method === 'iqr' ? `beyond ${factorOf(p)}×IQR` : `|z| > ${factorOf(p)}`}) in ${showSelector(p.columns)}`,
   parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  targetConflict(p, target) {
+    if (!namesTarget(p.columns, target)) return undefined;
+    if (p.action === 'remove') return { message: `removes rows by the value of the target column "${target}", in the validation and test splits too: scores would look better than they are. ${takeOut(target)}` };
+    return { message: `changes the values of the target column "${target}": the model would be trained and scored on changed answers. ${takeOut(target, true)}` };
+  },
   fit(table, p, ctx) {
     const f = factorOf(p);
     const names = resolveColumns(table, p.columns, ctx, KIND, NUMBER_COLUMNS);

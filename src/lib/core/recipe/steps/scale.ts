@@ -7,6 +7,7 @@ import * as v from 'valibot';
 import type { NumericColumn, Table } from '../../table.ts';
 import { withColumn } from '../../table-ops.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns } from '../select.ts';
+import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepKind } from '../types.ts';
 import { checkType, mean, median, parseParams, percentile, presentValues, selectorSchema, showSelector, sortedEnds, sortedValues, std } from './shared.ts';
 
@@ -25,6 +26,8 @@ export const scale: StepKind<ScaleParams, ScaleState> = {
   kind: KIND,
   describe: (p) => `${WORDS[p.method]}: ${showSelector(p.columns)}`,
   parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  targetConflict: (p, target) =>
+    namesTarget(p.columns, target) ? { message: `rescales the target column "${target}": predictions would come out in scaled units, and nothing scales them back. ${takeOut(target, true)}` } : undefined,
   fit(table, p, ctx) {
     const names = resolveColumns(table, p.columns, ctx, KIND, NUMBER_COLUMNS);
     return { columns: names.map((name) => ({ name, ...fitColumn(table.columns.find((c) => c.name === name) as NumericColumn, p.method) })) };
