@@ -78,6 +78,58 @@ describe('prepare (job)', () => {
   });
 });
 
+describe('prepare (job): rows without a target, and columns no model could use', () => {
+  async function imported(name: string, text: string) {
+    const database = createDb(`prepare-job-${crypto.randomUUID()}`);
+    dbs.push(database);
+    const blob = new Blob([text]);
+    const r = await importFile({ file: { name, size: blob.size, stream: () => blob.stream() } }, { database });
+    return { database, source: r.hash, dataset: r.datasetId };
+  }
+
+  it('leaves out the rows without a target, records how many on the preparation, and reads older records without it', async () => {
+    // penguins.csv: Body Mass (g) is empty in 2 of 344 rows (rows 4 and 340).
+    const { database, source, dataset } = await withPenguins();
+    const steps = [
+      { kind: 'impute', columns: '*numeric', strategy: 'mean' },
+      { kind: 'impute', columns: ['Sex'], strategy: 'most_frequent' },
+      { kind: 'onehot', columns: ['Species', 'Island', 'Sex'] },
+    ];
+    const r = await prepare({ source, recipe: { target: 'Body Mass (g)', steps }, split: { seed: 42 } }, { database });
+    if (r.status !== 'saved') throw new Error('expected saved');
+    expect(r.preparation.excluded).toEqual({ missingTarget: 2 });
+    expect(r.report.split.excluded).toEqual({ missingTarget: 2 });
+    const { train, validation, test } = r.preparation.sizes;
+    expect(train + validation + test).toBe(342);
+    const [stored] = await listPreparations(database, dataset);
+    expect(stored.excluded).toEqual({ missingTarget: 2 });
+    expect((stored.report as { split: { excluded: unknown } }).split.excluded).toEqual({ missingTarget: 2 });
+
+    // A preparation stored before the field existed reads as before, without it.
+    const { excluded: _, ...old } = stored;
+    await database.preparations.put({ ...old, id: 'older', created: stored.created - 1 });
+    const both = await listPreparations(database, dataset);
+    expect(both.map((p) => [p.id, p.excluded])).toEqual([[stored.id, { missingTarget: 2 }], ['older', undefined]]);
+  });
+
+  it('refuses a date-parts step that keeps its date before saving, naming the column, and stores nothing', async () => {
+    const days = Array.from({ length: 40 }, (_, i) => `2024-0${1 + (i % 9)}-1${i % 10},${(i * 37) % 100},${i % 3 ? 'yes' : 'no'}`);
+    const { database, source } = await imported('days.csv', 'day,x,y\n' + days.join('\n'));
+    const steps = [{ kind: 'date-parts', column: 'day', parts: ['year', 'month', 'weekday'] }];
+    await expect(prepare({ source, recipe: { target: 'y', steps }, split: { seed: 1 } }, { database })).rejects.toMatchObject({
+      code: 'invalid-recipe',
+      message: expect.stringContaining('"day" (datetime): step 1 (date-parts) made new columns from it but kept "day" itself: drop it'),
+    });
+    expect(await database.preparations.count()).toBe(0);
+    expect(await database.versions.count()).toBe(1);
+    // With dropOriginal the same recipe is saved, and its prepared splits hold only numbers.
+    const ok = await prepare({ source, recipe: { target: 'y', steps: [{ ...steps[0], dropOriginal: true }] }, split: { seed: 1 } }, { database });
+    if (ok.status !== 'saved') throw new Error('expected saved');
+    const t = await loadTable(database, ok.preparation.splits.train);
+    expect(t.columns.map((c) => [c.name, c.type])).toEqual([['day_year', 'integer'], ['day_month', 'integer'], ['day_weekday', 'integer'], ['x', 'integer'], ['y', 'categorical']]);
+  });
+});
+
 describe('previewStep', () => {
   it('shows the one-hot step turning 7 columns into 10 on the training rows', async () => {
     const { database, source } = await withPenguins();

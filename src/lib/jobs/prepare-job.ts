@@ -77,7 +77,8 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
     fitted: JSON.parse(JSON.stringify(out.fitted)),
     splits: prepared,
     report: JSON.parse(JSON.stringify(out.report)),
-    accepted: req.accepted ?? []
+    accepted: req.accepted ?? [],
+    excluded: { missingTarget: s.excluded?.missingTarget ?? 0 }
   });
   onProgress?.({ stage: 'save', done: 1, total: 1 });
   return { status: 'saved', preparation, report: out.report };

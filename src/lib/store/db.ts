@@ -105,6 +105,8 @@ export interface PreparationRecord {
   report: unknown;
   accepted: AcceptedAnomaly[];
   created: number;
+  /** Rows left out before the split (no value for the target); absent on preparations stored before it existed. */
+  excluded?: { missingTarget: number };
 }
 
 /** One training run (experiment tracking): everything needed to reproduce and compare it. */

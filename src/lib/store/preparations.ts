@@ -25,6 +25,7 @@ export interface SavePreparationInput {
   splits: Record<SplitName, PreparedSplit>;
   report: unknown;
   accepted: AcceptedAnomaly[];
+  excluded?: { missingTarget: number };
 }
 
 export async function savePreparation(db: EnclaveDB, input: SavePreparationInput): Promise<PreparationRecord> {
@@ -45,7 +46,8 @@ export async function savePreparation(db: EnclaveDB, input: SavePreparationInput
     sizes: { train: input.splits.train.table.rowCount, validation: input.splits.validation.table.rowCount, test: input.splits.test.table.rowCount },
     report: input.report,
     accepted: input.accepted,
-    created: now
+    created: now,
+    ...(input.excluded ? { excluded: input.excluded } : {})
   };
   try {
     return await db.transaction('rw', [db.versions, db.chunks, db.recipes, db.preparations], async () => {
@@ -80,7 +82,9 @@ const PreparationSchema = v.object({
   sizes: v.object({ train: v.number(), validation: v.number(), test: v.number() }),
   report: v.unknown(),
   accepted: v.array(v.object({ id: v.string(), reason: v.string(), at: v.number() })),
-  created: v.number()
+  created: v.number(),
+  // Optional: preparations stored before rows without a target were left out (and counted) have no such field.
+  excluded: v.optional(v.object({ missingTarget: v.pipe(v.number(), v.integer(), v.minValue(0)) }))
 });
 
 function parse(raw: unknown): PreparationRecord {
