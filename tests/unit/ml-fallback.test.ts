@@ -135,6 +135,67 @@ describe('withBackendFallback', () => {
     );
   });
 
+  // What the training loop throws when an epoch's loss (or the weights) went NaN or ±Infinity (network-fit.ts).
+  const nonFinite = (backend: string, epoch: number) =>
+    new EnclaveError('non-finite' as never, `Training on ${backend} produced non-finite values at epoch ${epoch} (the training loss became NaN): the mlp diverged. Lower the learning rate (now 0.5) or scale the features.`, {
+      algorithm: 'mlp', epoch, backend, quantity: 'training loss', value: 'NaN', advice: 'Lower the learning rate (now 0.5) or scale the features.'
+    });
+
+  it('restarts a job whose training goes non-finite on the next backend, from the start, and says so', async () => {
+    const b = fakeBackends('webgl');
+    const seen: string[] = [];
+    const events: FallbackEvent[] = [];
+    const fn = epochs(3, (a, epoch) => {
+      seen.push(`${a.backend} ${epoch}`);
+      if (a.backend === 'webgl' && epoch === 2) throw nonFinite('webgl', 2);
+    });
+    const r = await withBackendFallback(fn, { backend: 'webgl', control: b.control, onFallback: (e) => events.push(e), graceMs: 20 });
+    expect(r).toEqual({ result: 'model from wasm', backend: 'wasm' });
+    expect(seen).toEqual(['webgl 1', 'webgl 2', 'wasm 1', 'wasm 2', 'wasm 3']);
+    expect(b.next).toHaveBeenCalledExactlyOnceWith('webgl');
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ from: 'webgl', to: 'wasm', cause: 'non-finite', epoch: 2 });
+    expect(fallbackNote(events[0])).toBe('Training on WebGL produced non-finite values at epoch 2; training restarted on WASM.');
+    expect(fallbackNote(events[0], 'tuning')).toBe('Tuning on WebGL produced non-finite values at epoch 2; tuning restarted on WASM.');
+  });
+
+  it('fails with a clear message, naming every backend and epoch, when the last backend goes non-finite too', async () => {
+    const b = fakeBackends('wasm');
+    const onFallback = vi.fn();
+    const fn = epochs(5, (a, epoch) => {
+      if (epoch === (a.backend === 'wasm' ? 2 : 1)) throw nonFinite(a.backend, epoch);
+    });
+    const err = await withBackendFallback(fn, { backend: 'wasm', control: b.control, onFallback, graceMs: 20 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EnclaveError);
+    expect((err as EnclaveError).code).toBe('non-finite');
+    expect((err as EnclaveError).message).toBe('Training produced non-finite values on every backend tried: WASM (epoch 2) and CPU (epoch 1). Lower the learning rate (now 0.5) or scale the features.');
+    expect(fn.mock.calls.map(([a]) => a.backend)).toEqual(['wasm', 'cpu']);
+    expect(onFallback).toHaveBeenCalledTimes(1);
+    expect(b.next).toHaveBeenCalledTimes(1); // nothing comes after cpu: no further start is tried
+  });
+
+  it('on the last backend, a non-finite failure is the job\'s, unchanged and without a retry', async () => {
+    const b = fakeBackends('cpu');
+    const error = nonFinite('cpu', 3);
+    const fn = vi.fn(async () => {
+      throw error;
+    });
+    await expect(withBackendFallback(fn, { backend: 'cpu', control: b.control })).rejects.toBe(error);
+    expect(fn).toHaveBeenCalledTimes(1);
+    expect(b.next).not.toHaveBeenCalled();
+  });
+
+  it('a cancel during a non-finite attempt is a cancel', async () => {
+    const b = fakeBackends('webgl');
+    const cancel = new AbortController();
+    const fn = vi.fn(async () => {
+      cancel.abort();
+      throw nonFinite('webgl', 1);
+    });
+    await expect(withBackendFallback(fn, { backend: 'webgl', control: b.control, signal: cancel.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(b.next).not.toHaveBeenCalled();
+  });
+
   it('with the real backends in Node (no device to lose): runs once, and errors pass straight through', async () => {
     await initBackend('cpu');
     const fn = vi.fn(async (a: Attempt) => a.backend);

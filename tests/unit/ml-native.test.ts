@@ -6,6 +6,7 @@ import { trainModel, type EpochLog } from '../../src/lib/ml/train.ts';
 import type { Architecture, NetworkModel } from '../../src/lib/ml/models/network.ts';
 import type { ModelSpecInput } from '../../src/lib/ml/models/spec.ts';
 import { blobs, datasetOf } from './ml-fixtures.ts';
+import { seeded } from '../../src/lib/core/random.ts';
 import { generate, OUTPUT } from '../../scripts/build-wasm.ts';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
@@ -126,10 +127,25 @@ describe('the native kernels', () => {
     expect(logs).toHaveLength(0); // one epoch is ~1,250 batches: the cancel came inside it
   });
 
-  it('says so when training diverges', async () => {
+  it('says so when training diverges: a non-finite error naming the epoch, never a model', async () => {
     const huge = datasetOf(Array.from({ length: 40 }, (_, i) => [i * 1e4, -i * 1e4]), Array.from({ length: 40 }, (_, i) => i));
     const spec = { algorithm: 'mlp', hyperparameters: { units: [8], epochs: 50, batchSize: 4, learningRate: 10, optimizer: 'sgd' } } as const;
-    await expect(trainModel(spec, huge, { engine: 'native' })).rejects.toThrow(/diverged.*lower learningRate/);
+    await expect(trainModel(spec, huge, { engine: 'native' })).rejects.toMatchObject({
+      code: 'non-finite',
+      message: expect.stringMatching(/^Training on WASM \(Enclave kernels\) produced non-finite values at epoch 2 .*the mlp diverged\. Lower the learning rate \(now 10\)/),
+    });
+  });
+
+  it('a loss that becomes non-finite after a finite epoch is an error on the native engine too (early stopping does not hide it)', async () => {
+    // Features with a standard deviation of 10, plain SGD at 0.01: epoch 1 ends finite, epoch 2 overflows.
+    const rng = seeded(8);
+    const rows = Array.from({ length: 80 }, () => [10 * rng.normal(), 10 * rng.normal()]);
+    const y = rows.map(([a, b]) => 3 * a - 2 * b + rng.normal());
+    const spec = { algorithm: 'mlp', hyperparameters: { units: [8], optimizer: 'sgd', learningRate: 0.01, epochs: 200, batchSize: 16, patience: 1000 } } as const;
+    const logs: EpochLog[] = [];
+    await expect(trainModel(spec, datasetOf(rows.slice(0, 60), y.slice(0, 60)), { validation: datasetOf(rows.slice(60), y.slice(60)), seed: 1, engine: 'native', onEpoch: (l) => logs.push(l) }))
+      .rejects.toMatchObject({ code: 'non-finite', detail: { epoch: 2, engine: 'native', learningRate: 0.01 } });
+    expect(logs.map((l) => l.epoch)).toEqual([1]);
   });
 
   it('the relaxed-SIMD (fused multiply-add) build Chromium runs trains the same weights as the plain build', () => {

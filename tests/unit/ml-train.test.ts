@@ -4,6 +4,8 @@ import { EnclaveError } from '../../src/lib/core/errors.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { trainModel, type EpochLog } from '../../src/lib/ml/train.ts';
+import { NetworkModel } from '../../src/lib/ml/models/network.ts';
+import { scoreModel } from '../../src/lib/ml/models/score.ts';
 import { blobs, datasetOf } from './ml-fixtures.ts';
 
 beforeAll(async () => {
@@ -115,5 +117,55 @@ describe('the training loop', () => {
   it('refuses an algorithm that does not fit the task', async () => {
     await expect(trainModel({ algorithm: 'linear' }, data)).rejects.toThrow(/Linear regression predicts numbers; this target is a classification task/);
     await expect(trainModel({ algorithm: 'logistic' }, datasetOf([[1], [2]], [1, 2]))).rejects.toThrow(/Logistic regression predicts classes/);
+  });
+});
+
+/**
+ * A regression that plain SGD at 0.01 cannot follow: features with a standard deviation of 10 (not scaled), so the
+ * first epoch ends finite (validation loss ~1e6) and the second overflows. Early stopping had a "best" epoch to go back
+ * to, and the run came back as a trained model.
+ */
+function divergent() {
+  const rng = seeded(8);
+  const rows = Array.from({ length: 80 }, () => [10 * rng.normal(), 10 * rng.normal()]);
+  const y = rows.map(([a, b]) => 3 * a - 2 * b + rng.normal());
+  return { train: datasetOf(rows.slice(0, 60), y.slice(0, 60)), validation: datasetOf(rows.slice(60), y.slice(60)) };
+}
+const sgd = { algorithm: 'mlp', hyperparameters: { units: [8], optimizer: 'sgd', learningRate: 0.01, epochs: 200, batchSize: 16, patience: 1000 } } as const;
+
+describe('non-finite training', () => {
+  it('a loss that becomes non-finite after a finite epoch stops training with a clear error naming the epoch and backend, never a model', async () => {
+    const { train, validation } = divergent();
+    const before = tf.memory().numTensors;
+    const logs: EpochLog[] = [];
+    const err = await trainModel(sgd, train, { validation, seed: 1, engine: 'tfjs', onEpoch: (l) => logs.push(l) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EnclaveError);
+    expect((err as EnclaveError).code).toBe('non-finite');
+    expect((err as EnclaveError).message).toMatch(/^Training on CPU produced non-finite values at epoch 2 \(the (training|validation) loss became (NaN|Infinity)\): the mlp diverged\. Lower the learning rate \(now 0\.01\) or scale the features/);
+    expect((err as EnclaveError).detail).toMatchObject({ algorithm: 'mlp', epoch: 2, backend: 'cpu', engine: 'tfjs', learningRate: 0.01 });
+    expect(logs.map((l) => l.epoch)).toEqual([1]); // epoch 1 was finite and reported; the non-finite epoch is not
+    expect(Number.isFinite(logs[0].valLoss)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    // The same network on standardised features trains.
+    const scale = (d: typeof train) => ({ ...d, X: d.X.map((x) => x / 10) });
+    const ok = await trainModel({ ...sgd, hyperparameters: { ...sgd.hyperparameters, epochs: 20 } }, scale(train), { validation: scale(validation), seed: 1, engine: 'tfjs' });
+    expect(ok.history).toHaveLength(20);
+    ok.model.dispose();
+  });
+
+  it('a divergent learning rate without a validation split fails at its first non-finite epoch too', async () => {
+    const { train } = divergent();
+    const hp = { ...sgd.hyperparameters, learningRate: 1 };
+    await expect(trainModel({ ...sgd, hyperparameters: hp }, train, { seed: 1, engine: 'tfjs' })).rejects.toMatchObject({ code: 'non-finite', detail: { epoch: 1, backend: 'cpu' } });
+  });
+
+  it('scoring refuses a model whose predictions are non-finite, naming the first row', async () => {
+    const data = datasetOf([[1, 2], [3, 4], [5, 6]], [1, 2, 3]);
+    const model = new NetworkModel({ algorithm: 'linear', hyperparameters: { l2: 1e-8 } } as never, data.shape, 1, [{ kernel: Float32Array.of(1, 0), bias: Float32Array.of(0) }]);
+    expect(await scoreModel(model, data)).toMatchObject({ rmse: expect.any(Number) });
+    model.dispose();
+    const broken = new NetworkModel({ algorithm: 'linear', hyperparameters: { l2: 1e-8 } } as never, data.shape, 1, [{ kernel: Float32Array.of(1, NaN), bias: Float32Array.of(0) }]);
+    await expect(scoreModel(broken, data)).rejects.toMatchObject({ code: 'non-finite', message: expect.stringMatching(/^The trained linear predicts non-finite values \(row 1 of 3 is the first\)/) });
+    broken.dispose();
   });
 });

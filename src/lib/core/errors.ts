@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'invalid-split'
   | 'invalid-target'
   | 'blocked-anomalies'
+  | 'non-finite'
   | 'internal';
 
 export interface ErrorShape {

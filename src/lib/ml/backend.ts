@@ -34,11 +34,16 @@ export interface DeviceLoss {
   reason: string;
 }
 
-/** A job moved from a lost backend to another one. */
+/** A job moved from a lost (or non-finite) backend to another one. */
 export interface FallbackEvent {
   from: BackendName;
   to: BackendName;
+  /** The browser's words for a loss; the error's message for non-finite values. */
   reason: string;
+  /** Why it moved: the device was lost (the default), or training produced NaN or ±Infinity there. */
+  cause?: 'device-lost' | 'non-finite';
+  /** Non-finite: the epoch it happened at. */
+  epoch?: number;
 }
 
 export interface BackendOptions {

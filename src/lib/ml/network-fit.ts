@@ -5,6 +5,7 @@
  *     and so do the dropout seeds, so the same seed gives the same run on the same backend;
  *   - one readback per epoch (loss and metric sums on train and validation), none per batch;
  *   - early stopping on the validation loss (patience epochs), restoring the best weights;
+ *   - a NaN or ±Infinity in an epoch's readback, or in the final weights, is an EnclaveError 'non-finite' (non-finite.ts);
  *   - the AbortSignal is checked between batches (EnclaveError 'cancelled'), and other tasks get to run every ~25 ms.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -16,7 +17,11 @@ import type { ModelSpec } from './models/spec.ts';
 import { loadDenseKernels } from './native/dense.ts';
 import { tfjsEngine } from './engine-tfjs.ts';
 import { nativeEngine } from './engine-native.ts';
+import { firstNonFinite, nonFiniteTraining } from './non-finite.ts';
 import type { EpochLog, TrainOptions, TrainOutcome } from './train.ts';
+
+/** What each value of an epoch's readback is (engine.epoch's result), for messages. */
+const QUANTITIES = ['training loss', 'training metric', 'validation loss', 'validation metric'];
 
 export type NetSpec = Extract<ModelSpec, { algorithm: 'logistic' | 'mlp' }>;
 
@@ -107,6 +112,9 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
   const { engine, name } = await pickEngine(opts.engine ?? 'auto', { arch, data, validation, hp, classWeight, target, rng, initial });
   const metricOf = (sum: number, rows: number) => (classification ? sum / rows : Math.sqrt(sum / rows) * target!.std);
 
+  const diverged = (at: number, quantity: string, value: number) =>
+    nonFiniteTraining({ algorithm: spec.algorithm, epoch: at, backend: tf.getBackend(), engine: name, quantity, value, learningRate: hp.learningRate });
+
   const history: EpochLog[] = [];
   const earlyStopping = validation !== null && hp.patience > 0;
   let best = { loss: Infinity, epoch: 0, kept: false };
@@ -131,16 +139,15 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
         order[j] = t;
       }
       const v = await engine.epoch(order, checkpoint);
+      // A NaN or ±Infinity stops the attempt: no earlier epoch's weights are kept in its place (that model would look
+      // trained, and the backend that went non-finite is the one to distrust — the fallback tries the next one).
+      const bad = firstNonFinite(v);
+      if (bad >= 0) throw diverged(epoch, QUANTITIES[bad], v[bad]);
       const log: EpochLog = { epoch, loss: v[0] / n, metric: metricOf(v[1], n) };
       if (validation) (log.valLoss = v[2] / validation.n), (log.valMetric = metricOf(v[3], validation.n));
       history.push(log);
       opts.onEpoch?.(log);
       const watched = validation ? log.valLoss! : log.loss;
-      if (!Number.isFinite(log.loss) || !Number.isFinite(watched)) {
-        if (!best.kept) throw new EnclaveError('invalid-argument', `${spec.algorithm}: training diverged (the loss became ${log.loss}): lower learningRate (now ${hp.learningRate}).`, { algorithm: spec.algorithm, hyperparameter: 'learningRate' });
-        stoppedEarly = true;
-        break;
-      }
       if (earlyStopping) {
         if (watched < best.loss) {
           engine.keepBest();
@@ -155,7 +162,11 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
     }
     const epochs = Math.min(epoch, hp.epochs);
     if (best.kept) engine.restoreBest();
-    const values = unflattenValues(await engine.weights(), arch);
+    const weights = await engine.weights();
+    // The last batch's update comes after the epoch's training sums: without a validation split it is seen only here.
+    const badWeight = firstNonFinite(weights);
+    if (badWeight >= 0) throw diverged(best.kept ? best.epoch : epochs, 'weights', weights[badWeight]);
+    const values = unflattenValues(weights, arch);
     const model = new NetworkModel(spec, shape, seed, values, target);
     return { model, history, epochs, bestEpoch: best.kept ? best.epoch : epochs, stoppedEarly, engine: name };
   } finally {

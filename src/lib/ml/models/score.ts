@@ -5,6 +5,7 @@
 import { accuracy, logLoss, mae, precisionRecallF1, r2, rmse } from '../../core/metrics/index.ts';
 import type { Dataset } from '../matrix.ts';
 import { argmaxRows, type TrainedModel } from './saved.ts';
+import { firstNonFinite, nonFinitePredictions } from '../non-finite.ts';
 
 export interface ClassificationScores {
   accuracy: number;
@@ -37,9 +38,23 @@ export function regressionScores(truth: Float32Array, predicted: Float32Array): 
   return { rmse: rmse(truth, predicted), mae: mae(truth, predicted), r2: r2(truth, predicted) };
 }
 
-/** Score a model on a split. */
-export async function scoreModel(model: TrainedModel, data: Dataset): Promise<Scores> {
+/**
+ * A model's predictions for a split, refused when any is NaN or ±Infinity: scores of such predictions are NaN, or
+ * (accuracy: argmax of NaN rows) a plausible number that means nothing.
+ */
+export async function finitePredictions(model: TrainedModel, data: Dataset): Promise<Float32Array> {
   const out = await model.predict(data.X, data.n);
+  const bad = firstNonFinite(out);
+  if (bad >= 0) {
+    const hp = model.spec.hyperparameters as { learningRate?: number };
+    throw nonFinitePredictions(model.spec.algorithm, Math.floor(bad / Math.max(1, out.length / Math.max(1, data.n))), data.n, hp.learningRate);
+  }
+  return out;
+}
+
+/** Score a model on a split (its predictions must be finite). */
+export async function scoreModel(model: TrainedModel, data: Dataset): Promise<Scores> {
+  const out = await finitePredictions(model, data);
   if (data.shape.task === 'classification') return classificationScores(data.y as Int32Array, out, data.shape.classNames!.length);
   return regressionScores(data.y as Float32Array, out);
 }
