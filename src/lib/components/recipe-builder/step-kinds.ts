@@ -56,9 +56,11 @@ export const KINDS: KindInfo[] = [
     { key: 'method', label: 'Bins of equal', type: 'select', options: opts(['width', 'Width'], ['quantile', 'Count (quantiles)']) },
     { key: 'bins', label: 'Number of bins', type: 'number', min: 2, step: 1 }
   ] },
-  { kind: 'date-parts', label: 'Date parts', defaults: { parts: ['year', 'month', 'weekday'] }, fields: [
+  // New steps drop the date itself (no model can use it); the core default stays "keep" so stored recipes keep their meaning.
+  { kind: 'date-parts', label: 'Date parts', defaults: { parts: ['year', 'month', 'weekday'], dropOriginal: true }, fields: [
     { key: 'column', label: 'Date column', type: 'column', filter: 'datetime' },
-    { key: 'parts', label: 'Parts', type: 'multi', options: opts(['year', 'Year'], ['month', 'Month'], ['day', 'Day'], ['weekday', 'Weekday'], ['hour', 'Hour']) }
+    { key: 'parts', label: 'Parts', type: 'multi', options: opts(['year', 'Year'], ['month', 'Month'], ['day', 'Day'], ['weekday', 'Weekday'], ['hour', 'Hour']) },
+    { key: 'dropOriginal', label: 'Drop the date column (models can’t use a date as it is)', type: 'checkbox' }
   ] },
   { kind: 'derive', label: 'Derived column (formula)', defaults: {}, fields: [
     { key: 'name', label: 'New column name', type: 'text', placeholder: 'bmi' },

@@ -1,7 +1,10 @@
 /**
  * `date-parts`: integer columns "<col>_year", "<col>_month" (1–12), "<col>_day" (1–31), "<col>_weekday" (Monday = 0,
  * as pandas dt.weekday) and "<col>_hour", in UTC, inserted right after the date column. The date column stays unless
- * dropOriginal is set (models cannot use it directly, but later steps may).
+ * dropOriginal is set (models cannot use it directly, but later steps may). The default stays "keep" because stored
+ * recipes were written against it (one that keeps the date and drops it in a later drop-columns step would break if the
+ * default changed); the recipe builder sets dropOriginal on new steps, and Prepare refuses a date left behind, naming
+ * this step (core/validate/model-ready.ts).
  */
 import * as v from 'valibot';
 import type { Column, NumericColumn } from '../../table.ts';
