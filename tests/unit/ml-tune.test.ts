@@ -4,7 +4,8 @@ import { autoCandidates, autoTrain } from '../../src/lib/ml/auto.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { modelFromJSON } from '../../src/lib/ml/train.ts';
 import { evaluateCandidates, gridSearch, gridSpecs, randomSpecs, successiveHalving, type TuneProgress } from '../../src/lib/ml/tune.ts';
-import { blobs } from './ml-fixtures.ts';
+import { blobs, datasetOf } from './ml-fixtures.ts';
+import { seeded } from '../../src/lib/core/random.ts';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -95,5 +96,40 @@ describe('tuning', () => {
     loaded.dispose();
     r.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('non-finite candidates', () => {
+  // Features with a standard deviation of 10 and plain SGD at 0.01: the MLP's loss overflows at epoch 2 (finite at 1).
+  const rng = seeded(8);
+  const rows = Array.from({ length: 80 }, () => [10 * rng.normal(), 10 * rng.normal()]);
+  const y = rows.map(([a, b]) => 3 * a - 2 * b + rng.normal());
+  const reg = datasetOf(rows.slice(0, 60), y.slice(0, 60));
+  const regVal = datasetOf(rows.slice(60), y.slice(60));
+  const divergent = { algorithm: 'mlp', hyperparameters: { units: [8], optimizer: 'sgd', learningRate: 0.01, epochs: 50, batchSize: 16, patience: 100 } } as const;
+
+  it('a candidate whose training goes non-finite is a failed trial with the reason, and never wins', async () => {
+    const before = tf.memory().numTensors;
+    const r = await evaluateCandidates([divergent, { algorithm: 'linear' }], reg, regVal, { seed: 1, keep: 2 });
+    expect(r.trials[0]).toMatchObject({ score: -Infinity, epochs: 0, error: expect.stringMatching(/^Training on CPU produced non-finite values at epoch 2/) });
+    expect(r.trials[1].error).toBeUndefined();
+    expect(r.best.trial).toBe(1);
+    expect(r.kept.map((k) => k.result.trial)).toEqual([1]);
+    r.model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('auto never puts a non-finite candidate in its ensemble', async () => {
+    const r = await autoTrain(reg, regVal, { seed: 1, candidates: [divergent, { algorithm: 'linear' }, { algorithm: 'knn', hyperparameters: { k: 3 } }] });
+    expect(r.trials[0].error).toMatch(/non-finite/);
+    expect(r.members.map((m) => m.spec.algorithm)).toEqual(['linear', 'knn']);
+    r.model.dispose();
+  });
+
+  it('when every candidate goes non-finite, the search fails as non-finite (so the job can restart on another backend)', async () => {
+    const err = await evaluateCandidates([divergent, { ...divergent, hyperparameters: { ...divergent.hyperparameters, units: [4] } }], reg, regVal, { seed: 1 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'non-finite', message: expect.stringMatching(/^Every candidate failed: mlp: Training on CPU produced non-finite values/) });
+    const halving = await successiveHalving([divergent], reg, regVal, { seed: 1, minEpochs: 5 }).catch((e: unknown) => e);
+    expect(halving).toMatchObject({ code: 'non-finite' });
   });
 });

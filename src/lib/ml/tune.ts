@@ -11,6 +11,7 @@ import type { TrainedModel } from './models/saved.ts';
 import { primaryScore, scoreModel, type Scores } from './models/score.ts';
 import { parseSpec, type ModelSpec, type ModelSpecInput } from './models/spec.ts';
 import { trainModel, type EpochLog, type TrainOutcome } from './train.ts';
+import { isNonFinite } from './non-finite.ts';
 
 export interface TrialResult {
   /** 0-based, in the order trials ran. */
@@ -56,16 +57,21 @@ export interface TuneResult {
   kept: Kept[];
 }
 
-/** Train and score one candidate; failures other than a cancel become a failed trial. */
-async function runTrial(spec: ModelSpec, trial: number, train: Dataset, val: Dataset, opts: TuneOptions): Promise<{ result: TrialResult; outcome?: TrainOutcome }> {
+/** Train and score one candidate; failures other than a cancel become a failed trial (`error` keeps the thrown error). */
+async function runTrial(spec: ModelSpec, trial: number, train: Dataset, val: Dataset, opts: TuneOptions): Promise<{ result: TrialResult; outcome?: TrainOutcome; error?: unknown }> {
   throwIfAborted(opts.signal);
+  let outcome: TrainOutcome | undefined;
   try {
-    const outcome = await trainModel(spec, train, { validation: val, seed: opts.seed, signal: opts.signal, onEpoch: opts.onEpoch && ((l) => opts.onEpoch!(trial, l)) });
+    outcome = await trainModel(spec, train, { validation: val, seed: opts.seed, signal: opts.signal, onEpoch: opts.onEpoch && ((l) => opts.onEpoch!(trial, l)) });
     const validation = await scoreModel(outcome.model, val);
-    return { result: { trial, spec, score: primaryScore(validation), validation, epochs: outcome.epochs, trainMs: outcome.ms }, outcome };
+    const score = primaryScore(validation);
+    // A NaN score would sort anywhere (every comparison with it is false): such a trial is failed, never the best.
+    if (!Number.isFinite(score)) throw new EnclaveError('non-finite', `The ${spec.algorithm}'s validation score is ${score}.`, { algorithm: spec.algorithm });
+    return { result: { trial, spec, score, validation, epochs: outcome.epochs, trainMs: outcome.ms }, outcome };
   } catch (e) {
+    outcome?.model.dispose();
     if (e instanceof EnclaveError && e.code === 'cancelled') throw e;
-    return { result: { trial, spec, score: -Infinity, epochs: 0, trainMs: 0, error: e instanceof Error ? e.message : String(e) } };
+    return { result: { trial, spec, score: -Infinity, epochs: 0, trainMs: 0, error: e instanceof Error ? e.message : String(e) }, error: e };
   }
 }
 
@@ -79,8 +85,14 @@ function keepTop(top: Kept[], n: number, result: TrialResult, outcome?: TrainOut
 
 const disposeAll = (kept: Kept[]) => kept.forEach((k) => k.outcome.model.dispose());
 
-function finish(kept: Kept[], trials: TrialResult[]): TuneResult {
-  if (!kept.length) throw new EnclaveError('invalid-argument', `Every candidate failed: ${trials.map((t) => `${t.spec.algorithm}: ${t.error}`).join('; ')}`);
+/** The result; when every trial failed, an error — 'non-finite' when each failed so (the backend may be to blame). */
+function finish(kept: Kept[], trials: TrialResult[], errors: unknown[]): TuneResult {
+  if (!kept.length) {
+    const message = `Every candidate failed: ${trials.map((t) => `${t.spec.algorithm}: ${t.error}`).join('; ')}`;
+    const first = errors[0];
+    if (errors.length && errors.every(isNonFinite) && isNonFinite(first)) throw new EnclaveError('non-finite', message, first.detail);
+    throw new EnclaveError('invalid-argument', message);
+  }
   return { best: kept[0].result, model: kept[0].outcome.model, outcome: kept[0].outcome, trials, kept };
 }
 
@@ -89,11 +101,13 @@ export async function evaluateCandidates(candidates: (ModelSpec | ModelSpecInput
   const specs = candidates.map((c) => parseSpec(c));
   if (specs.length === 0) throw new EnclaveError('invalid-argument', 'There are no candidates to try.');
   const trials: TrialResult[] = [];
+  const errors: unknown[] = [];
   let kept: Kept[] = [];
   try {
     for (const spec of specs) {
-      const { result, outcome } = await runTrial(spec, trials.length, train, val, opts);
+      const { result, outcome, error } = await runTrial(spec, trials.length, train, val, opts);
       trials.push(result);
+      if (error !== undefined) errors.push(error);
       kept = keepTop(kept, opts.keep ?? 1, result, outcome);
       opts.onTrial?.({ done: trials.length, total: specs.length, result, best: kept[0]?.result ?? result });
     }
@@ -101,7 +115,7 @@ export async function evaluateCandidates(candidates: (ModelSpec | ModelSpecInput
     disposeAll(kept);
     throw e;
   }
-  return finish(kept, trials);
+  return finish(kept, trials, errors);
 }
 
 /** Every combination of the listed values (the last hyperparameter varies fastest). */
@@ -171,6 +185,7 @@ export async function successiveHalving(candidates: (ModelSpec | ModelSpecInput)
   let total = 0;
   for (let r = 0, m = specs.length; r < rungs && m > 0; r++, m = r === rungs - 1 ? Math.min(1, m) : Math.ceil(m / eta)) total += m;
   const trials: TrialResult[] = [];
+  const errors: unknown[] = [];
   let kept: Kept[] = [];
   let alive = specs.map((spec, i) => ({ spec, i, score: -Infinity }));
   try {
@@ -180,7 +195,8 @@ export async function successiveHalving(candidates: (ModelSpec | ModelSpecInput)
         const fixed = epochsOf(c.spec) === 0;
         if (fixed && rung > 0) continue;
         const spec = fixed ? c.spec : parseSpec({ algorithm: c.spec.algorithm, hyperparameters: { ...c.spec.hyperparameters, epochs: Math.min(budget, epochsOf(c.spec)) } });
-        const { result, outcome } = await runTrial(spec, trials.length, train, val, opts);
+        const { result, outcome, error } = await runTrial(spec, trials.length, train, val, opts);
+        if (error !== undefined) errors.push(error);
         result.rung = rung;
         trials.push(result);
         c.score = result.score;
@@ -197,5 +213,5 @@ export async function successiveHalving(candidates: (ModelSpec | ModelSpecInput)
     disposeAll(kept);
     throw e;
   }
-  return finish(kept, trials);
+  return finish(kept, trials, errors);
 }
