@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyRecipe, fitRecipe, parseRecipe } from '../../src/lib/core/recipe/index.ts';
+import { applyRecipe, describeRecipe, fitRecipe, parseRecipe } from '../../src/lib/core/recipe/index.ts';
 import type { ApplyMode, FittedRecipe, StepSpec } from '../../src/lib/core/recipe/types.ts';
 import type { Column, NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { asTexts, numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
@@ -218,6 +218,47 @@ describe('ordinal equals scikit-learn OrdinalEncoder', () => {
     expect(errorOf(() => fit([{ kind: 'ordinal', columns: ['size'], order: { size: ['S', 'M', 'L'] } }])).message).toBe(
       'Step 1 (ordinal): column "size" has the value "XL", which is not in the given order (S, M, L).',
     );
+  });
+});
+
+describe('ordinal: keys that are JavaScript names', () => {
+  // Column and category names a person may well have: "constructor", "__proto__", "toString". A plain object keyed by
+  // them loses them (valibot's record drops "__proto__" and "constructor"; obj["__proto__"] = … sets a prototype).
+  const two = (a: string[], b: string[]): Table => ({ rowCount: a.length, columns: [stringColumn('constructor', 'categorical', a), stringColumn('__proto__', 'categorical', b)] });
+  const names = two(['constructor', '__proto__', 'toString', '__proto__'], ['a', 'b', 'c', 'a']);
+  const later = two(['toString', 'constructor', '__proto__', 'valueOf'], ['c', 'c', 'b', 'a']);
+  // The person's orders, unlike sorted order (__proto__ < constructor < toString; a < b < c), so a fallback shows.
+  /** Codes of [constructor, __proto__] (the test itself keeps such names out of object keys). */
+  const ordered = (t: Table) => [cells(t, 'constructor'), cells(t, '__proto__')];
+
+  it('keeps the given order for a column named "constructor" and categories "__proto__", "constructor", "toString" through parse → fit → JSON → apply', () => {
+    const text = JSON.stringify({
+      steps: [{ kind: 'ordinal', columns: ['constructor', '__proto__'], order: [{ column: 'constructor', categories: ['toString', '__proto__', 'constructor'] }, { column: '__proto__', categories: ['c', 'b', 'a'] }] }],
+    });
+    const { fitted, table } = fitRecipe(names, parseRecipe(JSON.parse(JSON.stringify(parseRecipe(text)))));
+    expect(ordered(table)).toEqual([[2, 1, 0, 1], [2, 1, 0, 2]]);
+    const copy = JSON.parse(JSON.stringify(fitted)) as FittedRecipe;
+    expect(copy).toEqual(fitted);
+    expect(ordered(applyRecipe(later, copy, 'eval'))).toEqual([[0, 2, 1, null], [0, 0, 1, 2]]) // valueOf was not seen: missing;
+  });
+
+  it('still loads an ordinal step stored in the old { column: order } object shape, keeping "__proto__" and "constructor" keys', () => {
+    // As JSON.parse and IndexedDB (structured clone) give it back: "__proto__" an own key, not a prototype.
+    const spec = structuredClone(JSON.parse('{"kind":"ordinal","columns":["constructor","__proto__"],"order":{"constructor":["toString","__proto__","constructor"],"__proto__":["c","b","a"]}}'));
+    expect(Object.keys(spec.order)).toEqual(['constructor', '__proto__']);
+    const { fitted, table } = fitRecipe(names, parseRecipe({ steps: [spec] }));
+    expect(ordered(table)).toEqual([[2, 1, 0, 1], [2, 1, 0, 2]]);
+    // A fitted recipe saved before (old spec, state as ever) replays the same.
+    const saved = JSON.parse(JSON.stringify({ steps: [{ spec, state: fitted.steps[0].state }] })) as FittedRecipe;
+    expect(ordered(applyRecipe(later, saved, 'predict'))).toEqual([[0, 2, 1, null], [0, 0, 1, 2]]) // valueOf was not seen: missing;
+    expect(describeRecipe({ steps: [spec] })).toEqual(['Ordinal-encode constructor, __proto__ (order given for constructor, __proto__)']);
+  });
+
+  it('refuses an order given twice for one column, or for a column the step does not encode', () => {
+    const twice = { kind: 'ordinal', columns: ['constructor'], order: [{ column: 'constructor', categories: ['a'] }, { column: 'constructor', categories: ['b'] }] };
+    expect(errorOf(() => parseRecipe({ steps: [twice] })).message).toBe('Step 1 (ordinal): the order for column "constructor" is given twice.');
+    const stray = { kind: 'ordinal', columns: ['constructor'], order: [{ column: '__proto__', categories: ['a', 'b', 'c'] }] };
+    expect(errorOf(() => fitRecipe(names, parseRecipe({ steps: [stray] }))).message).toBe('Step 1 (ordinal): "order" names column "__proto__", which this step does not encode (columns: constructor).');
   });
 });
 

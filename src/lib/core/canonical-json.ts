@@ -9,7 +9,8 @@ export function canonicalJson(value: unknown): string {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
-    const out: Record<string, unknown> = {};
+    // No prototype: a key "__proto__" (an own key of parsed JSON) is then an ordinary key, not a prototype to set.
+    const out: Record<string, unknown> = Object.create(null);
     for (const k of Object.keys(v as object).sort()) {
       const x = (v as Record<string, unknown>)[k];
       if (x !== undefined) out[k] = sortKeys(x);

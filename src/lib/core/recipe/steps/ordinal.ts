@@ -1,8 +1,10 @@
 /**
  * `ordinal`: replace each category by its code 0..k-1, as scikit-learn's OrdinalEncoder: categories in sorted order,
- * or in the order given per column (`order: { size: ["S", "M", "L"] }`). A category not seen in training rows (or
- * not in the given order) becomes missing at apply time, as handle_unknown='use_encoded_value', unknown_value=NaN.
- * A training value missing from a given order is an error: it is almost surely a typo in the order.
+ * or in the order given per column (`order: [{ column: "size", categories: ["S", "M", "L"] }]`). A category not seen
+ * in training rows (or not in the given order) becomes missing at apply time, as handle_unknown='use_encoded_value',
+ * unknown_value=NaN. A training value missing from a given order is an error: it is almost surely a typo in the order.
+ * The order is a list of pairs, not an object keyed by column: a column may be named "constructor" or "__proto__".
+ * Recipes saved before wrote `order: { size: [...] }`; that form is still read, from the object's own keys.
  */
 import * as v from 'valibot';
 import type { Column, NumericColumn, Table } from '../../table.ts';
@@ -15,7 +17,7 @@ import { checkType, compareText, note, parseParams, selectorSchema, showSelector
 const KIND = 'ordinal';
 const schema = v.strictObject({
   columns: selectorSchema,
-  order: v.optional(v.record(v.string(), v.pipe(v.array(v.string()), v.minLength(1)))),
+  order: v.optional(v.array(v.strictObject({ column: v.pipe(v.string(), v.minLength(1)), categories: v.pipe(v.array(v.string()), v.minLength(1)) }))),
 });
 export type OrdinalParams = v.InferOutput<typeof schema>;
 export interface OrdinalState {
@@ -24,15 +26,23 @@ export interface OrdinalState {
 
 export const ordinal: StepKind<OrdinalParams, OrdinalState> = {
   kind: KIND,
-  describe: (p) => `Ordinal-encode ${showSelector(p.columns)}${p.order ? ` (order given for ${Object.keys(p.order).join(', ')})` : ''}`,
-  parse: (spec, ctx) => parseParams(schema, spec, ctx, KIND),
+  describe: (p) => `Ordinal-encode ${showSelector(p.columns)}${p.order?.length ? ` (order given for ${p.order.map((o) => o.column).join(', ')})` : ''}`,
+  parse(spec, ctx) {
+    const p = parseParams(schema, { ...spec, order: orderList(spec.order) }, ctx, KIND);
+    const seen = new Set<string>();
+    for (const { column } of p.order ?? []) {
+      if (seen.has(column)) throw stepError(ctx, KIND, `the order for column "${column}" is given twice.`, { column });
+      seen.add(column);
+    }
+    return p;
+  },
   targetConflict: (p, target) =>
     namesTarget(p.columns, target)
       ? { message: `replaces the target column "${target}" by category codes: the model would predict codes, not "${target}". Take "${target}" out of this step (to make a numeric target's values classes, cast it to categorical).` }
       : undefined,
   fit(table, p, ctx) {
     const names = resolveColumns(table, p.columns, ctx, KIND, CATEGORY_COLUMNS);
-    const order = new Map(Object.entries(p.order ?? {}));
+    const order = new Map((p.order ?? []).map((o) => [o.column, o.categories]));
     for (const name of order.keys()) if (!names.includes(name)) throw stepError(ctx, KIND, `"order" names column "${name}", which this step does not encode (columns: ${names.join(', ')}).`, { column: name });
     return {
       columns: names.map((name) => {
@@ -58,6 +68,17 @@ export const ordinal: StepKind<OrdinalParams, OrdinalState> = {
     return out;
   },
 };
+
+/**
+ * The old object form as a list of pairs, from its own keys (JSON.parse and IndexedDB give "__proto__" back as an own
+ * key; valibot's record would drop it and "constructor"). Anything else is left for the schema to judge.
+ */
+function orderList(order: unknown): unknown {
+  if (order === null || typeof order !== 'object' || Array.isArray(order)) return order;
+  const proto = Object.getPrototypeOf(order);
+  if (proto !== Object.prototype && proto !== null) return order; // a Map, a class instance: not JSON, not ours to read
+  return Object.entries(order).map(([column, categories]) => ({ column, categories }));
+}
 
 function texts(col: Column): string[] {
   if (col.kind === 'string') return col.dictionary;
