@@ -168,4 +168,29 @@ describe('non-finite training', () => {
     await expect(scoreModel(broken, data)).rejects.toMatchObject({ code: 'non-finite', message: expect.stringMatching(/^The trained linear predicts non-finite values \(row 1 of 3 is the first\)/) });
     broken.dispose();
   });
+
+  it('refuses a feature or target beyond 32-bit floats (Infinity to the model), naming the column and row, for every algorithm', async () => {
+    // 1e39 is a finite double in the table and Infinity as float32: kNN distances and the normal equations turn NaN.
+    const rows = [[1, 2], [2, 1], [1e39, 3], [3, 3], [4, 1], [5, 2]];
+    const specs = [{ algorithm: 'knn', hyperparameters: { k: 1 } }, { algorithm: 'linear' }, { algorithm: 'mlp', hyperparameters: { units: [4], epochs: 2 } }] as const;
+    for (const spec of specs)
+      await expect(trainModel(spec, datasetOf(rows, [1, 2, 3, 4, 5, 6]))).rejects.toMatchObject({
+        code: 'invalid-argument',
+        message: 'Feature "x0" holds a value beyond 32-bit floats (±3.4e38) in the training rows (row 3): scale it (a standardise or min-max step in the recipe) or drop it.',
+      });
+    const fine = datasetOf([[1, 2], [2, 1], [3, 3]], [1, 2, 3]);
+    await expect(trainModel({ algorithm: 'linear' }, fine, { validation: datasetOf([[1, 2]], [-1e39]) })).rejects.toMatchObject({ message: expect.stringMatching(/^The target holds a value beyond 32-bit floats \(±3\.4e38\) in the validation rows \(row 1\)/) });
+  });
+});
+
+describe('seeds', () => {
+  it('training refuses a seed outside 0 … 2³² − 1 (4294967338 would repeat seed 42), and takes both ends of the range', async () => {
+    for (const seed of [4294967338, -1, 1.5, NaN])
+      await expect(trainModel({ algorithm: 'knn', hyperparameters: { k: 1 } }, data, { seed })).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/^The seed must be a whole number from 0 to 4294967295; got /) });
+    for (const seed of [0, 4294967295]) {
+      const { model } = await trainModel({ algorithm: 'logistic', hyperparameters: { epochs: 1 } }, data, { seed });
+      expect(model.seed).toBe(seed);
+      model.dispose();
+    }
+  });
 });

@@ -7,6 +7,7 @@
  */
 import { EnclaveError } from '../core/errors.ts';
 import { backendLabel } from './backend-label.ts';
+import type { Dataset } from './matrix.ts';
 
 /** Index of the first NaN or ±Infinity in `values`, or −1. */
 export function firstNonFinite(values: ArrayLike<number>): number {
@@ -68,4 +69,20 @@ export function nonFiniteEverywhere(attempts: { backend: string; error: EnclaveE
     ...last.detail,
     attempts: attempts.map((a) => ({ backend: a.backend, ...(a.error.detail ?? {}), message: a.error.message })),
   });
+}
+
+/**
+ * A split's features and target must be finite as the models see them (float32): a value past ±3.4e38 is finite in
+ * the table but Infinity here, and would turn distances, sums and normal equations into NaN. That is the data's
+ * problem on every backend, so it is 'invalid-argument' (no restart), naming the column and row.
+ */
+export function checkFiniteDataset(data: Dataset, split: string): void {
+  const { X, n, d, y, shape } = data;
+  const bad = firstNonFinite(X.subarray(0, n * d));
+  const badY = shape.task === 'regression' ? firstNonFinite(y.subarray(0, n)) : -1;
+  if (bad < 0 && badY < 0) return;
+  const column = bad >= 0 ? shape.features[bad % d] : 'the target';
+  const row = bad >= 0 ? Math.floor(bad / d) : badY;
+  const what = bad >= 0 ? `Feature "${column}"` : 'The target';
+  throw new EnclaveError('invalid-argument', `${what} holds a value beyond 32-bit floats (±3.4e38) in the ${split} rows (row ${row + 1}): scale it (a standardise or min-max step in the recipe) or drop it.`, { column, row, split });
 }

@@ -4,7 +4,9 @@
  * backend, and a low-overhead tfjs gradient loop on the others (see engine-*.ts).
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
+import { checkSeed } from '../core/seed.ts';
 import type { Dataset } from './matrix.ts';
+import { checkFiniteDataset } from './non-finite.ts';
 import { EnsembleModel, loadModel } from './models/ensemble.ts';
 import { KnnModel } from './models/knn.ts';
 import { fitLinear } from './models/linear.ts';
@@ -23,7 +25,7 @@ export interface EpochLog {
 }
 
 export interface TrainOptions {
-  /** Seeds initial weights, shuffles and dropout. Default 42. */
+  /** Seeds initial weights, shuffles and dropout: a whole number 0 … 2³² − 1 (core/seed.ts). Default 42. */
   seed?: number;
   /** Scored every epoch; early stopping watches its loss. */
   validation?: Dataset;
@@ -51,11 +53,13 @@ export const DEFAULT_SEED = 42;
 
 export async function trainModel(specInput: ModelSpec | ModelSpecInput, data: Dataset, opts: TrainOptions = {}): Promise<TrainOutcome> {
   const spec = parseSpec(specInput);
-  const seed = opts.seed ?? DEFAULT_SEED;
+  const seed = checkSeed(opts.seed ?? DEFAULT_SEED);
   const task = data.shape.task;
   if (!specSupports(spec, task))
     throw new EnclaveError('invalid-argument', `${task === 'classification' ? 'Linear regression predicts numbers' : 'Logistic regression predicts classes'}; this target is a ${task} task: choose ${task === 'classification' ? 'logistic, mlp or knn' : 'linear, mlp or knn'}.`, { algorithm: spec.algorithm, task });
   if (data.n === 0) throw new EnclaveError('invalid-argument', 'There are no training rows.');
+  checkFiniteDataset(data, 'training');
+  if (opts.validation) checkFiniteDataset(opts.validation, 'validation');
   throwIfAborted(opts.signal);
   const metric = task === 'classification' ? 'accuracy' : 'rmse';
   const t0 = performance.now();

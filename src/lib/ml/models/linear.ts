@@ -77,6 +77,10 @@ export function fitLinear(data: Dataset, hp: LinearHyperparameters, seed: number
   if (!w) throw new EnclaveError('internal', 'Linear regression: the normal equations could not be solved (the features hold non-finite values?).');
   let intercept = yMean;
   for (let j = 0; j < d; j++) intercept -= xMean[j] * w[j];
+  // Stored as float32: a coefficient past ±3.4e38 (or a NaN from the solve) would predict nothing but NaN.
+  const bad = [...w, intercept].findIndex((x) => !Number.isFinite(Math.fround(x)));
+  if (bad >= 0)
+    throw new EnclaveError('non-finite', `Linear regression produced a non-finite ${bad < d ? `coefficient for "${data.shape.features[bad]}"` : 'intercept'}: scale the features (a standardise or min-max step in the recipe).`, { algorithm: 'linear', feature: bad < d ? data.shape.features[bad] : null });
   const spec = { algorithm: 'linear' as const, hyperparameters: { ...hp } };
   return new NetworkModel(spec, data.shape, seed, [{ kernel: Float32Array.from(w), bias: Float32Array.of(intercept) }]);
 }
