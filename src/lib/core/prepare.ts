@@ -9,6 +9,7 @@ import { EnclaveError, throwIfAborted } from './errors.ts';
 import { parseRecipe, fitRecipe, applyRecipe } from './recipe/index.ts';
 import type { FittedRecipe, Recipe } from './recipe/types.ts';
 import { splitTable, type SplitOptions } from './split.ts';
+import { checkSeed } from './seed.ts';
 import { takeRows } from './table-ops.ts';
 import type { Table } from './table.ts';
 import { inferSchema } from './validate/schema.ts';
@@ -59,6 +60,8 @@ export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOp
   if (target !== undefined && !source.columns.some((c) => c.name === target)) {
     throw new EnclaveError('invalid-target', `There is no target column "${target}". Columns: ${source.columns.map((c) => c.name).join(', ')}.`);
   }
+  // A new split's seed: a whole number 0 … 2³² − 1 (splitTable also re-derives stored splits, so it stays lenient).
+  if (opts.split?.seed !== undefined) checkSeed(opts.split.seed, 'The seed', 'invalid-split');
   onProgress?.({ stage: 'split', done: 0, total: 4 });
   // Split before anything is fitted: nothing from validation or test rows can reach fitted state.
   const split = splitTable(source, { ...opts.split, target });
