@@ -52,8 +52,9 @@ describe('enclave prepare FILE --recipe R --target COL', () => {
   });
 
   it('gives the same output for the same seed, and a coded error for a recipe naming a missing column', () => {
-    const a = run('prepare', 'static/samples/penguins.csv', '--target', 'Species', '--seed', '7');
-    const b = run('prepare', 'static/samples/penguins.csv', '--target', 'Species', '--seed', '7');
+    const a = run('prepare', 'static/samples/penguins.csv', '--recipe', 'tests/fixtures/penguins-recipe.json', '--target', 'Species', '--seed', '7');
+    const b = run('prepare', 'static/samples/penguins.csv', '--recipe', 'tests/fixtures/penguins-recipe.json', '--target', 'Species', '--seed', '7');
+    expect(a.status).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     const bad = run('prepare', 'static/samples/penguins.csv', '--recipe', 'tests/fixtures/bad-recipe.json', '--target', 'Species');
     expect(bad.status).toBe(2);
@@ -73,7 +74,7 @@ describe('--seed: a whole number from 0 to 2³² − 1', () => {
   it('prepare refuses an empty seed and one past 2³² − 1 (which would repeat seed 0 and seed 42), and accepts 0 and 2³² − 1', () => {
     for (const text of ['', '4294967338', '-1', '1.5', '1e3']) refused(run('prepare', 'static/samples/penguins.csv', '--target', 'Species', `--seed=${text}`), text);
     for (const seed of [0, 4294967295]) {
-      const r = run('prepare', 'static/samples/penguins.csv', '--target', 'Species', '--seed', String(seed));
+      const r = run('prepare', 'static/samples/penguins.csv', '--recipe', 'tests/fixtures/penguins-recipe.json', '--target', 'Species', '--seed', String(seed));
       expect(r.status).toBe(0);
       expect(JSON.parse(r.stdout).split.seed).toBe(seed);
     }
@@ -82,6 +83,60 @@ describe('--seed: a whole number from 0 to 2³² − 1', () => {
   it('train refuses them too, before any training starts', () => {
     for (const text of ['', '4294967338', '-1']) refused(run('train', 'static/samples/penguins.csv', '--target', 'Species', `--seed=${text}`), text);
   });
+});
+
+describe('enclave prepare / train: rows without a target, and columns no model could use', () => {
+  const movies = 'node_modules/vega-datasets/data/movies.json';
+
+  it('prepare leaves out the 213 movies without an IMDB Rating before the split and says so in its JSON', () => {
+    const r = run('prepare', movies, '--recipe', 'tests/fixtures/movies-recipe.json', '--target', 'IMDB Rating', '--seed', '42');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    // python3: sum(r['IMDB Rating'] is None for r in json.load(open(movies))) == 213, of 3201
+    expect(out.rows).toBe(3201);
+    expect(out.split).toMatchObject({ method: 'random', rowCount: 2988, excluded: { missingTarget: 213 } });
+    expect(out.sizes.train + out.sizes.validation + out.sizes.test).toBe(2988);
+  });
+
+  it('prepare refuses a recipe that leaves columns no model can use, naming each with its fix', () => {
+    const r = run('prepare', 'static/samples/penguins.csv', '--target', 'Species');
+    expect(r.status).toBe(2);
+    const err = JSON.parse(r.stderr).error;
+    expect(err.code).toBe('invalid-recipe');
+    expect(err.message).toContain('"Island" (categorical): one-hot (or ordinal) encode it, or drop it');
+    expect(err.message).toContain('"Sex" (categorical)');
+    expect(err.message).toMatch(/"Beak Length \(mm\)" has missing values \(.*\): add an impute step/);
+  });
+
+  it('train without a recipe drops an identifier and free text, turns a date into parts, and warns of each in its JSON', () => {
+    const r = run('train', 'tests/fixtures/customers-with-ids.csv', '--target', 'label', '--algorithm', 'knn', '--seed', '3');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.features).not.toContain('customer_id');
+    expect(out.features).not.toContain('comment');
+    expect(out.features).toEqual(expect.arrayContaining(['signup_year', 'signup_month', 'signup_weekday', 'size']));
+    expect(out.warnings).toEqual([
+      '"customer_id" looks like an identifier: left out of the features.',
+      '"comment" is free text: left out of the features (a recipe can encode it).',
+      '"signup" is a date: the model sees its year, month and weekday.',
+    ]);
+    expect(out.rows).toMatchObject({ total: 150 });
+  }, 60_000);
+
+  it('train on movies.json predicts the IMDB Rating from the 2,988 rows that have one, dropping names and free text', () => {
+    const r = run('train', movies, '--target', 'IMDB Rating', '--algorithm', 'linear');
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ task: 'regression', excluded: { missingTarget: 213 } });
+    expect(out.rows.total).toBe(3201);
+    expect(out.rows.train + out.rows.validation + out.rows.test).toBe(2988);
+    expect(out.warnings[0]).toBe('213 rows without a value for IMDB Rating were left out before the split.');
+    for (const name of ['Title', 'Distributor', 'Director']) {
+      expect(out.features).not.toContain(name);
+      expect(out.warnings.some((w: string) => w.startsWith(`"${name}" is free text`))).toBe(true);
+    }
+  }, 60_000);
 });
 
 describe('enclave drift REFERENCE CURRENT', () => {

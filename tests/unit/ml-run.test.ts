@@ -55,19 +55,42 @@ describe('trainPipeline', () => {
     await expect(trainPipeline(penguins, { target: 'Species', algorithm: 'mlp', hyperparameters: { learningRate: 0 } })).rejects.toThrow(/mlp: learningRate must be a number > 0/);
   });
 
-  it('refuses text features by name and a target with gaps; a numeric target is a regression', async () => {
-    const recipe = { steps: [{ kind: 'drop-missing', axis: 'rows', columns: '*' }] };
-    const e = await trainPipeline(penguins, { target: 'Body Mass (g)', algorithm: 'linear', recipe }).catch((x: unknown) => x);
-    expect((e as EnclaveError).code).toBe('invalid-target'); // 2 rows without a body mass: the split refuses them
-    const mass = penguins.columns.find((c) => c.name === 'Body Mass (g)')!;
-    const known = filterRows(penguins, Uint8Array.from(mass.valid));
-    const text = await trainPipeline(known, { target: 'Body Mass (g)', algorithm: 'linear', recipe }).catch((x: unknown) => x);
-    expect(text).toBeInstanceOf(EnclaveError);
-    expect((text as EnclaveError).message).toMatch(/"Species" \(categorical: one-hot .*"Island" \(categorical/);
-    const r = await trainPipeline(known, { target: 'Body Mass (g)', algorithm: 'linear' });
+  it('leaves out the rows without a target (counted, with a warning), refuses text features by name, and trains a regression', async () => {
+    // penguins.csv: Body Mass (g) is empty in 2 of 344 rows.
+    const r = await trainPipeline(penguins, { target: 'Body Mass (g)', algorithm: 'linear' });
     expect(r.task).toBe('regression');
+    expect(r.excluded).toEqual({ missingTarget: 2 });
+    expect(r.rows.train + r.rows.validation + r.rows.test).toBe(342);
+    expect(r.warnings).toContain('2 rows without a value for Body Mass (g) were left out before the split.');
     expect((r.metrics.test as RegressionScores).rmse).toBeLessThan(400); // the body mass's std is ~800 g
     r.model.dispose();
+    // A recipe of one's own is taken as written: the categories it leaves are named, with their fix, before training.
+    const recipe = { steps: [{ kind: 'drop-missing', axis: 'rows', columns: '*' }] };
+    const text = await trainPipeline(penguins, { target: 'Body Mass (g)', algorithm: 'linear', recipe }).catch((x: unknown) => x);
+    expect(text).toBeInstanceOf(EnclaveError);
+    expect((text as EnclaveError).code).toBe('invalid-recipe');
+    expect((text as EnclaveError).message).toMatch(/"Species" \(categorical\): one-hot .*"Island" \(categorical\)/);
+    const known = filterRows(penguins, Uint8Array.from(penguins.columns.find((c) => c.name === 'Body Mass (g)')!.valid));
+    const same = await trainPipeline(known, { target: 'Body Mass (g)', algorithm: 'linear' });
+    expect(same.metrics).toEqual(r.metrics); // leaving the rows out = dropping them first
+    expect(same.excluded).toEqual({ missingTarget: 0 });
+    same.model.dispose();
+  });
+
+  it('without a recipe, drops identifier and free-text columns and turns dates into parts, with a warning for each', async () => {
+    const t = await readFileTable('tests/fixtures/customers-with-ids.csv');
+    expect(t.columns.map((c) => c.type)).toEqual(['identifier', 'text', 'datetime', 'float', 'categorical', 'categorical']);
+    const r = await trainPipeline(t, { target: 'label', algorithm: 'logistic', hyperparameters: { epochs: 30 } });
+    expect(r.features).toEqual(['signup_year', 'signup_month', 'signup_weekday', 'size', 'colour=blue', 'colour=green', 'colour=red']);
+    expect(r.warnings).toEqual([
+      '"customer_id" looks like an identifier: left out of the features.',
+      '"comment" is free text: left out of the features (a recipe can encode it).',
+      '"signup" is a date: the model sees its year, month and weekday.',
+    ]);
+    r.model.dispose();
+    // Given a recipe, nothing is dropped for the person: the columns are named instead.
+    const e = await trainPipeline(t, { target: 'label', recipe: { steps: [] } }).catch((x: unknown) => x);
+    expect(((e as EnclaveError).detail!.columns as { column: string }[]).map((c) => c.column)).toEqual(['customer_id', 'comment', 'signup', 'colour']);
   });
 
   it('cancels', async () => {

@@ -1,16 +1,19 @@
 /**
- * The whole training pipeline on a table: prepare (split 60/20/20 — stratified for a class target — with the seed,
- * fit the recipe on train, apply it to validation and test) → matrices → train (one algorithm with early stopping on
- * validation, or 'auto': candidates scored on validation) → scores on train, validation and test.
+ * The whole training pipeline on a table: prepare (rows without a target left out; split 60/20/20 — stratified for a
+ * class target — with the seed; fit the recipe on train, apply it to validation and test; every column checked usable
+ * by models) → matrices → train (one algorithm with early stopping on validation, or 'auto': candidates scored on
+ * validation) → scores on train, validation and test. Without a recipe, identifiers and free text are left out and
+ * dates split into parts (default-recipe.ts), each with a warning.
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
-import type { FittedRecipe, StepSpec } from '../core/recipe/types.ts';
+import type { FittedRecipe } from '../core/recipe/types.ts';
 import { prepareTable } from '../core/prepare.ts';
 import { DEFAULT_SEED, type SplitOptions } from '../core/split.ts';
 import { dropColumns } from '../core/table-ops.ts';
 import type { Table } from '../core/table.ts';
 import { activeBackend } from './backend.ts';
 import { autoTrain } from './auto.ts';
+import { defaultRecipeFor } from './default-recipe.ts';
 import { toDataset, type Task } from './matrix.ts';
 import type { TrainedModel } from './models/saved.ts';
 import { scoreModel, type Scores } from './models/score.ts';
@@ -18,17 +21,9 @@ import { parseSpec, supportsTask, type Algorithm, type ModelSpec } from './model
 import { trainModel, type EpochLog, type TrainOutcome } from './train.ts';
 import type { TrialResult } from './tune.ts';
 
-/** When no recipe is given: mean / most-frequent imputation, standard scaling, one-hot (scikit-learn's usual setup). */
-export const DEFAULT_RECIPE_STEPS: StepSpec[] = [
-  { kind: 'impute', columns: '*numeric', strategy: 'mean' },
-  { kind: 'impute', columns: '*categorical', strategy: 'most_frequent' },
-  { kind: 'scale', columns: '*numeric', method: 'standard' },
-  { kind: 'onehot', columns: '*categorical' },
-];
-
 export interface PipelineOptions {
   target: string;
-  /** A recipe ({ steps } or a bare step list); default DEFAULT_RECIPE_STEPS. Its target is set to `target`. */
+  /** A recipe ({ steps } or a bare step list), taken as written; default: defaultRecipeFor(table). Its target is set to `target`. */
   recipe?: unknown;
   algorithm?: 'auto' | Algorithm;
   /** For a named algorithm: hyperparameters other than its defaults. */
@@ -76,7 +71,12 @@ export interface PipelineReport {
   history: EpochLog[];
   /** 'auto': every candidate with its validation score (the model averages the best few: `hyperparameters.members`). */
   trials?: TrialResult[];
-  /** Blocking data anomalies the prepare stage found (validation/test vs train); training went on regardless. */
+  /** Rows left out before the split because their target was missing. */
+  excluded: { missingTarget: number };
+  /**
+   * What a person should know: rows left out, columns the default recipe dropped or turned into parts, and blocking data
+   * anomalies the prepare stage found (validation/test vs train; training went on regardless).
+   */
   warnings: string[];
 }
 
@@ -85,10 +85,14 @@ export interface PipelineResult extends PipelineReport {
   fitted: FittedRecipe;
 }
 
-function recipeWithTarget(recipe: unknown, target: string): unknown {
-  const r = recipe === undefined ? { steps: DEFAULT_RECIPE_STEPS } : Array.isArray(recipe) ? { steps: recipe } : recipe;
+function recipeWithTarget(recipe: unknown, table: Table, target: string): { recipe: unknown; warnings: string[] } {
+  if (recipe === undefined) {
+    const { steps, warnings } = defaultRecipeFor(table, target);
+    return { recipe: { steps, target }, warnings };
+  }
+  const r = Array.isArray(recipe) ? { steps: recipe } : recipe;
   if (!r || typeof r !== 'object') throw new EnclaveError('invalid-recipe', 'A recipe is { "steps": [ … ] }.');
-  return { ...(r as object), target };
+  return { recipe: { ...(r as object), target }, warnings: [] };
 }
 
 export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: PipelineControl = {}): Promise<PipelineResult> {
@@ -105,7 +109,10 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
     table = dropColumns(table, opts.drop);
   }
   onProgress?.({ stage: 'prepare', done: 0, total: 1 });
-  const prepared = prepareTable(table, recipeWithTarget(opts.recipe, opts.target), { split: { ...opts.split, seed }, signal });
+  const chosen = recipeWithTarget(opts.recipe, table, opts.target);
+  const prepared = prepareTable(table, chosen.recipe, { split: { ...opts.split, seed }, signal });
+  const missingTarget = prepared.report.split.excluded?.missingTarget ?? 0;
+  const left = missingTarget ? [`${missingTarget.toLocaleString('en')} row${missingTarget === 1 ? '' : 's'} without a value for ${opts.target} ${missingTarget === 1 ? 'was' : 'were'} left out before the split.`] : [];
   const { train: trainTable, validation: valTable, test: testTable } = prepared.splits;
   const train = toDataset(trainTable, opts.target);
   const validation = toDataset(valTable, opts.target, train.shape);
@@ -157,7 +164,8 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
       stoppedEarly: outcome.stoppedEarly,
       history: outcome.history,
       ...(trials ? { trials } : {}),
-      warnings: prepared.report.blocking.map((a) => a.message),
+      excluded: { missingTarget },
+      warnings: [...left, ...chosen.warnings, ...prepared.report.blocking.map((a) => a.message)],
       model,
       fitted: prepared.fitted,
     };
