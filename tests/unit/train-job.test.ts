@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
-import { train, promote, predict } from '../../src/lib/jobs/train-job.ts';
+import { train, tune, promote, predict, type TrainJobProgress } from '../../src/lib/jobs/train-job.ts';
 import { analyse } from '../../src/lib/jobs/analyse.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { createDb, type EnclaveDB, type RunRecord } from '../../src/lib/store/db.ts';
@@ -30,10 +30,12 @@ function freshDb(name = `train-job-${crypto.randomUUID()}`): EnclaveDB {
 }
 
 /** Penguins imported and prepared (Species, seed 42: 206 / 69 / 69 rows) in `database`. */
-async function prepared(database: EnclaveDB) {
+async function prepared(database: EnclaveDB, target = 'Species') {
   const blob = new Blob([penguins]);
   const imported = await importFile({ file: { name: 'penguins.csv', size: blob.size, stream: () => blob.stream() } }, { database });
-  const r = await prepare({ source: imported.hash, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } }, { database });
+  // Another target: Species becomes a feature, one-hot encoded like Island and Sex.
+  const steps = target === 'Species' ? recipe.steps : recipe.steps.map((s: { kind: string; columns: unknown }) => (s.kind === 'onehot' ? { ...s, columns: ['Island', 'Sex', 'Species'] } : s));
+  const r = await prepare({ source: imported.hash, recipe: { ...recipe, steps, target }, split: { seed: 42 } }, { database });
   if (r.status !== 'saved') throw new Error('expected the preparation to be saved');
   return { dataset: imported.datasetId, prep: r.preparation };
 }
@@ -216,5 +218,48 @@ describe('train, promote, predict, analyse (schema version 4)', () => {
     await expect(job).rejects.toMatchObject({ code: 'cancelled' });
     expect(await d.runs.count()).toBe(0);
     expect(await d.artifacts.count()).toBe(0);
+  });
+});
+
+describe('non-finite training is never a completed run', () => {
+  it('restarts on the next backend and says so; when the last one goes non-finite too, fails naming both, and stores nothing', async () => {
+    const d = freshDb();
+    const { prep } = await prepared(d, 'Body Mass (g)');
+    const progress: TrainJobProgress[] = [];
+    // Plain SGD at the largest learning rate the spec allows: a regression network overflows on any backend.
+    const job = train({ preparation: prep.id, algorithm: 'mlp', hyperparameters: { units: [16], optimizer: 'sgd', learningRate: 10, epochs: 20 }, backend: 'wasm' }, { database: d, onProgress: (p) => progress.push(p) });
+    const err = await job.catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'non-finite' });
+    expect((err as Error).message).toMatch(/^Training produced non-finite values on every backend tried: WASM \(epoch \d+\) and CPU \(epoch \d+\)\. Lower the learning rate \(now 10\) or scale the features/);
+    const notes = progress.filter((p) => p.note);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ backend: 'cpu', restart: true, note: expect.stringMatching(/^Training on WASM produced non-finite values at epoch \d+; training restarted on CPU\.$/) });
+    expect(progress.some((p) => p.stage === 'save')).toBe(false);
+    expect(await d.runs.count()).toBe(0);
+    expect(await d.artifacts.count()).toBe(0);
+  });
+});
+
+describe('seeds from any caller', () => {
+  it('train and tune refuse a seed outside 0 … 2³² − 1 (4294967338 would repeat seed 42) and store nothing', async () => {
+    const d = freshDb();
+    const { prep } = await prepared(d);
+    for (const seed of [4294967338, -1, 1.5]) {
+      const message = `The seed must be a whole number from 0 to 4294967295; got ${seed}.`;
+      await expect(train({ preparation: prep.id, algorithm: 'knn', seed, backend: 'cpu' }, { database: d })).rejects.toMatchObject({ code: 'invalid-argument', message });
+      await expect(tune({ preparation: prep.id, algorithm: 'knn', space: { k: [1, 3] }, method: 'grid', seed, backend: 'cpu' }, { database: d })).rejects.toMatchObject({ code: 'invalid-argument', message });
+    }
+    expect(await d.runs.count()).toBe(0);
+    const run = await train({ preparation: prep.id, algorithm: 'knn', seed: 4294967295, backend: 'cpu' }, { database: d });
+    expect(run.seed).toBe(4294967295);
+  });
+
+  it('prepare refuses a split seed outside 0 … 2³² − 1 and saves nothing', async () => {
+    const d = freshDb();
+    const blob = new Blob([penguins]);
+    const imported = await importFile({ file: { name: 'penguins.csv', size: blob.size, stream: () => blob.stream() } }, { database: d });
+    for (const seed of [4294967338, -1, 0.5])
+      await expect(prepare({ source: imported.hash, recipe: { ...recipe, target: 'Species' }, split: { seed } }, { database: d })).rejects.toMatchObject({ message: `The seed must be a whole number from 0 to 4294967295; got ${seed}.` });
+    expect(await d.preparations.count()).toBe(0);
   });
 });

@@ -9,7 +9,8 @@ import { toDataset, featureMatrix, type Dataset } from '../ml/matrix.ts';
 import { trainModel, modelFromJSON, type EpochLog } from '../ml/train.ts';
 import { autoTrain } from '../ml/auto.ts';
 import { gridSpecs, randomSpecs, evaluateCandidates, successiveHalving, type TrialResult } from '../ml/tune.ts';
-import { scoreModel } from '../ml/models/score.ts';
+import { finitePredictions, scoreModel } from '../ml/models/score.ts';
+import { checkSeed } from '../core/seed.ts';
 import { classificationReport, regressionReport } from '../core/metrics/index.ts';
 import type { TrainedModel } from '../ml/models/saved.ts';
 import type { ModelSpecInput, Algorithm } from '../ml/models/spec.ts';
@@ -61,6 +62,7 @@ async function datasets(database: EnclaveDB, prepId: string) {
 export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<RunRecord> {
   const { signal, onProgress } = opts;
   const database = opts.database ?? defaultDb();
+  if (req.seed !== undefined) checkSeed(req.seed);
   onProgress?.({ stage: 'backend', done: 0, total: 1 });
   const backend = await initBackend(req.backend ?? 'auto');
   onProgress?.({ stage: 'load', done: 0, total: 1, backend: backend.name });
@@ -68,7 +70,8 @@ export async function train(req: TrainRequest, opts: JobOptions = {}): Promise<R
   throwIfAborted(signal);
   const seed = req.seed ?? prep.split.seed;
   const t0 = performance.now();
-  // A device loss part-way restarts the training on the next backend (src/lib/ml/fallback.ts); `used` produced the model.
+  // A device loss or non-finite values part-way restart the training on the next backend (src/lib/ml/fallback.ts); `used`
+  // produced the model. Non-finite values on the last backend fail the job: nothing is stored.
   const { result: outcome, backend: used } = await withBackendFallback(async ({ backend: on, signal: attempt }) => {
     if (req.algorithm === 'auto') {
       const r = await autoTrain(trainData, validation, { seed, signal: attempt, onTrial: (p) => attempt.aborted || onProgress?.({ stage: 'train', done: p.done, total: p.total, backend: on }) });
@@ -150,7 +153,7 @@ async function saveRun(database: EnclaveDB, input: RunInput): Promise<RunRecord>
 
 /** The full evaluation report of a model on one split (curves downsampled for drawing, JSON without NaN). */
 export async function evaluate(model: TrainedModel, data: Dataset): Promise<unknown> {
-  const out = await model.predict(data.X, data.n);
+  const out = await finitePredictions(model, data);
   if (data.shape.task === 'regression') return regressionReport(data.y, out);
   const k = data.shape.classNames!.length;
   const yPred = new Int32Array(data.n);
@@ -180,6 +183,7 @@ export interface TuneRequest {
 export async function tune(req: TuneRequest, opts: JobOptions = {}): Promise<RunRecord> {
   const { signal, onProgress } = opts;
   const database = opts.database ?? defaultDb();
+  if (req.seed !== undefined) checkSeed(req.seed);
   onProgress?.({ stage: 'backend', done: 0, total: 1 });
   const backend = await initBackend(req.backend ?? 'auto');
   const { prep, target, train: trainData, validation } = await datasets(database, req.preparation);
