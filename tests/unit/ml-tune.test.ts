@@ -26,6 +26,8 @@ describe('search spaces', () => {
     const a = randomSpecs({ algorithm: 'mlp' }, space, 6, 7);
     expect(randomSpecs({ algorithm: 'mlp' }, space, 6, 7)).toEqual(a);
     expect(randomSpecs({ algorithm: 'mlp' }, space, 6, 8)).not.toEqual(a);
+    // 4294967338 would draw the same candidates as 42 (the PRNG reads seeds modulo 2³²): refused.
+    expect(() => randomSpecs({ algorithm: 'mlp' }, space, 6, 4294967338)).toThrow('The seed must be a whole number from 0 to 4294967295; got 4294967338.');
     for (const s of a) {
       const h = s.hyperparameters as { learningRate: number; batchSize: number };
       expect(h.learningRate).toBeGreaterThanOrEqual(1e-4);

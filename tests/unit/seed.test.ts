@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
-import { checkSeed, MAX_SEED, parseSeed } from '../../src/lib/core/seed.ts';
+import { checkSeed, MAX_SEED, parseSeed, seedFromField } from '../../src/lib/core/seed.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 
 const refusal = (f: () => unknown) => {
@@ -51,5 +51,14 @@ describe('seeds: whole numbers from 0 to 2³² − 1', () => {
   it('echoes a long refused value only in part', () => {
     const e = refusal(() => parseSeed('9'.repeat(100_000)));
     expect(e.message.length).toBeLessThan(200);
+  });
+
+  it('a form field takes a valid seed, and otherwise keeps the previous one and says why', () => {
+    expect(seedFromField('7', 42)).toEqual({ seed: 7, error: null });
+    expect(seedFromField('4294967295', 42)).toEqual({ seed: 4294967295, error: null });
+    // An <input type=number> reports '' for text it cannot read as a number ('abc', '--1').
+    expect(seedFromField('', 42)).toEqual({ seed: 42, error: 'The seed must be a whole number from 0 to 4294967295; got "". The seed stays 42.' });
+    expect(seedFromField('4294967338', 7)).toEqual({ seed: 7, error: 'The seed must be a whole number from 0 to 4294967295; got "4294967338". The seed stays 7.' });
+    expect(seedFromField('1.5', 7).seed).toBe(7);
   });
 });

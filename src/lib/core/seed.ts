@@ -31,3 +31,15 @@ export function parseSeed(text: string, name = 'The seed', code: ErrorCode = 'in
   }
   throw new EnclaveError(code, `${name} must be ${RANGE}; got "${echo(text)}".`, { seed: null });
 }
+
+/**
+ * A form's seed field after an edit: the typed seed, or — when it is not one — the seed kept before, with the reason
+ * to show (the field then shows the kept seed again, so what is displayed is what will be used).
+ */
+export function seedFromField(text: string, kept: number): { seed: number; error: string | null } {
+  try {
+    return { seed: parseSeed(text), error: null };
+  } catch (e) {
+    return { seed: kept, error: `${(e as Error).message} The seed stays ${kept}.` };
+  }
+}

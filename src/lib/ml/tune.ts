@@ -6,6 +6,7 @@
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { seeded } from '../core/random.ts';
+import { checkSeed } from '../core/seed.ts';
 import type { Dataset } from './matrix.ts';
 import type { TrainedModel } from './models/saved.ts';
 import { primaryScore, scoreModel, type Scores } from './models/score.ts';
@@ -100,6 +101,7 @@ function finish(kept: Kept[], trials: TrialResult[], errors: unknown[]): TuneRes
 export async function evaluateCandidates(candidates: (ModelSpec | ModelSpecInput)[], train: Dataset, val: Dataset, opts: TuneOptions = {}): Promise<TuneResult> {
   const specs = candidates.map((c) => parseSpec(c));
   if (specs.length === 0) throw new EnclaveError('invalid-argument', 'There are no candidates to try.');
+  if (opts.seed !== undefined) checkSeed(opts.seed);
   const trials: TrialResult[] = [];
   const errors: unknown[] = [];
   let kept: Kept[] = [];
@@ -133,7 +135,7 @@ export type Distribution = unknown[] | { min: number; max: number; log?: boolean
 
 /** `count` seeded draws from the space. */
 export function randomSpecs(base: ModelSpecInput | ModelSpec, space: Record<string, Distribution>, count: number, seed = 42): ModelSpec[] {
-  const rng = seeded(seed);
+  const rng = seeded(checkSeed(seed));
   const draw = (name: string, d: Distribution): unknown => {
     if (Array.isArray(d)) {
       if (d.length === 0) throw new EnclaveError('invalid-argument', `Search space: "${name}" needs a non-empty list of values.`, { hyperparameter: name });
@@ -177,6 +179,7 @@ export async function successiveHalving(candidates: (ModelSpec | ModelSpecInput)
   if (!(eta >= 2)) throw new EnclaveError('invalid-argument', `Successive halving: eta must be at least 2 (got ${eta}).`);
   const specs = candidates.map((c) => parseSpec(c));
   if (specs.length === 0) throw new EnclaveError('invalid-argument', 'There are no candidates to try.');
+  if (opts.seed !== undefined) checkSeed(opts.seed);
   const epochsOf = (s: ModelSpec) => ('epochs' in s.hyperparameters ? s.hyperparameters.epochs : 0);
   const maxEpochs = opts.maxEpochs ?? Math.max(1, ...specs.map(epochsOf));
   let budget = Math.min(opts.minEpochs ?? 10, maxEpochs);
