@@ -6,6 +6,7 @@ import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { train, tune, promote, predict, type TrainJobProgress } from '../../src/lib/jobs/train-job.ts';
 import { analyse } from '../../src/lib/jobs/analyse.ts';
+import { rankTrials } from '../../src/lib/components/tune-panel/rank.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { createDb, type EnclaveDB, type RunRecord } from '../../src/lib/store/db.ts';
 import { saveRunWithArtifact } from '../../src/lib/store/artifacts.ts';
@@ -237,6 +238,22 @@ describe('non-finite training is never a completed run', () => {
     expect(progress.some((p) => p.stage === 'save')).toBe(false);
     expect(await d.runs.count()).toBe(0);
     expect(await d.artifacts.count()).toBe(0);
+  });
+});
+
+describe('non-finite tuning trials', () => {
+  it('a tuning run keeps a trial that went non-finite as failed (score null once stored): it ranks last and is never the best', async () => {
+    const d = freshDb();
+    const { prep } = await prepared(d, 'Body Mass (g)');
+    const run = await tune({ preparation: prep.id, algorithm: 'mlp', base: { units: [16], optimizer: 'sgd', epochs: 5 }, space: { learningRate: [10, 0.01] }, method: 'grid', backend: 'cpu' }, { database: d });
+    const trials = run.trials!;
+    expect(trials[0]).toMatchObject({ trial: 0, score: null, error: expect.stringMatching(/^Training on CPU produced non-finite values at epoch \d+/) });
+    expect(trials[1].score).toBeLessThan(0); // −RMSE: a plain "higher first" sort put the failed trial (null → 0) above it
+    expect(run.hyperparameters.learningRate).toBe(0.01);
+    const { sorted, best } = rankTrials(trials);
+    expect(sorted.map((t) => t.trial)).toEqual([1, 0]);
+    expect(best?.trial).toBe(1);
+    expect(rankTrials([{ trial: 0, score: null }]).best).toBeUndefined();
   });
 });
 
