@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { train, tune, promote, predict, type TrainRequest, type TuneRequest, type TrainJobProgress } from '../src/lib/jobs/train-job.ts';
 import { asJob, cancelJob } from './job.ts';
+import type { InputRecord } from '../src/lib/core/table-from-records.ts';
 import { analyse } from '../src/lib/jobs/analyse.ts';
 
 const api = {
@@ -17,7 +18,7 @@ const api = {
   async promote(runId: string, name: string) {
     return asJob(crypto.randomUUID(), () => promote(runId, name));
   },
-  async predict(modelId: string, records: Record<string, unknown>[]) {
+  async predict(modelId: string, records: readonly InputRecord[]) {
     return asJob(crypto.randomUUID(), () => predict(modelId, records));
   },
   async analyse(runId: string, sliceColumn: string | null) {

@@ -7,6 +7,7 @@ import type { DataWorkerApi } from '../../workers/data.worker.ts';
 import type { ImportRequest, ImportSummary, JobProgress, PreviewRows } from './jobs/import-job.ts';
 import type { PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview } from './jobs/prepare-job.ts';
 import type { SplitOptions } from './core/split.ts';
+import type { InputRecord } from './core/table-from-records.ts';
 import type { TrainWorkerApi } from '../../workers/train.worker.ts';
 import type { TrainRequest, TuneRequest, TrainJobProgress } from './jobs/train-job.ts';
 import type { RunRecord, ModelRecord } from './store/db.ts';
@@ -96,7 +97,7 @@ export async function promoteRun(runId: string, name: string): Promise<ModelReco
   try { return await trainWorker().promote(runId, name); } catch (err) { throw normalise(err); }
 }
 
-export async function predictWith(modelId: string, records: Record<string, unknown>[]) {
+export async function predictWith(modelId: string, records: readonly InputRecord[]) {
   try { return await trainWorker().predict(modelId, records); } catch (err) { throw normalise(err); }
 }
 

@@ -231,6 +231,13 @@ describe('long and deep formulas', () => {
     expect(calc(`if(x > 1, ${chain}, 0) + max(${chain}, 1) + round(${chain})`)).toEqual([6000]);
   });
 
+  it('evaluates the deepest nesting allowed (200 levels of parentheses, signs, calls or powers)', () => {
+    expect(calc('('.repeat(200) + 'x' + ')'.repeat(200))).toEqual([2]);
+    expect(calc('-'.repeat(199) + 'x')).toEqual([-2]); // an odd number of minus signs
+    expect(calc('abs('.repeat(199) + '-x' + ')'.repeat(199))).toEqual([2]);
+    expect(calc('1^'.repeat(199) + 'x')).toEqual([1]);
+  });
+
   it('refuses 10,000 nested parentheses or signs with a clear error naming the limit, not a stack overflow', () => {
     for (const src of ['('.repeat(10_000) + 'x' + ')'.repeat(10_000), '-'.repeat(10_000) + 'x', '('.repeat(4999) + 'x' + ')'.repeat(4999), '-'.repeat(9999) + 'x', 'abs('.repeat(2000) + 'x' + ')'.repeat(2000), '2^'.repeat(4999) + '1']) {
       const e = rejection(src);

@@ -16,9 +16,8 @@ import type { TrainedModel } from '../ml/models/saved.ts';
 import type { ModelSpecInput, Algorithm } from '../ml/models/spec.ts';
 import { applyRecipe } from '../core/recipe/index.ts';
 import type { FittedRecipe } from '../core/recipe/types.ts';
-import { ColumnBuilder } from '../core/infer.ts';
+import { tableFromRecords, type InputRecord } from '../core/table-from-records.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
-import type { Table } from '../core/table.ts';
 import { db as defaultDb, type EnclaveDB, type ModelRecord, type RunRecord } from '../store/db.ts';
 import { getPreparation } from '../store/preparations.ts';
 import { loadTable } from '../store/tables.ts';
@@ -250,17 +249,17 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
   });
 }
 
-/** Predictions for raw records (as a person would enter them): the fitted recipe, then the model. */
-export async function predict(modelId: string, records: Record<string, unknown>[], database: EnclaveDB = defaultDb()): Promise<{ predictions: (string | number)[]; probabilities?: number[][] }> {
+/**
+ * Predictions for raw records (as a person would enter them): the fitted recipe, then the model. A record is a list of
+ * [column, value] pairs or a Map (a feature may be named "__proto__"), or a plain object (its own keys).
+ */
+export async function predict(modelId: string, records: readonly InputRecord[], database: EnclaveDB = defaultDb()): Promise<{ predictions: (string | number)[]; probabilities?: number[][] }> {
   const m = await database.models.get(modelId);
   if (!m) throw new EnclaveError('not-found', 'That model no longer exists.');
   // A model version's weights are its run's artifact.
   const saved = await getArtifact(database, m.run);
   await initBackend();
-  const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
-  const builders = names.map((n) => new ColumnBuilder(n));
-  for (const r of records) builders.forEach((b, i) => b.pushValue(r[names[i]] ?? null));
-  const raw: Table = { rowCount: records.length, columns: builders.map((b) => b.finish()) };
+  const raw = tableFromRecords(records);
   const prepared = applyRecipe(raw, m.fitted as FittedRecipe, 'predict');
   const { X, n } = featureMatrix(prepared, m.target, m.features);
   const model = modelFromJSON(saved);
