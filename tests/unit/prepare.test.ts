@@ -145,8 +145,10 @@ describe('prepareTable: every column is usable by every model, or Prepare says w
     const cases = [
       ...(['integer', 'float', 'boolean', 'datetime', 'identifier'] as const).flatMap((t) => [numericColumn(t, t, t === 'boolean' ? values.map((v) => v % 2) : values, full), numericColumn(`${t} with a gap`, t, values, gap)]),
       numericColumn('float with NaN', 'float', values.map((v) => (v === 3 ? Number.NaN : v)), full),
+      numericColumn('float with Infinity', 'float', values.map((v) => (v === 3 ? -Infinity : v)), full),
       ...(['categorical', 'text', 'identifier'] as const).map((t) => stringColumn(`string ${t}`, t, Array.from({ length: n }, (_, i) => `v${i % 3}`))),
     ];
+    const refused: string[] = [];
     for (const col of cases) {
       const table: Table = { rowCount: n, columns: [col, y] };
       const steps = { target: 'y', steps: [] };
@@ -155,6 +157,9 @@ describe('prepareTable: every column is usable by every model, or Prepare says w
       let prepareError: unknown = null;
       try { prepareTable(table, steps, { split: { method: 'random' } }); } catch (err) { prepareError = err; }
       expect({ column: col.name, refusedByPrepare: prepareError !== null }).toEqual({ column: col.name, refusedByPrepare: trainError !== null });
+      refused.push(...(prepareError ? [col.name] : []));
     }
+    // The reference: models take integers, floats and booleans with a finite value in every row, and nothing else.
+    expect(refused).toEqual(cases.map((c) => c.name).filter((name) => !['integer', 'float', 'boolean'].includes(name)));
   });
 });

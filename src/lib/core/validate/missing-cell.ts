@@ -10,7 +10,15 @@ export function isMissingAt(col: Column, row: number): boolean {
 }
 
 export function countMissing(col: Column, rowCount: number): number {
+  const valid = col.valid;
   let m = 0;
-  for (let r = 0; r < rowCount; r++) if (isMissingAt(col, r)) m++;
+  if (col.kind === 'string') {
+    for (let r = 0; r < rowCount; r++) m += 1 - valid[r];
+    return m;
+  }
+  // One tight pass (this runs on every column of every split before a preparation is saved): x - x is 0 for a finite
+  // x and NaN for NaN and ±Infinity.
+  const values = col.values;
+  for (let r = 0; r < rowCount; r++) if (valid[r] === 0 || values[r] - values[r] !== 0) m++;
   return m;
 }

@@ -59,9 +59,8 @@ export function modelReadyProblems(splits: Record<SplitName, Table>, target: str
   const out: ColumnProblem[] = [];
   for (const col of splits.train.columns) {
     if (col.name === target) continue;
-    const p = featureProblem(col, splits.train.rowCount);
-    if (p?.problem === 'not-numeric') {
-      out.push({ ...p, fix: leftBehindBy(recipe, col) ?? p.fix });
+    if (!isNumericFeature(col)) {
+      out.push({ column: col.name, type: col.type, problem: 'not-numeric', fix: leftBehindBy(recipe, col) ?? notNumericFix(col) });
       continue;
     }
     const missing: Partial<Record<SplitName, number>> = {};
