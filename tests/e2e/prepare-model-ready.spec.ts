@@ -48,6 +48,7 @@ test('a date-parts step that keeps its date is refused before saving, naming the
   await page.getByRole('button', { name: 'Remove step 1' }).click();
   await form.getByLabel('Step').selectOption({ label: 'Date parts' });
   await form.getByLabel('Date column').selectOption('day');
+  await dropDate.check();
   await form.getByRole('button', { name: 'Add step' }).click();
   await page.getByRole('button', { name: 'Prepare and split' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
