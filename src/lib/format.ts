@@ -13,6 +13,8 @@ export function prepareNumberFormat(): void {
 
 export function formatNumber(x: number | null | undefined): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
+  // Counts are read whole: "1,200,000 rows", never "1.200e+6".
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return numberFormat().format(x);
   return Math.abs(x) >= 1e6 || (Math.abs(x) > 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : numberFormat().format(x);
 }
 

@@ -13,11 +13,12 @@ describe('format', () => {
     expect(formatDuration(-1)).toBe('—');
   });
 
-  it('formatNumber: missing as a dash, large and tiny in exponent notation', () => {
+  it('formatNumber: missing as a dash, whole numbers with separators, large and tiny fractions in exponent notation', () => {
     expect(formatNumber(null)).toBe('—');
     expect(formatNumber(NaN)).toBe('—');
     expect(formatNumber(1234.56789)).toBe('1,234.5679');
-    expect(formatNumber(2e6)).toBe('2.000e+6');
+    expect(formatNumber(1_200_000)).toBe('1,200,000');
+    expect(formatNumber(2_000_000.5)).toBe('2.000e+6');
     expect(formatNumber(0.0001)).toBe('1.000e-4');
     expect(formatNumber(0)).toBe('0');
   });

@@ -131,9 +131,9 @@ export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean>
       await db.runs.bulkDelete(p.runs);
       await db.preparations.bulkDelete(p.preparations);
       for (const [hash, user] of p.handover) {
-        const changes: Record<string, unknown> = { dataset: user.dataset };
-        if (user.preparation) Object.assign(changes, { preparation: user.preparation, parent: user.parent, recipe: user.recipe });
-        await db.versions.update(hash, changes);
+        await db.versions.update(hash, user.preparation
+          ? { dataset: user.dataset, preparation: user.preparation, parent: user.parent ?? null, recipe: user.recipe ?? null }
+          : { dataset: user.dataset });
       }
       if (p.versions.length) await db.chunks.where('hash').anyOf(p.versions).delete();
       await db.versions.bulkDelete(p.versions);
