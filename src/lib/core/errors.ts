@@ -30,26 +30,82 @@ export interface ErrorShape {
   detail?: Record<string, unknown>;
 }
 
+/**
+ * The longest message an error carries (characters). Messages are for a person to read; one that quotes its input
+ * (a 30 MB header, a 279 KB "column name") would otherwise be copied whole to the screen, stderr and the worker
+ * boundary. Long enough for the CLI's usage text.
+ */
+export const MAX_MESSAGE_LENGTH = 4000;
+/** In a detail: the longest string, the most items of an array or keys of an object, and the deepest nesting kept. */
+const DETAIL_STRING = 500;
+const DETAIL_ITEMS = 20;
+const DETAIL_DEPTH = 4;
+
+/** The message within MAX_MESSAGE_LENGTH: its start, and a mark saying it was cut and how long it was. */
+export function capMessage(message: string): string {
+  if (message.length <= MAX_MESSAGE_LENGTH) return message;
+  const mark = ` … (message cut: ${message.length.toLocaleString('en-US')} characters in all)`;
+  return message.slice(0, MAX_MESSAGE_LENGTH - mark.length) + mark;
+}
+
+function capString(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)} … (${s.length.toLocaleString('en-US')} characters in all)`;
+}
+
+/**
+ * A detail of bounded size: long strings cut, long arrays and objects keep their first items (each cut array or
+ * object is listed in `truncated` as "path: N items"), nesting below DETAIL_DEPTH dropped. Small details pass as they are.
+ */
+export function capDetail(detail: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!detail || typeof detail !== 'object') return undefined;
+  const truncated: string[] = [];
+  const walk = (v: unknown, path: string, depth: number): unknown => {
+    if (typeof v === 'string') return capString(v, DETAIL_STRING);
+    if (typeof v === 'bigint') return String(v);
+    if (typeof v === 'function' || typeof v === 'symbol') return undefined;
+    if (v === null || typeof v !== 'object') return v;
+    if (depth >= DETAIL_DEPTH) {
+      truncated.push(`${path}: nested too deep`);
+      return undefined;
+    }
+    if (Array.isArray(v)) {
+      if (v.length > DETAIL_ITEMS) truncated.push(`${path}: ${v.length} items`);
+      return v.slice(0, DETAIL_ITEMS).map((x, i) => walk(x, `${path}[${i}]`, depth + 1));
+    }
+    const keys = Object.keys(v);
+    if (keys.length > DETAIL_ITEMS) truncated.push(`${path}: ${keys.length} keys`);
+    const out: Record<string, unknown> = {};
+    for (const k of keys.slice(0, DETAIL_ITEMS)) out[capString(k, DETAIL_STRING)] = walk((v as Record<string, unknown>)[k], path ? `${path}.${k}` : k, depth + 1);
+    return out;
+  };
+  const out = walk(detail, '', 0) as Record<string, unknown>;
+  if (truncated.length) out.truncated = truncated.slice(0, DETAIL_ITEMS);
+  return out;
+}
+
 export class EnclaveError extends Error {
   readonly code: ErrorCode;
   readonly detail?: Record<string, unknown>;
   constructor(code: ErrorCode, message: string, detail?: Record<string, unknown>) {
-    super(message);
+    super(capMessage(message));
     this.name = 'EnclaveError';
     this.code = code;
-    this.detail = detail;
+    this.detail = capDetail(detail);
   }
   toJSON(): ErrorShape {
     return { code: this.code, message: this.message, ...(this.detail ? { detail: this.detail } : {}) };
   }
 }
 
-/** Normalise anything thrown into an ErrorShape (the boundary where unknown errors become known). */
+/** Normalise anything thrown into an ErrorShape (the boundary where unknown errors become known), of bounded size. */
 export function toErrorShape(err: unknown): ErrorShape {
   if (err instanceof EnclaveError) return err.toJSON();
   if (err && typeof err === 'object' && 'code' in err && 'message' in err && typeof (err as ErrorShape).message === 'string') {
     const e = err as ErrorShape;
-    if (typeof e.code === 'string') return { code: e.code, message: e.message, detail: e.detail };
+    if (typeof e.code === 'string') {
+      const detail = capDetail(e.detail);
+      return { code: e.code, message: capMessage(e.message), ...(detail ? { detail } : {}) };
+    }
   }
   if (err instanceof DOMException && err.name === 'AbortError') return { code: 'cancelled', message: 'Cancelled.' };
   if (err instanceof DOMException && err.name === 'QuotaExceededError')
@@ -57,7 +113,7 @@ export function toErrorShape(err: unknown): ErrorShape {
   if (err instanceof RangeError && /allocation|Array buffer|Invalid typed array length|Invalid array length/i.test(err.message))
     return { code: 'too-large', message: 'This file is larger than the browser can hold in memory.' };
   const message = err instanceof Error ? err.message : String(err);
-  return { code: 'internal', message: `Unexpected error: ${message}` };
+  return { code: 'internal', message: capMessage(`Unexpected error: ${message}`) };
 }
 
 export function fromErrorShape(shape: ErrorShape): EnclaveError {

@@ -157,14 +157,18 @@ export class ColumnBuilder {
    * the same keys, for the per-cell test.
    */
   private rawByValue: Map<number, string> | null = new Map();
-  private seen: NumberIndex | null = new NumberIndex(64);
+  private seen: NumberIndex | null = new NumberIndex(4);
   private dateCache: Map<string, number> | null = null;
   private totalLength = 0;
   private withSpace = 0;
   /** Turned to strings after holding values (so earlier cells went through widen(), not straight to pushStr). */
   private widened = false;
 
-  constructor(name: string, capacity = 1024) {
+  /**
+   * `capacity`: cells to make room for up front. Small by default, so that a file of very many columns and few rows
+   * costs memory in proportion to its cells; readers that know the row count pass it (or call reserve).
+   */
+  constructor(name: string, capacity = 16) {
     this.name = name;
     this.values = new F64(capacity);
     this.valid = new U8(capacity);
@@ -183,6 +187,24 @@ export class ColumnBuilder {
     this.valid.push(0);
     if (this.mode === 'string') this.codes!.push(0);
     else this.values.push(0);
+  }
+
+  /**
+   * `n` missing cells before the first one pushed (a JSON key that earlier records lacked: added at the end, so
+   * a sparse file costs memory for its values until then).
+   */
+  prependMissing(n: number): void {
+    if (n <= 0) return;
+    const len = this.valid.n;
+    const shift = (buf: F64 | U8 | I32) => {
+      buf.reserve(len + n);
+      buf.a.copyWithin(n, 0, len);
+      buf.a.fill(0, 0, n);
+      buf.n = len + n;
+    };
+    shift(this.valid);
+    if (this.mode === 'string') shift(this.codes!);
+    else shift(this.values);
   }
 
   /** A cell from a text format: missing token, number, boolean, ISO date, or string. */
@@ -339,7 +361,7 @@ export class ColumnBuilder {
     if (this.mode === 'string') return;
     const prev = this.mode;
     const n = this.valid.n;
-    const cap = Math.max(n * 2, this.valid.a.length, 1024);
+    const cap = Math.max(n * 2, this.valid.a.length, 16);
     this.dict = new Map();
     this.dictList = [];
     this.codes = new I32(cap);

@@ -5,6 +5,7 @@
 import { EnclaveError } from '../errors.ts';
 import { ColumnBuilder, normaliseHeader, stringType, type BuilderPart } from '../infer.ts';
 import type { Column, Table } from '../table.ts';
+import { MAX_COLUMNS, tooManyColumns } from './limits.ts';
 import { emptyFileError } from './sniff.ts';
 
 /** What a parser pushes cells into: a ColumnBuilder, or a TextBuilder when type inference is off. */
@@ -16,8 +17,9 @@ export interface CellSink {
 
 /** Keeps every cell's text verbatim in a string column (inferTypes: false). */
 export class TextBuilder implements CellSink {
-  private codes = new Int32Array(1024);
-  private valid = new Uint8Array(1024);
+  // Small at first, doubled as cells come: a file of many columns and few rows costs memory for its cells only.
+  private codes = new Int32Array(16);
+  private valid = new Uint8Array(16);
   private n = 0;
   private dict = new Map<string, number>();
   private list: string[] = [];
@@ -46,6 +48,14 @@ export class TextBuilder implements CellSink {
     if (this.n === this.codes.length) this.grow();
     this.codes[this.n] = 0;
     this.valid[this.n++] = 0;
+  }
+  /** `n` missing cells before the first (a JSON key that earlier records lacked). */
+  prependMissing(n: number): void {
+    if (n <= 0) return;
+    const m = this.n + n;
+    const codes = new Int32Array(Math.max(16, m)); codes.set(this.codes.subarray(0, this.n), n); this.codes = codes;
+    const valid = new Uint8Array(Math.max(16, m)); valid.set(this.valid.subarray(0, this.n), n); this.valid = valid;
+    this.n = m;
   }
   finish(): Column {
     const valid = this.valid.slice(0, this.n);
@@ -93,6 +103,7 @@ export class TableAssembler {
   ) {}
 
   header(raw: string[], line: number): void {
+    if (raw.length > MAX_COLUMNS) throw tooManyColumns(raw.length, ` (its header, line ${line})`);
     const { names, renamed } = normaliseHeader(raw);
     for (const r of renamed) {
       if (r.from.trim() === '') this.note(line, NOTE.header, `Column ${r.index + 1} has no name in the header (line ${line}); it was named "${r.to}".`);

@@ -106,3 +106,24 @@ function lastSignificant(text: string, i: number): string {
   while (j >= 0 && ' \t\n\r'.includes(text[j])) j--;
   return text[j] ?? '';
 }
+
+/**
+ * How deep `text` nests objects and arrays (brackets outside strings), stopping once past `limit`. Iterative: for
+ * engines whose JSON.parse recurses and fails on deep input, this tells that failure from a syntax error.
+ */
+export function nestingDepth(text: string, limit = Infinity): number {
+  let depth = 0, max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) { // a string: skip to its closing quote
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > max && (max = depth) > limit) return max;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return max;
+}

@@ -7,7 +7,8 @@ import { EnclaveError } from '../errors.ts';
 import { ColumnBuilder, normaliseHeader } from '../infer.ts';
 import type { Column, Table } from '../table.ts';
 import { TextBuilder } from './assemble.ts';
-import { findJsonError } from './json-error.ts';
+import { findJsonError, nestingDepth } from './json-error.ts';
+import { ABSENT_RATIO, MAX_ABSENT_CELLS, MAX_COLUMNS, MAX_JSON_DEPTH, formatCount, tooManyColumns } from './limits.ts';
 import { firstSignificantByte, readText } from './sniff.ts';
 import type { ByteSource, ReadOptions, ReadResult } from './source.ts';
 import type { Progress } from './stream.ts';
@@ -22,37 +23,71 @@ function kindOf(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-/** Collects records into columns. */
+/**
+ * Collects records into columns. A key missing from a record is a missing cell, filled in lazily (when its column
+ * next gets a value, or at the end), so the work per record is its own fields, not every column seen so far.
+ */
 class Records {
   private index = new Map<string, number>();
   private sinks: (ColumnBuilder | TextBuilder)[] = [];
   private keys: string[] = [];
+  /** Per column, the row its sink's first cell is (the records before lacked the key), and the row after its last. */
+  private first: number[] = [];
   private filled: number[] = [];
+  /** Fields the records had (present cells, null values included). */
+  private present = 0;
   rows = 0;
   constructor(private readonly inferTypes: boolean) {}
 
-  add(rec: Rec): void {
+  /** `where`: the record's place for a message ("record 3", "line 7"). */
+  add(rec: Rec, where: () => string): void {
     const r = this.rows;
-    for (const key of Object.keys(rec)) {
+    const keys = Object.keys(rec);
+    let fresh = 0;
+    for (const key of keys) if (!this.index.has(key)) fresh++;
+    // Checked before anything is stored, so a refused record costs nothing.
+    this.checkShape(r + 1, this.sinks.length + fresh, this.present + keys.length);
+    for (const key of keys) {
       let c = this.index.get(key);
       if (c === undefined) {
         c = this.sinks.length;
-        const sink = this.inferTypes ? new ColumnBuilder(key) : new TextBuilder(key);
-        for (let k = 0; k < r; k++) sink.pushMissing(); // a key first seen at this record
         this.index.set(key, c);
-        this.sinks.push(sink);
+        this.sinks.push(this.inferTypes ? new ColumnBuilder(key) : new TextBuilder(key));
         this.keys.push(key);
+        this.first.push(r); // the r records before lacked this key: filled in at the end, in one go
         this.filled.push(r);
       }
       const sink = this.sinks[c];
+      for (let k = this.filled[c]; k < r; k++) sink.pushMissing(); // records since its last value lacked this key
       const v = rec[key];
+      if (typeof v === 'object' && v !== null && depthOf(v, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) throw tooDeep(`field "${key.slice(0, 100)}" of ${where()}`);
       if (sink instanceof ColumnBuilder) sink.pushValue(v);
       else if (v === null || v === undefined) sink.pushMissing();
       else sink.pushText(typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
       this.filled[c] = r + 1;
     }
     this.rows = r + 1;
-    for (let c = 0; c < this.sinks.length; c++) if (this.filled[c] === r) { this.sinks[c].pushMissing(); this.filled[c] = r + 1; }
+    this.present += keys.length;
+  }
+
+  /**
+   * Refuses a table wider than MAX_COLUMNS, or one of records so unlike one another that it would be mostly cells
+   * they left out (MAX_ABSENT_CELLS): `rows`, `columns` and `present` as they would be with the next record.
+   */
+  private checkShape(rows: number, columns: number, present: number): void {
+    if (columns > MAX_COLUMNS) throw tooManyColumns(columns, ` (fields, by record ${formatCount(rows)})`, true);
+    const cells = rows * columns;
+    const absent = cells - present;
+    if (absent <= MAX_ABSENT_CELLS || absent <= ABSENT_RATIO * present) return;
+    const perRecord = present / rows;
+    throw new EnclaveError(
+      'too-large',
+      `The records in this file have ${formatCount(columns)} different fields but about ${perRecord < 10 ? perRecord.toFixed(1) : Math.round(perRecord)} each ` +
+        `(by record ${formatCount(rows)}): as a table that is ${formatCount(cells)} cells, ${((100 * absent) / cells).toFixed(1)}% of them empty. ` +
+        `Enclave reads records that leave out at most ${formatCount(MAX_ABSENT_CELLS)} cells (MAX_ABSENT_CELLS) when most of the table would be empty. ` +
+        'Reshape the data to long format (one record per key and value), or keep the fields most records share.',
+      { fields: columns, records: rows, absentCells: absent, limit: MAX_ABSENT_CELLS },
+    );
   }
 
   finish(warnings: string[], emptyWhat: string): Table {
@@ -64,6 +99,8 @@ class Records {
       else if (r.from.trim() !== r.to) warnings.push(`Two fields are both named "${r.from.trim()}"; the second was renamed "${r.to}".`);
     }
     const columns = this.sinks.map((s, i): Column => {
+      for (let k = this.filled[i]; k < this.rows; k++) s.pushMissing(); // the last records lacked this key
+      s.prependMissing(this.first[i]);
       const col = s.finish();
       return col.name === names[i] ? col : { ...col, name: names[i] };
     });
@@ -71,10 +108,35 @@ class Records {
   }
 }
 
+/** How deep a parsed value nests (1 for an object or array of scalars), counted without recursion; stops past `limit`. */
+function depthOf(root: object, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (d > max && (max = d) > limit) return max;
+    const items = Array.isArray(v) ? v : Object.values(v as Rec);
+    for (const x of items) if (typeof x === 'object' && x !== null) stack.push([x, d + 1]);
+  }
+  return max;
+}
+
+function tooDeep(where: string): EnclaveError {
+  return new EnclaveError(
+    'invalid-json',
+    `The value of ${where} nests objects and arrays more than ${formatCount(MAX_JSON_DEPTH)} levels deep; Enclave reads at most ${formatCount(MAX_JSON_DEPTH)} levels (MAX_JSON_DEPTH).`,
+    { limit: MAX_JSON_DEPTH },
+  );
+}
+
 /** The error for text that JSON.parse refused; `lineOffset` is how many lines of the file precede `text`. */
 function invalid(text: string, lineOffset: number, where = ''): EnclaveError {
   const p = findJsonError(text);
-  if (!p) return new EnclaveError('invalid-json', `This file is not valid JSON${where}.`);
+  if (!p) {
+    // Valid JSON that JSON.parse could not take: in engines whose parser recurses, nesting too deep for the stack.
+    if (nestingDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) return tooDeep(`this JSON text${where || (lineOffset ? ` (from line ${lineOffset + 1})` : '')}`);
+    return new EnclaveError('invalid-json', `This file is not valid JSON${where}.`);
+  }
   const line = p.line + lineOffset;
   return new EnclaveError('invalid-json', `Not valid JSON at line ${line}, column ${p.column}${where}: ${p.message}.`, {
     line,
@@ -93,7 +155,7 @@ function addDocument(text: string, recs: Records, warnings: string[], lineOffset
   if (isRecord(doc)) {
     const obj = doc;
     const key = Object.keys(obj).find((k) => { const v = obj[k]; return Array.isArray(v) && v.some(isRecord); });
-    if (key === undefined) return recs.add(obj);
+    if (key === undefined) return recs.add(obj, () => 'record 1');
     warnings.push(`Read the records from the "${key}" field of the top-level object.`);
     doc = obj[key];
   }
@@ -103,7 +165,7 @@ function addDocument(text: string, recs: Records, warnings: string[], lineOffset
     if (!isRecord(item)) {
       throw new EnclaveError('invalid-json', `Item ${i + 1} of the array is ${kindOf(item)}; every item must be an object (a record).`, { item: i + 1 });
     }
-    recs.add(item);
+    recs.add(item, () => `record ${formatCount(i + 1)}`);
   }
 }
 
@@ -151,7 +213,7 @@ async function readLines(input: AsyncIterable<Uint8Array>, decoder: TextDecoder,
       throw invalid(line, lineNo - 1, ' (in this JSON Lines file)');
     }
     if (!isRecord(v)) throw new EnclaveError('invalid-json', `Line ${lineNo} holds ${kindOf(v)}; each line must be a JSON object (a record).`, { line: lineNo });
-    recs.add(v);
+    recs.add(v, () => `line ${formatCount(lineNo)}`);
     return true;
   };
   for await (const c of input) {
