@@ -136,7 +136,7 @@ describe('prepareTable: every column is usable by every model, or Prepare says w
     expect(e.message).toMatch(/^After the recipe, 6 columns are not ready for models — "Island" \(categorical\): one-hot/);
   });
 
-  it('refuses what the matrix builder refuses and accepts what it accepts, column type by column type', () => {
+  it('refuses what the matrix builder refuses and accepts what it accepts, column type by column type (float32 range included)', () => {
     const n = 24;
     const y = stringColumn('y', 'categorical', Array.from({ length: n }, (_, i) => (i % 2 ? 'a' : 'b')));
     const full = new Uint8Array(n).fill(1);
@@ -146,6 +146,9 @@ describe('prepareTable: every column is usable by every model, or Prepare says w
       ...(['integer', 'float', 'boolean', 'datetime', 'identifier'] as const).flatMap((t) => [numericColumn(t, t, t === 'boolean' ? values.map((v) => v % 2) : values, full), numericColumn(`${t} with a gap`, t, values, gap)]),
       numericColumn('float with NaN', 'float', values.map((v) => (v === 3 ? Number.NaN : v)), full),
       numericColumn('float with Infinity', 'float', values.map((v) => (v === 3 ? -Infinity : v)), full),
+      // Finite as float64, Infinity as the float32 models see (Math.fround(1e39) === Infinity); 3.4e38 still fits.
+      numericColumn('float beyond float32', 'float', values.map((v) => (v === 3 ? 1e39 : v)), full),
+      numericColumn('float at the float32 edge', 'float', values.map((v) => (v === 3 ? -3.4028234663852886e38 : v)), full),
       ...(['categorical', 'text', 'identifier'] as const).map((t) => stringColumn(`string ${t}`, t, Array.from({ length: n }, (_, i) => `v${i % 3}`))),
     ];
     const refused: string[] = [];
@@ -160,6 +163,18 @@ describe('prepareTable: every column is usable by every model, or Prepare says w
       refused.push(...(prepareError ? [col.name] : []));
     }
     // The reference: models take integers, floats and booleans with a finite value in every row, and nothing else.
-    expect(refused).toEqual(cases.map((c) => c.name).filter((name) => !['integer', 'float', 'boolean'].includes(name)));
+    expect(refused).toEqual(cases.map((c) => c.name).filter((name) => !['integer', 'float', 'boolean', 'float at the float32 edge'].includes(name)));
+    expect([Math.fround(1e39), Math.fround(-3.4028234663852886e38)]).toEqual([Infinity, -3.4028234663852886e38]);
+  });
+
+  it('refuses a numeric target with values models would see as Infinity (beyond float32), in any split', () => {
+    const n = 30;
+    const y = Float64Array.from({ length: n }, (_, i) => i + 0.5);
+    y[17] = 2e38 * 2; // 4e38: finite here, Math.fround(4e38) === Infinity
+    const table: Table = { rowCount: n, columns: [numericColumn('x', 'float', Float64Array.from({ length: n }, (_, i) => i), new Uint8Array(n).fill(1)), numericColumn('y', 'float', y, new Uint8Array(n).fill(1))] };
+    const e = errorOf(() => prepareTable(table, { target: 'y', steps: [] }, { split: { method: 'random' } }));
+    expect(e.code).toBe('invalid-target');
+    expect(e.message).toMatch(/^Target column "y" has values beyond 32-bit floats, ±3\.4e38 \(1 in (train|validation|test)\)/);
+    expect(errorOf(() => toDataset(table, 'y')).code).toBe('invalid-target'); // the matrix builder agrees
   });
 });

@@ -8,7 +8,7 @@
  */
 import { EnclaveError } from '../core/errors.ts';
 import { column as findColumn, type Column, type Table } from '../core/table.ts';
-import { countMissing } from '../core/validate/missing-cell.ts';
+import { cellCounts, countMissing } from '../core/validate/missing-cell.ts';
 import { featureProblem, targetTypeError, taskOf, type Task } from '../core/validate/model-ready.ts';
 
 export type { Task };
@@ -68,6 +68,11 @@ export function featureMatrix(table: Table, target: string | undefined, features
     const m = gap.missing.train!;
     throw new EnclaveError('invalid-argument', `Feature column "${gap.column}" has ${plural(m, 'missing value')} (of ${n} rows): ${gap.fix}.`, { column: gap.column, missing: m });
   }
+  const huge = problems.find((p) => p?.problem === 'beyond-float32');
+  if (huge?.problem === 'beyond-float32') {
+    const m = huge.count.train!;
+    throw new EnclaveError('invalid-argument', `Feature column "${huge.column}" has ${plural(m, 'value')} beyond 32-bit floats (±3.4e38), which models would see as Infinity: ${huge.fix}.`, { column: huge.column, count: m });
+  }
   const d = cols.length;
   const X = new Float32Array(n * d);
   cols.forEach((c, j) => {
@@ -103,6 +108,9 @@ export function targetVector(table: Table, target: string, shape?: Pick<DataShap
   const task = shape?.task ?? detectTask(col);
   if (task === 'regression') {
     if (col.kind !== 'numeric') throw new EnclaveError('invalid-target', `Target column "${target}" holds ${col.type} values, but the model predicts numbers.`, { column: target });
+    const beyond = cellCounts(col, n).beyondFloat32;
+    if (beyond)
+      throw new EnclaveError('invalid-target', `Target column "${target}" has ${plural(beyond, 'value')} beyond 32-bit floats (±3.4e38): models can't predict them. Rescale it (a derive step) or leave those rows out.`, { column: target, count: beyond });
     return { y: Float32Array.from(col.values.subarray(0, n)), task };
   }
   const labels = labelsOf(col, n);

@@ -1,24 +1,37 @@
 /**
  * When a cell counts as missing for learning: not present, or a number that is not finite (NaN, ±Infinity — an
  * overflowed "1e309" included). One rule for the split (rows without a target are left out), the check after prepare
- * and the matrix builder, so none of them can disagree about a row.
+ * and the matrix builder, so none of them can disagree about a row. Also: finite numbers that models can't hold —
+ * they see float32, and a value from 2¹²⁸ − 2¹⁰³ (±3.4e38, rounded) up becomes Infinity there.
  */
 import type { Column } from '../table.ts';
+
+/** The smallest magnitude that float32 rounds to Infinity (round-to-nearest: FLT_MAX plus half its last step). */
+export const FLOAT32_OVERFLOW = 2 ** 128 - 2 ** 103;
 
 export function isMissingAt(col: Column, row: number): boolean {
   return !col.valid[row] || (col.kind === 'numeric' && !Number.isFinite(col.values[row]));
 }
 
 export function countMissing(col: Column, rowCount: number): number {
+  return cellCounts(col, rowCount).missing;
+}
+
+/** Missing cells, and present finite cells beyond float32, in one pass (this runs on every column of every split). */
+export function cellCounts(col: Column, rowCount: number): { missing: number; beyondFloat32: number } {
   const valid = col.valid;
-  let m = 0;
+  let missing = 0;
+  let beyond = 0;
   if (col.kind === 'string') {
-    for (let r = 0; r < rowCount; r++) m += 1 - valid[r];
-    return m;
+    for (let r = 0; r < rowCount; r++) missing += 1 - valid[r];
+    return { missing, beyondFloat32: 0 };
   }
-  // One tight pass (this runs on every column of every split before a preparation is saved): x - x is 0 for a finite
-  // x and NaN for NaN and ±Infinity.
   const values = col.values;
-  for (let r = 0; r < rowCount; r++) if (valid[r] === 0 || values[r] - values[r] !== 0) m++;
-  return m;
+  for (let r = 0; r < rowCount; r++) {
+    const v = values[r];
+    // v - v is 0 for a finite v and NaN for NaN and ±Infinity.
+    if (valid[r] === 0 || v - v !== 0) missing++;
+    else if (v >= FLOAT32_OVERFLOW || v <= -FLOAT32_OVERFLOW) beyond++;
+  }
+  return { missing, beyondFloat32: beyond };
 }

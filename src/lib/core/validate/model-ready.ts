@@ -8,14 +8,17 @@ import { EnclaveError } from '../errors.ts';
 import type { Recipe } from '../recipe/types.ts';
 import { isClassColumn } from '../split.ts';
 import type { Column, ColumnType, Table } from '../table.ts';
-import { countMissing } from './missing-cell.ts';
+import { cellCounts } from './missing-cell.ts';
 
 export type Task = 'classification' | 'regression';
 type SplitName = 'train' | 'validation' | 'test';
 
+type PerSplit = Partial<Record<SplitName, number>>;
+
 export type ColumnProblem =
   | { column: string; type: ColumnType; problem: 'not-numeric'; fix: string }
-  | { column: string; type: ColumnType; problem: 'missing'; missing: Partial<Record<SplitName, number>>; fix: string };
+  | { column: string; type: ColumnType; problem: 'missing'; missing: PerSplit; fix: string }
+  | { column: string; type: ColumnType; problem: 'beyond-float32'; count: PerSplit; fix: string };
 
 /** A feature column a model can read as numbers (missing cells aside). */
 export function isNumericFeature(col: Column): boolean {
@@ -31,12 +34,15 @@ export function notNumericFix(col: Column): string {
 }
 
 export const MISSING_FIX = 'add an impute step for it (mean, median or most frequent), or drop it';
+export const BEYOND_FLOAT32_FIX = 'scale it (a standardise or min-max step in the recipe) or drop it';
 
 /** Why a column of a prepared table can't be a feature, or null when every model can use it. */
-export function featureProblem(col: Column, rowCount: number): ColumnProblem | null {
+export function featureProblem(col: Column, rowCount: number, split: SplitName = 'train'): ColumnProblem | null {
   if (!isNumericFeature(col)) return { column: col.name, type: col.type, problem: 'not-numeric', fix: notNumericFix(col) };
-  const m = countMissing(col, rowCount);
-  return m ? { column: col.name, type: col.type, problem: 'missing', missing: { train: m }, fix: MISSING_FIX } : null;
+  const { missing, beyondFloat32 } = cellCounts(col, rowCount);
+  if (missing) return { column: col.name, type: col.type, problem: 'missing', missing: { [split]: missing }, fix: MISSING_FIX };
+  if (beyondFloat32) return { column: col.name, type: col.type, problem: 'beyond-float32', count: { [split]: beyondFloat32 }, fix: BEYOND_FLOAT32_FIX };
+  return null;
 }
 
 /** The task a target column allows: classes → classification, other integers and floats → regression; else null. */
@@ -63,13 +69,16 @@ export function modelReadyProblems(splits: Record<SplitName, Table>, target: str
       out.push({ column: col.name, type: col.type, problem: 'not-numeric', fix: leftBehindBy(recipe, col) ?? notNumericFix(col) });
       continue;
     }
-    const missing: Partial<Record<SplitName, number>> = {};
+    const missing: PerSplit = {};
+    const beyond: PerSplit = {};
     for (const s of ['train', 'validation', 'test'] as const) {
       const c = splits[s].columns.find((x) => x.name === col.name);
-      const m = c ? countMissing(c, splits[s].rowCount) : 0;
-      if (m) missing[s] = m;
+      const k = c ? cellCounts(c, splits[s].rowCount) : { missing: 0, beyondFloat32: 0 };
+      if (k.missing) missing[s] = k.missing;
+      if (k.beyondFloat32) beyond[s] = k.beyondFloat32;
     }
     if (Object.keys(missing).length) out.push({ column: col.name, type: col.type, problem: 'missing', missing, fix: MISSING_FIX });
+    else if (Object.keys(beyond).length) out.push({ column: col.name, type: col.type, problem: 'beyond-float32', count: beyond, fix: BEYOND_FLOAT32_FIX });
   }
   return out;
 }
@@ -92,10 +101,12 @@ function leftBehindBy(recipe: Recipe | undefined, col: Column): string | null {
 const SHOWN = 8;
 const plural = (n: number, w: string) => `${n.toLocaleString('en')} ${w}${n === 1 ? '' : 's'}`;
 
+const perSplit = (c: PerSplit) => Object.entries(c).map(([s, m]) => `${m} in ${s}`).join(', ');
+
 function describe(p: ColumnProblem): string {
   if (p.problem === 'not-numeric') return `"${p.column}" (${p.type}): ${p.fix}`;
-  const where = Object.entries(p.missing).map(([s, m]) => `${m} in ${s}`).join(', ');
-  return `"${p.column}" has missing values (${where}): ${p.fix}`;
+  if (p.problem === 'missing') return `"${p.column}" has missing values (${perSplit(p.missing)}): ${p.fix}`;
+  return `"${p.column}" has values beyond 32-bit floats, ±3.4e38 (${perSplit(p.count)}): ${p.fix}`;
 }
 
 /**
@@ -105,6 +116,16 @@ function describe(p: ColumnProblem): string {
 export function assertModelReady(splits: Record<SplitName, Table>, target: string, recipe?: Recipe): void {
   const t = splits.train.columns.find((c) => c.name === target);
   if (t && !taskOf(t)) throw targetTypeError(t);
+  if (t && taskOf(t) === 'regression') {
+    const beyond: PerSplit = {};
+    for (const s of ['train', 'validation', 'test'] as const) {
+      const c = splits[s].columns.find((x) => x.name === target);
+      const k = c ? cellCounts(c, splits[s].rowCount).beyondFloat32 : 0;
+      if (k) beyond[s] = k;
+    }
+    if (Object.keys(beyond).length)
+      throw new EnclaveError('invalid-target', `Target column "${target}" has values beyond 32-bit floats, ±3.4e38 (${perSplit(beyond)}): models can't predict them. Rescale it (a derive step) or leave those rows out.`, { column: target, count: beyond });
+  }
   if (!splits.train.columns.some((c) => c.name !== target))
     throw new EnclaveError('invalid-recipe', `After the recipe there are no feature columns besides the target "${target}": a model needs at least one column to learn from.`);
   const problems = modelReadyProblems(splits, target, recipe);
