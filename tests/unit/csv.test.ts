@@ -203,10 +203,16 @@ describe.each(['papa', 'fast'] as const)('readCsv (engine: %s)', (engine) => {
       expect((await fails(read(src('a.csv', 'a\n1\n'), { signal: AbortSignal.abort() }))).code).toBe('cancelled');
     });
 
-    it('an unclosed quote is read to the end of the file, with a warning naming its line', async () => {
-      const res = await read(src('q.csv', 'a,b\n1,2\n3,"open\n4,5\n'));
-      expect(rows(res.table)).toEqual([{ a: 1, b: '2' }, { a: 3, b: 'open\n4,5\n' }]);
-      expect(res.warnings).toEqual(['Line 3: a quoted field is never closed, so the rest of the file was read into one cell.']);
+    it('refuses an unclosed quote (it would swallow the rest of the file) with an error naming the line where it opened', async () => {
+      const err = await fails(read(src('q.csv', 'a,b\n1,2\n3,"open\n4,5\n' + '6,7\n'.repeat(50_000))));
+      expect(err.code).toBe('unclosed-quote');
+      expect(err.message).toMatch(/^Line 3: a quoted field starts here and its quote is never closed/);
+      expect(err.detail).toEqual({ line: 3 });
+      // The record starts on line 3, but its second field's quote opens on line 4, after a closed multi-line field.
+      const later = await fails(read(src('q.csv', 'a,b\n1,2\n"x\ny","open\n4,5\n', 7)));
+      expect([later.code, later.detail]).toEqual(['unclosed-quote', { line: 4 }]);
+      // A stray quote then spaces to the end: the field never closes either.
+      expect((await fails(read(src('q.csv', 'h\n"abc"  ')))).detail).toEqual({ line: 2 });
     });
 
     it('a stray quote inside a quoted field is kept as text (as Papa does), with a warning', async () => {

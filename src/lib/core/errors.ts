@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'header-only'
   | 'binary-file'
   | 'ragged-rows'
+  | 'unclosed-quote'
   | 'bad-header'
   | 'too-large'
   | 'invalid-json'

@@ -82,7 +82,7 @@ export function describeDelimiter(d: string): string {
 }
 
 /** Warnings are listed by line, and on one line in this order (so both CSV engines list them alike). */
-export const NOTE = { header: 0, strayQuote: 1, openQuote: 2, shortRow: 3 } as const;
+export const NOTE = { header: 0, strayQuote: 1, shortRow: 3 } as const;
 
 export class TableAssembler {
   /** Column names after normalisation; null until the header row arrives. */

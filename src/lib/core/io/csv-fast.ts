@@ -7,6 +7,7 @@
  * hashes in the same loop; anything unusual goes through the state machine. A large file can be read in two halves
  * at once (parseFastSplit), joined only where that gives exactly the one-pass table.
  */
+import { EnclaveError } from '../errors.ts';
 import { NOTE, TableAssembler, type TablePart } from './assemble.ts';
 import type { ColumnBuilder, Mode } from '../infer.ts';
 import type { ByteSource, ReadOptions } from './source.ts';
@@ -220,7 +221,15 @@ function text(b: Uint8Array, s: number, e: number): string {
 const isBlankByte = (c: number) => c === SPACE || c === TAB || c === 11 || c === 12;
 
 export const STRAY_QUOTE = (line: number) => `Line ${line}: a quoted field has a quote that is not doubled ("") and not at its end; it was kept as text.`;
-export const OPEN_QUOTE = (line: number) => `Line ${line}: a quoted field is never closed, so the rest of the file was read into one cell.`;
+/** An unclosed quote would make the rest of the file one cell (5 million lines into one row): refused, naming where it opened. */
+export function unclosedQuote(line: number): EnclaveError {
+  return new EnclaveError(
+    'unclosed-quote',
+    `Line ${line}: a quoted field starts here and its quote is never closed, so the rest of the file would be read into one cell. ` +
+      'Close the quote, or write a quote inside a field as two ("").',
+    { line },
+  );
+}
 
 export class FastCsvParser {
   private buf = new Uint8Array(1 << 17);
@@ -246,6 +255,7 @@ export class FastCsvParser {
   private warnedLine = 0; // stray-quote warnings: one per record
   private line = 1;
   private recLine = 1;
+  private quoteLine = 1; // where the current quoted field opened
   private skipLF = false;
   private first = true;
   private readonly delim: number;
@@ -280,10 +290,8 @@ export class FastCsvParser {
       case AFTER_QUOTE: // spaces then the end of the file: as Papa does, the quote was not a closing one
         this.strayQuote();
       // falls through
-      case QUOTED: // like Papa, an unclosed field keeps its text as it is
-        this.asm.note(this.recLine, NOTE.openQuote, OPEN_QUOTE(this.recLine));
-        this.field(this.fstart, len, QUOTED_PLAIN);
-        break;
+      case QUOTED:
+        throw unclosedQuote(this.quoteLine);
       case QUOTE_SEEN: this.field(this.fstart, len - 1, this.fflag); break;
     }
     if (this.nf > 0) this.emit();
@@ -354,7 +362,7 @@ export class FastCsvParser {
             continue;
           }
         }
-        if (c === QUOTE) { state = QUOTED; this.fstart = ++p; this.fflag = QUOTED_PLAIN; continue; }
+        if (c === QUOTE) { state = QUOTED; this.fstart = ++p; this.fflag = QUOTED_PLAIN; this.quoteLine = this.line; continue; }
         this.fstart = p;
         state = UNQUOTED;
       }

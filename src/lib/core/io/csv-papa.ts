@@ -5,7 +5,7 @@
  */
 import Papa from 'papaparse';
 import { NOTE, type TableAssembler } from './assemble.ts';
-import { OPEN_QUOTE, STRAY_QUOTE } from './csv-fast.ts';
+import { STRAY_QUOTE, unclosedQuote } from './csv-fast.ts';
 import type { Progress } from './stream.ts';
 
 type Listener = (arg?: unknown) => void;
@@ -59,9 +59,13 @@ export async function parseWithPapa(input: AsyncIterable<Uint8Array>, delimiter:
       chunk(results: Papa.ParseResult<string[]>, parser: Papa.Parser) {
         try {
           const lines: number[] = [];
-          for (const row of results.data) {
+          // A row whose quote never closes took the rest of the file: refused when reached, as the fast engine does.
+          const unclosed = results.errors.find((e) => e.code === 'MissingQuotes')?.row ?? -1;
+          for (const [r, row] of results.data.entries()) {
             const at = line;
             lines.push(at);
+            // The unclosed field is the row's last: its quote opened after the line breaks of the fields before it.
+            if (r === unclosed) throw unclosedQuote(at + lineBreaks(row.slice(0, -1)));
             line += 1 + lineBreaks(row);
             if (row.length === 1 && BLANK.test(row[0])) continue;
             if (!asm.names) { asm.header(row, at); continue; }
@@ -73,8 +77,7 @@ export async function parseWithPapa(input: AsyncIterable<Uint8Array>, delimiter:
           for (const e of results.errors) {
             // Papa reports a stray quote each time it re-reads a record cut by a chunk end: one warning per line.
             const at = e.row !== undefined && e.row !== null ? lines[e.row] ?? line : line;
-            if (e.code === 'MissingQuotes') asm.note(at, NOTE.openQuote, OPEN_QUOTE(at));
-            else if (e.code === 'InvalidQuotes' && !warned.has(at)) { warned.add(at); asm.note(at, NOTE.strayQuote, STRAY_QUOTE(at)); }
+            if (e.code === 'InvalidQuotes' && !warned.has(at)) { warned.add(at); asm.note(at, NOTE.strayQuote, STRAY_QUOTE(at)); }
           }
           progress.rows = asm.rows;
         } catch (err) {
