@@ -122,4 +122,21 @@ describe('readParquet', () => {
       expect(e.message).toMatch(/Enclave reads CSV, TSV, JSON/);
     }
   });
+
+  it('keeps both columns of a file that repeats a column name, each with its own values (the second renamed a.1)', async () => {
+    const cols: TinyColumn[] = [
+      { name: 'a', kind: 'int32', values: [1, 2, 3, 4, 5] },
+      { name: 'b', kind: 'string', values: ['p', 'q', 'r', 's', 't'] },
+      { name: 'a', kind: 'double', values: [0.5, null, 2.5, 3.5, 4.5] },
+    ];
+    for (const groupSize of [5, 2]) {
+      const { table, warnings } = await readParquet(bytesSource('dup.parquet', tinyParquet(cols, groupSize)));
+      expect(table.columns.map((c) => [c.name, c.type])).toEqual([['a', 'integer'], ['b', 'categorical'], ['a.1', 'float']]);
+      expect(rows(table).map((r) => [r.a, r['a.1']])).toEqual([[1, 0.5], [2, null], [3, 2.5], [4, 3.5], [5, 4.5]]);
+      expect(warnings).toEqual(['Column 3 ("a") was renamed "a.1".']);
+    }
+    // Asking for the repeated name reads both.
+    const { table } = await readParquet(bytesSource('dup.parquet', tinyParquet(cols, 5)), { columns: ['a'] });
+    expect(rows(table)[0]).toEqual({ a: 1, 'a.1': 0.5 });
+  });
 });

@@ -3,12 +3,14 @@
  * front to back), then decoded one row group at a time, column-wise, so progress is reported per row group and a
  * cancel takes effect between row groups.
  */
-import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
+import { parquetMetadata, parquetRead } from 'hyparquet';
 import type { ColumnData, Compressors, FileMetaData } from 'hyparquet';
 import { EnclaveError, throwIfAborted } from '../errors.ts';
-import { ColumnBuilder, normaliseHeader } from '../infer.ts';
+import { ColumnBuilder } from '../infer.ts';
 import type { Table } from '../table.ts';
 import { TextBuilder } from './assemble.ts';
+import { MAX_COLUMNS, tooManyColumns } from './limits.ts';
+import { uniqueParquetNames } from './parquet-names.ts';
 import { emptyFileError, isParquetMagic } from './sniff.ts';
 import type { ByteSource, ReadOptions, ReadResult } from './source.ts';
 import { checkSize, readAll } from './stream.ts';
@@ -46,14 +48,18 @@ export async function readParquet(source: ByteSource, opts: ParquetReadOptions =
   checkSize(source, opts.maxBytes);
   const bytes = await readAll(source, opts); // reading a local file is quick; decoding is what progress tracks
   if (bytes.byteLength === 0) throw emptyFileError();
-  const md = metadataOf(bytes);
+  const named = uniqueParquetNames(metadataOf(bytes));
+  const md = named.metadata; // each top-level column under its table name (a repeated name is read as itself)
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const all = parquetSchema(md).children.map((c) => c.element.name);
-  const wanted = opts.columns ?? all;
-  const unknown = wanted.filter((c) => !all.includes(c));
+  const { original, names: all } = named;
+  if (all.length > MAX_COLUMNS) throw tooManyColumns(all.length, '');
+  // Asked-for columns by the file's name or the table's: a repeated name selects every column of that name.
+  const asked = opts.columns;
+  const unknown = (asked ?? []).filter((c) => !original.includes(c) && !all.includes(c));
   if (unknown.length) {
     throw new EnclaveError('invalid-argument', `This Parquet file has no column ${unknown.map((c) => `"${c}"`).join(', ')}. Its columns: ${all.join(', ')}.`);
   }
+  const wanted = asked ? [...new Set(asked.flatMap((c) => all.filter((n, i) => n === c || original[i] === c)))] : all;
   // ZSTD, GZIP, Brotli, LZ4: loaded only when a Parquet file arrives (hysnappy also replaces the JS Snappy decoder).
   const compressors = opts.compressors ?? (await import('hyparquet-compressors')).compressors;
   checkCodecs(md, wanted, compressors);
@@ -81,12 +87,8 @@ export async function readParquet(source: ByteSource, opts: ParquetReadOptions =
   }
   throwIfAborted(opts.signal);
   const warnings: string[] = [];
-  const { names, renamed } = normaliseHeader(wanted);
-  for (const r of renamed) warnings.push(`Column ${r.index + 1} ("${r.from}") was renamed "${r.to}".`);
-  const table: Table = {
-    rowCount: rowStart,
-    columns: sinks.map((s, i) => { const col = s.finish(); return col.name === names[i] ? col : { ...col, name: names[i] }; }),
-  };
+  for (const r of named.renamed) if (wanted.includes(r.to)) warnings.push(`Column ${r.index + 1} ("${r.from}") was renamed "${r.to}".`);
+  const table: Table = { rowCount: rowStart, columns: sinks.map((s) => s.finish()) };
   if (table.rowCount === 0) throw new EnclaveError('header-only', `This Parquet file has columns (${all.slice(0, 8).join(', ')}) but no rows.`);
   if (limit < total) warnings.push(`Read the first ${limit} of ${total} rows.`);
   opts.onProgress?.({ stage: 'read', done: bytes.byteLength, total: bytes.byteLength, rows: table.rowCount });
