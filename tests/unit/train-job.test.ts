@@ -10,6 +10,7 @@ import { rankTrials } from '../../src/lib/components/tune-panel/rank.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { createDb, type EnclaveDB, type RunRecord } from '../../src/lib/store/db.ts';
 import { saveRunWithArtifact } from '../../src/lib/store/artifacts.ts';
+import { deleteDataset } from '../../src/lib/store/delete.ts';
 
 const penguins = new Uint8Array(readFileSync('static/samples/penguins.csv'));
 const recipe = JSON.parse(readFileSync('tests/fixtures/penguins-recipe.json', 'utf8'));
@@ -202,6 +203,7 @@ describe('train, promote, predict, analyse (schema version 4)', () => {
 
   it('saveRunWithArtifact: a model that cannot be stored leaves no run behind', async () => {
     const d = freshDb();
+    await d.preparations.add({ id: 'prep' } as never);
     const run = runOf('run-x', 1) as unknown as RunRecord;
     await expect(saveRunWithArtifact(d, run, { weights: [() => 0] })).rejects.toMatchObject({ code: 'storage' });
     expect(await d.runs.count()).toBe(0);
@@ -209,6 +211,29 @@ describe('train, promote, predict, analyse (schema version 4)', () => {
     await saveRunWithArtifact(d, run, { weights: [] });
     expect(await d.runs.get('run-x')).toEqual(run);
     expect(await d.artifacts.get('run-x')).toEqual({ run: 'run-x', model: { weights: [] }, created: 1 });
+  });
+
+  it('a run whose dataset is deleted while it trains is not kept (a k-NN model holds training rows)', async () => {
+    const d = freshDb();
+    const { prep, dataset } = await prepared(d);
+    let deletion: Promise<boolean> | undefined;
+    const job = train({ preparation: prep.id, algorithm: 'mlp', backend: 'cpu', hyperparameters: { epochs: 3 } }, { database: d, onProgress: (p) => void (p.stage === 'train' && (deletion ??= deleteDataset(d, dataset))) });
+    // Deleted once the data was loaded and training began: the save is what refuses it.
+    await expect(job).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining('deleted while it trained') });
+    expect(await deletion).toBe(true);
+    expect(await d.runs.count()).toBe(0);
+    expect(await d.artifacts.count()).toBe(0);
+  });
+
+  it('a model version is not registered for a run deleted while its test split is scored', async () => {
+    const d = freshDb();
+    const { prep, dataset } = await prepared(d);
+    const run = await train({ preparation: prep.id, algorithm: 'knn', backend: 'cpu' }, { database: d });
+    const promoting = promote(run.id, 'penguins', d);
+    await deleteDataset(d, dataset);
+    await expect(promoting).rejects.toMatchObject({ code: 'not-found' });
+    expect(await d.models.count()).toBe(0);
+    expect(await d.runs.count()).toBe(0);
   });
 
   it('a cancelled training run stores nothing', async () => {

@@ -225,6 +225,10 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
   // What a person enters to get a prediction: the source columns, before the recipe.
   const sourceVersion = await database.versions.get(prep.source);
   return database.transaction('rw', [database.runs, database.models], async () => {
+    // Checked again inside the write: the dataset may have been deleted, or the run promoted, while the test scored.
+    const current = await database.runs.get(run.id);
+    if (!current) throw new EnclaveError('not-found', 'That run was deleted while its test split was scored; nothing was registered.');
+    if (current.metrics.test) throw new EnclaveError('invalid-argument', 'This run was already promoted: its test split has been scored once and stays sealed.');
     const existing = (await database.models.where('name').equals(name).toArray()).sort((a, b) => b.created - a.created);
     const hasChampion = existing.some((m) => m.aliases.includes('champion'));
     const record: ModelRecord = {

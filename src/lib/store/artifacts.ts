@@ -11,7 +11,11 @@ export async function saveRunWithArtifact(db: EnclaveDB, run: RunRecord, model: 
   // Built before the transaction opens (IndexedDB commits a transaction left idle).
   const artifact: ArtifactRecord = { run: run.id, model, created: run.created };
   try {
-    await db.transaction('rw', [db.runs, db.artifacts], async () => {
+    await db.transaction('rw', [db.runs, db.artifacts, db.preparations], async () => {
+      // The dataset may have been deleted while the model trained: its run (a k-NN one holds its rows) must not
+      // outlive it.
+      if (!(await db.preparations.get(run.preparation)))
+        throw new EnclaveError('not-found', 'The prepared data this run trained on was deleted while it trained; the run was not kept.', { preparation: run.preparation });
       await db.runs.add(run);
       await db.artifacts.add(artifact);
     });
