@@ -4,6 +4,7 @@
  * widens to strings only when a cell forces it, so numeric columns never hold a string per row.
  */
 import { NumberIndex } from './number-index.ts';
+import { parseDate } from './parse-date.ts';
 import type { Column, StringType } from './table.ts';
 
 /** Tokens that mean "no value" (compared after trimming surrounding whitespace). */
@@ -14,8 +15,6 @@ export const MISSING_TOKENS: ReadonlySet<string> = new Set([
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const THOUSANDS_RE = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const BOOL: Record<string, number> = { true: 1, false: 0, TRUE: 1, FALSE: 0, True: 1, False: 0 };
-// ISO 8601 date or date-time, also with a space or slash: 2024-01-31, 2024/01/31, 2024-01-31T10:20, 2024-01-31 10:20:30.5Z
-const DATE_RE = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export function isMissingToken(s: string): boolean {
   if (MISSING_TOKENS.has(s)) return true;
@@ -36,24 +35,7 @@ export function parseNumber(s: string): number {
   return Number(t);
 }
 
-/** Milliseconds since epoch (UTC unless an offset is given), or NaN. Rejects impossible dates like 2023-02-30. */
-export function parseDate(s: string): number {
-  const m = DATE_RE.exec(s.trim());
-  if (!m) return NaN;
-  const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', tz] = m;
-  const year = +y, month = +mo - 1, day = +d;
-  const ms = frac ? Math.round(Number('0.' + frac) * 1000) : 0;
-  let t = Date.UTC(year, month, day, +h, +mi, +sec, ms);
-  const check = new Date(t);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month || check.getUTCDate() !== day) return NaN;
-  if (+h > 23 || +mi > 59 || +sec > 59) return NaN;
-  if (tz && tz !== 'Z') {
-    const sign = tz[0] === '-' ? -1 : 1;
-    const digits = tz.slice(1).replace(':', '');
-    t -= sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60_000;
-  }
-  return t;
-}
+export { parseDate } from './parse-date.ts';
 
 export function parseBoolean(s: string): number {
   const v = BOOL[s];
