@@ -81,6 +81,7 @@ test('a page closed while an import is being saved leaves no half-written datase
     const after = await storeProblems(page);
     expect(after.problems).toEqual([]);
     // All or nothing: if the commit made it, the dataset opens whole; if not, there is no trace of it.
+    test.info().annotations.push({ type: 'outcome', description: after.datasets ? 'the save had committed before the close' : 'the close aborted the save' });
     if (after.datasets) await expect(summaryValue(page, 'Rows')).toHaveText('1,200,000');
     else await expect(page.getByRole('list', { name: 'Datasets' })).toHaveCount(0);
     await expect(page.getByRole('alert')).toHaveCount(0);

@@ -34,7 +34,7 @@ test('a date-parts step that keeps its date is refused before saving, naming the
   await page.getByLabel('Target column (what to predict)').selectOption('y');
   const form = page.getByRole('form', { name: 'Add a step' });
   await form.getByLabel('Step').selectOption({ label: 'Date parts' });
-  await form.getByLabel('Date column').selectOption('day');
+  await form.getByLabel('Date column', { exact: true }).selectOption('day');
   const dropDate = form.getByLabel(/Drop the date column/);
   await expect(dropDate).toBeChecked(); // new steps drop the date by default
   await dropDate.uncheck();
@@ -47,7 +47,7 @@ test('a date-parts step that keeps its date is refused before saving, naming the
 
   await page.getByRole('button', { name: 'Remove step 1' }).click();
   await form.getByLabel('Step').selectOption({ label: 'Date parts' });
-  await form.getByLabel('Date column').selectOption('day');
+  await form.getByLabel('Date column', { exact: true }).selectOption('day');
   await dropDate.check();
   await form.getByRole('button', { name: 'Add step' }).click();
   await page.getByRole('button', { name: 'Prepare and split' }).click();
