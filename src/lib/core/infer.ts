@@ -111,6 +111,33 @@ export interface BuilderPart {
   dictionary: string[] | null;
   allIntegral: boolean;
   widened: boolean;
+  /** Decimal separator its numbers use, with an example (decimal-comma files). */
+  sep: number;
+  commaExample: string;
+  dotExample: string;
+}
+
+/** How a number column writes its decimals so far (only tracked where a decimal comma can be one: ColumnOptions.decimalComma). */
+const NO_SEP = 0, DOT = 1, COMMA = 2;
+
+/** A decimal written with a comma, optionally with "." between groups of thousands: 1,5  -0,25  1.234,5. */
+const DECIMAL_COMMA_RE = /^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+),\d+$/;
+
+/** The value of a number written with a decimal comma (1,5 → 1.5; 1.234,5 → 1234.5), or NaN. */
+export function parseDecimalComma(s: string): number {
+  const t = s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) ? s.trim() : s;
+  if (!DECIMAL_COMMA_RE.test(t)) return NaN;
+  return Number(t.replaceAll('.', '').replace(',', '.'));
+}
+
+export interface ColumnOptions {
+  /**
+   * Text cells may write decimals with a comma (a file whose delimiter is not a comma). A column whose decimals are
+   * all written so (1,5) is read as numbers; one that mixes 1,5 and 2.5 is text (see remarks()).
+   */
+  decimalComma?: boolean;
+  /** Called when the column first meets a number too large for a double (a reader notes where it was). */
+  onFirstOverflow?: () => void;
 }
 
 /** Distinct values whose first text a number, boolean or date column remembers (for a widening to restore). */
@@ -145,18 +172,36 @@ export class ColumnBuilder {
   private withSpace = 0;
   /** Turned to strings after holding values (so earlier cells went through widen(), not straight to pushStr). */
   private widened = false;
+  private readonly decimalComma: boolean;
+  private readonly onFirstOverflow?: () => void;
+  /** Decimal separator of the numbers so far (NO_SEP, DOT, COMMA), an example of each, and a mix that made it text. */
+  private sep = NO_SEP;
+  private commaExample = '';
+  private dotExample = '';
+  private mixed = false;
+  /**
+   * Numbers too large for a double (1e309), read as missing: how many, the first's row and text; and each one's
+   * text by row, for a widening to text to restore (up to RAW_DISTINCT of them).
+   */
+  private overflow: { count: number; row: number; text: string; typed: boolean } | null = null;
+  private overflowTexts: Map<number, string> | null = null;
 
   /**
    * `capacity`: cells to make room for up front. Small by default, so that a file of very many columns and few rows
    * costs memory in proportion to its cells; readers that know the row count pass it (or call reserve).
    */
-  constructor(name: string, capacity = 16) {
+  constructor(name: string, capacity = 16, options: ColumnOptions = {}) {
     this.name = name;
+    this.decimalComma = options.decimalComma ?? false;
+    this.onFirstOverflow = options.onFirstOverflow;
     this.values = new F64(capacity);
     this.valid = new U8(capacity);
   }
 
   get length(): number { return this.valid.n; }
+
+  /** Numbers too large for a double met so far (read as missing). */
+  get overflowCount(): number { return this.overflow?.count ?? 0; }
 
   /** Grows the buffers once to hold `rows` cells in all (a reader's estimate), instead of doubling up to it. */
   reserve(rows: number): void {
@@ -187,6 +232,8 @@ export class ColumnBuilder {
     shift(this.valid);
     if (this.mode === 'string') shift(this.codes!);
     else shift(this.values);
+    if (this.overflow) this.overflow.row += n;
+    if (this.overflowTexts) this.overflowTexts = new Map([...this.overflowTexts].map(([r, t]) => [r + n, t]));
   }
 
   /** A cell from a text format: missing token, number, boolean, ISO date, or string. */
@@ -194,8 +241,7 @@ export class ColumnBuilder {
     if (isMissingToken(s)) return this.pushMissing();
     switch (this.mode) {
       case 'empty': {
-        const n = parseNumber(s);
-        if (!Number.isNaN(n)) { this.mode = 'number'; return this.pushNum(n, s); }
+        if (this.numberText(s)) return;
         const b = parseBoolean(s);
         if (!Number.isNaN(b)) { this.mode = 'boolean'; return this.pushNum(b, s); }
         const d = this.date(s);
@@ -204,8 +250,7 @@ export class ColumnBuilder {
         return this.pushStr(s);
       }
       case 'number': {
-        const n = parseNumber(s);
-        if (!Number.isNaN(n)) return this.pushNum(n, s);
+        if (this.numberText(s)) return;
         break;
       }
       case 'boolean': {
@@ -223,6 +268,50 @@ export class ColumnBuilder {
     }
     this.widen();
     this.pushStr(s);
+  }
+
+  /**
+   * A text cell of an empty or number column that is a number: pushes it and returns true (false, pushing nothing,
+   * when it is not a number). A number too large for a double is a missing value, counted (remarks() says so). Where
+   * decimal commas are allowed, 1,5 is 1.5 unless the column also writes decimals with a point: then it becomes text.
+   */
+  private numberText(s: string): boolean {
+    let n = parseNumber(s);
+    let sep = NO_SEP;
+    if (Number.isNaN(n)) {
+      if (!this.decimalComma) return false;
+      n = parseDecimalComma(s);
+      if (Number.isNaN(n)) return false;
+      sep = COMMA;
+    } else if (this.decimalComma && s.includes('.')) sep = DOT;
+    if (sep !== NO_SEP && sep !== this.sep) {
+      if (sep === COMMA) this.commaExample ||= s.trim();
+      else this.dotExample ||= s.trim();
+      if (this.sep !== NO_SEP) { // 1,5 and 2.5 in one column: which is a decimal, which a thousands separator? Text.
+        this.mixed = true;
+        this.widen();
+        this.pushStr(s);
+        return true;
+      }
+      this.sep = sep;
+    }
+    this.mode = 'number';
+    if (Number.isFinite(n)) this.pushNum(n, s);
+    else this.pushOverflow(s.trim(), false);
+    return true;
+  }
+
+  /** A number too large for a double (or an infinite value), kept as a missing value and counted. */
+  private pushOverflow(text: string, typed: boolean): void {
+    const row = this.valid.n;
+    if (this.overflow === null) {
+      this.overflow = { count: 0, row, text, typed };
+      this.onFirstOverflow?.();
+    }
+    this.overflow.count++;
+    const texts = (this.overflowTexts ??= new Map());
+    if (texts.size < RAW_DISTINCT) texts.set(row, text);
+    this.pushMissing();
   }
 
   /** parseDate, remembered per distinct text (a date column repeats a few thousand texts a million times). */
@@ -247,6 +336,11 @@ export class ColumnBuilder {
     const mode = this.mode;
     if (mode !== 'number' && mode !== 'empty') return false;
     if (this.seen !== null && !this.seen.has(n)) return false; // a new value whose text must be kept
+    if (this.decimalComma && this.sep !== DOT && !Number.isInteger(n)) {
+      if (this.sep === COMMA) return false; // pushText tells 2.5 (a mix: text) from 2,5
+      this.sep = DOT;
+      this.dotExample ||= String(n);
+    }
     this.mode = 'number';
     this.pushKnown(n);
     return true;
@@ -287,7 +381,10 @@ export class ColumnBuilder {
     if (typeof v === 'bigint') v = Number(v);
     if (typeof v === 'number') {
       if (this.mode === 'empty') this.mode = 'number';
-      if (this.mode === 'number') return this.pushNum(v, ''); // '': the text is String(v), the canonical form
+      if (this.mode === 'number') {
+        if (!Number.isFinite(v)) return this.pushOverflow(String(v), true);
+        return this.pushNum(v, ''); // '': the text is String(v), the canonical form
+      }
       this.widen();
       return this.pushStr(String(v));
     }
@@ -351,12 +448,21 @@ export class ColumnBuilder {
     const vals = this.values.a;
     const valid = this.valid.a;
     this.valid = new U8(cap);
+    const overflowTexts = this.overflowTexts;
+    const comma = this.sep === COMMA;
     for (let i = 0; i < n; i++) {
-      if (!valid[i]) { this.pushMissing(); continue; }
+      if (!valid[i]) {
+        const t = overflowTexts?.get(i); // a number too large to read: as text, it is its text
+        if (t !== undefined) this.pushStr(t);
+        else this.pushMissing();
+        continue;
+      }
       const v = vals[i];
       const raw = this.rawByValue?.get(v);
-      this.pushStr(raw || (prev === 'date' ? new Date(v).toISOString() : prev === 'boolean' ? String(v === 1) : String(v)));
+      this.pushStr(raw || (prev === 'date' ? new Date(v).toISOString() : prev === 'boolean' ? String(v === 1) : comma ? String(v).replace('.', ',') : String(v)));
     }
+    this.overflow = null;
+    this.overflowTexts = null;
     this.values = new F64(0);
     this.rawByValue = null;
     this.seen = null;
@@ -379,6 +485,9 @@ export class ColumnBuilder {
       dictionary: this.dictList,
       allIntegral: this.allIntegral,
       widened: this.widened,
+      sep: this.sep,
+      commaExample: this.commaExample,
+      dotExample: this.dotExample,
     };
   }
 
@@ -387,6 +496,9 @@ export class ColumnBuilder {
    * yet, or both hold values of the same kind (the part's strings were strings from its first value on).
    */
   canAbsorb(part: BuilderPart): boolean {
+    // 1,5 here and 2.5 there (or the reverse): one pass would have made the column text.
+    if (this.sep !== NO_SEP && part.sep !== NO_SEP && this.sep !== part.sep) return false;
+    if (this.overflow && part.mode === 'string') return false; // its overflowed texts would come back
     if (part.mode === 'empty' || this.mode === 'empty' || part.mode === this.mode) {
       return !(part.mode === 'string' && part.widened && this.mode !== 'empty');
     }
@@ -400,6 +512,11 @@ export class ColumnBuilder {
   absorb(part: BuilderPart): void {
     if (!this.canAbsorb(part)) throw new Error(`absorb: a ${part.mode} part cannot follow a ${this.mode} column`);
     const n = this.valid.n, m = part.n;
+    if (this.sep === NO_SEP && part.sep !== NO_SEP) {
+      this.sep = part.sep;
+      this.commaExample = part.commaExample;
+      this.dotExample = part.dotExample;
+    }
     if (part.mode === 'empty') {
       for (let i = 0; i < m; i++) this.pushMissing();
       return;
@@ -448,6 +565,35 @@ export class ColumnBuilder {
     codes.n = n + m;
   }
 
+  /**
+   * What a person should know about how this column's cells were read: numbers too large for a double (read as
+   * missing), decimal commas read as decimals, a mix of decimal commas and points (read as text), or text that looks
+   * like decimal-comma numbers where they could not be read as such (`commaAdvice` says what to do). `where(row)`
+   * names a row for the reader ("on line 5", "in record 3").
+   */
+  remarks(where: (row: number) => string, commaAdvice = ''): string[] {
+    const out: string[] = [];
+    const name = this.name.length > 100 ? `${this.name.slice(0, 100)}…` : this.name;
+    const o = this.overflow;
+    if (o) {
+      const one = o.count === 1;
+      const what = o.typed
+        ? `${formatInt(o.count)} number${one ? ' is' : 's are'} infinite or too large for a 64-bit float (the first ${where(o.row)})`
+        : `${formatInt(o.count)} number${one ? ' is' : 's are'} too large for a 64-bit float (the first, "${o.text.slice(0, 40)}", ${where(o.row)})`;
+      out.push(`Column "${name}": ${what}; ${one ? 'it was read as a missing value' : 'they were read as missing values'}.`);
+    }
+    if (this.mode === 'number' && this.sep === COMMA) {
+      out.push(`Column "${name}" writes decimals with a comma ("${this.commaExample}"): read as numbers (${parseDecimalComma(this.commaExample)}).`);
+    }
+    if (this.mixed) {
+      out.push(`Column "${name}" has numbers with a decimal comma ("${this.commaExample}") and with a decimal point ("${this.dotExample}"), so it was read as text. Make them all one way to read it as numbers.`);
+    } else if (this.mode === 'string' && !this.decimalComma) {
+      const example = decimalCommaExample(this.dictList!);
+      if (example) out.push(`Column "${name}" looks like numbers written with a decimal comma ("${example}"); it was read as text.${commaAdvice ? ` ${commaAdvice}` : ''}`);
+    }
+    return out;
+  }
+
   finish(): Column {
     const valid = this.valid.take();
     const n = valid.length;
@@ -467,6 +613,24 @@ export class ColumnBuilder {
     for (let i = 0; i < n; i++) present += valid[i];
     return { kind: 'string', name: this.name, type: stringType(this.name, dictionary, present, this.totalLength, this.withSpace), codes, dictionary, valid };
   }
+}
+
+function formatInt(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * A text column's first decimal-comma value when every value is a number and some are written with a decimal comma
+ * that cannot be a thousands separator (1,5 but not only 1,234); else ''. Stops at the first value that is neither.
+ */
+function decimalCommaExample(dictionary: string[]): string {
+  let example = '';
+  for (const s of dictionary) {
+    if (!Number.isNaN(parseDecimalComma(s))) {
+      if (!example && !THOUSANDS_RE.test(s.trim())) example = s.trim();
+    } else if (Number.isNaN(parseNumber(s))) return '';
+  }
+  return example;
 }
 
 function looksLikeIdName(name: string): boolean {

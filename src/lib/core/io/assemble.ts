@@ -95,6 +95,9 @@ export class TableAssembler {
   private headerLine = 0;
   private shortRows = 0;
   private notes: { line: number; rank: number; text: string }[] = [];
+  /** The physical line of the record being pushed (from check()), and of each row where a column first overflowed. */
+  private line = 0;
+  private overflowLines = new Map<number, number>();
 
   constructor(
     private readonly inferTypes: boolean,
@@ -113,7 +116,7 @@ export class TableAssembler {
     this.ncols = names.length;
     this.headerLine = line;
     if (this.inferTypes) {
-      this.typed = names.map((n) => new ColumnBuilder(n));
+      this.typed = names.map((n) => this.builder(n));
       this.sinks = this.typed;
     } else {
       this.sinks = names.map((n) => new TextBuilder(n));
@@ -127,13 +130,24 @@ export class TableAssembler {
   preset(names: string[]): void {
     this.names = names;
     this.ncols = names.length;
-    this.typed = names.map((n) => new ColumnBuilder(n));
+    this.typed = names.map((n) => this.builder(n));
     this.sinks = this.typed;
+  }
+
+  /**
+   * A column's builder: decimal commas allowed unless the comma is the delimiter; the line of a row where a column
+   * first meets a number too large for a double is noted (this.rows is that row while its cells are pushed).
+   */
+  private builder(name: string): ColumnBuilder {
+    return new ColumnBuilder(name, 16, {
+      decimalComma: this.delimiter !== ',',
+      onFirstOverflow: () => this.overflowLines.set(this.rows, this.line),
+    });
   }
 
   /** Whether anything was noted (a warning to come) or padded so far. */
   get remarked(): boolean {
-    return this.notes.length > 0 || this.shortRows > 0;
+    return this.notes.length > 0 || this.shortRows > 0 || this.overflowLines.size > 0;
   }
 
   /** This assembler's rows and columns, for absorb() of another (it must have been preset with the same names). */
@@ -162,6 +176,7 @@ export class TableAssembler {
 
   /** Checks a data record of `n` fields starting on physical line `line`; returns how many fields to store. */
   check(n: number, line: number): number {
+    this.line = line;
     if (n > this.ncols) {
       throw new EnclaveError(
         'ragged-rows',
@@ -204,6 +219,9 @@ export class TableAssembler {
     if (this.shortRows > SHORT_ROW_WARNINGS) {
       this.warnings.push(`${this.shortRows - SHORT_ROW_WARNINGS} more lines had fewer fields than the header; their missing fields were filled in as missing.`);
     }
-    return { rowCount: this.rows, columns: this.sinks.map((s) => s.finish()) };
+    const columns = this.sinks.map((s) => s.finish());
+    const advice = this.delimiter === ',' ? 'Save the file with ";" as its delimiter to read them as numbers.' : '';
+    for (const b of this.typed ?? []) this.warnings.push(...b.remarks((row) => `on line ${this.overflowLines.get(row) ?? '?'}`, advice));
+    return { rowCount: this.rows, columns };
   }
 }

@@ -583,8 +583,10 @@ export class FastCsvParser {
             else col.pushMissing();
             continue;
           }
+          const overflows = col.overflowCount;
           col.pushText(text(b, s, e));
-          if (col.length >= LEARN_AFTER) cache.learn(col, b, s, e, h);
+          // Not a number too large for a double: each of those must reach the builder, to be counted.
+          if (col.length >= LEARN_AFTER && col.overflowCount === overflows) cache.learn(col, b, s, e, h);
           continue;
         }
       }

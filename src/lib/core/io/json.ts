@@ -104,6 +104,7 @@ class Records {
       const col = s.finish();
       return col.name === names[i] ? col : { ...col, name: names[i] };
     });
+    for (const s of this.sinks) if (s instanceof ColumnBuilder) warnings.push(...s.remarks((row) => `in record ${formatCount(row + 1)}`));
     return { rowCount: this.rows, columns };
   }
 }

@@ -89,6 +89,7 @@ export async function readParquet(source: ByteSource, opts: ParquetReadOptions =
   const warnings: string[] = [];
   for (const r of named.renamed) if (wanted.includes(r.to)) warnings.push(`Column ${r.index + 1} ("${r.from}") was renamed "${r.to}".`);
   const table: Table = { rowCount: rowStart, columns: sinks.map((s) => s.finish()) };
+  for (const s of sinks) if (s instanceof ColumnBuilder) warnings.push(...s.remarks((row) => `in row ${(row + 1).toLocaleString('en-US')}`));
   if (table.rowCount === 0) throw new EnclaveError('header-only', `This Parquet file has columns (${all.slice(0, 8).join(', ')}) but no rows.`);
   if (limit < total) warnings.push(`Read the first ${limit} of ${total} rows.`);
   opts.onProgress?.({ stage: 'read', done: bytes.byteLength, total: bytes.byteLength, rows: table.rowCount });

@@ -1,0 +1,89 @@
+/**
+ * Importer edge cases that used to change values silently (issue 9, item 9): numbers too large for a double, decimal
+ * commas, bytes that are not UTF-8 or NUL after the first 64 KiB. Both CSV engines, and JSON where it applies.
+ */
+import { describe, expect, it } from 'vitest';
+import { readCsv } from '../../src/lib/core/io/csv.ts';
+import { readJson } from '../../src/lib/core/io/json.ts';
+import { bytesSource, type ReadOptions } from '../../src/lib/core/io/source.ts';
+import { profileTable } from '../../src/lib/core/profile.ts';
+import { column, rows } from '../../src/lib/core/table.ts';
+import { fails } from './errors.ts';
+
+const values = (t: Parameters<typeof rows>[0], name: string) => rows(t).map((r) => r[name]);
+
+describe.each(['fast', 'papa'] as const)('CSV values (engine: %s)', (engine) => {
+  const read = (text: string | Uint8Array, opts: ReadOptions = {}, chunk = 1 << 16) => readCsv(bytesSource('v.csv', text, chunk), { engine, ...opts });
+
+  describe('numbers too large for a 64-bit float (1e309)', () => {
+    it('are read as missing, not Infinity, with a warning naming the column, how many and the first line', async () => {
+      const { table, warnings } = await read('id,b\n1,1e309\n2,3\n3,-1e400\n4,1e309\n5,5\n');
+      expect(values(table, 'b')).toEqual([null, 3, null, null, 5]);
+      expect(column(table, 'b')!.type).toBe('integer');
+      expect(warnings).toEqual(['Column "b": 3 numbers are too large for a 64-bit float (the first, "1e309", on line 2); they were read as missing values.']);
+      // They no longer drop silently out of the statistics: they are counted as missing.
+      const b = profileTable(table).columns.find((c) => c.name === 'b')!;
+      expect([b.missing, b.mean]).toEqual([3, 4]);
+    });
+
+    it('are all counted when the same text repeats (a cached cell is counted too)', async () => {
+      const text = 'b\n' + Array.from({ length: 40 }, (_, i) => (i % 4 === 3 ? '1e309' : String(i % 3))).join('\n') + '\n';
+      const { table, warnings } = await read(text, {}, 7);
+      expect(values(table, 'b').filter((v) => v === null)).toHaveLength(10);
+      expect(warnings).toEqual(['Column "b": 10 numbers are too large for a 64-bit float (the first, "1e309", on line 5); they were read as missing values.']);
+    });
+
+    it('keep their text when the column turns out to be text', async () => {
+      const { table, warnings } = await read('b\n1e309\n2\nabc\n');
+      expect(values(table, 'b')).toEqual(['1e309', '2', 'abc']);
+      expect(warnings).toEqual([]);
+    });
+
+    it('name the line through blank lines and quoted line breaks', async () => {
+      const { warnings } = await read('a,b\n"x\ny",1\n\n"z",1e999\n');
+      expect(warnings).toEqual(['Column "b": 1 number is too large for a 64-bit float (the first, "1e999", on line 5); it was read as a missing value.']);
+    });
+  });
+
+  describe('decimal commas', () => {
+    it('are read the same through the fast path, whatever the chunking', async () => {
+      const text = 'k;v\n' + Array.from({ length: 3000 }, (_, i) => `${i};${i % 50},${i % 7}`).join('\n') + '\n';
+      const { table, warnings } = await read(text, {}, 997);
+      expect(values(table, 'v').slice(0, 3)).toEqual([0, 1.1, 2.2]);
+      expect(column(table, 'v')!.type).toBe('float');
+      expect(warnings).toEqual(['Column "v" writes decimals with a comma ("0,0"): read as numbers (0).']);
+      // A decimal point far down the column still makes it text (the fast path must not take 2.5 as a known value).
+      const mixed = await read(text + '3000;1.1\n', {}, 997);
+      expect(column(mixed.table, 'v')!.type).not.toBe('float');
+      expect(values(mixed.table, 'v').at(-1)).toBe('1.1');
+    });
+
+    it('are read as decimals in a ";" file whose column writes every decimal with a comma, and said so', async () => {
+      const { table, warnings, delimiter } = await read('name;price;qty\na;1,5;1\nb;2,25;2\nc;3;3\nd;1.234,5;4\n');
+      expect(delimiter).toBe(';');
+      expect(values(table, 'price')).toEqual([1.5, 2.25, 3, 1234.5]);
+      expect(column(table, 'price')!.type).toBe('float');
+      expect(warnings).toEqual(['Column "price" writes decimals with a comma ("1,5"): read as numbers (1.5).']);
+    });
+
+    it('are kept as text, with a warning, when the column also has decimal points', async () => {
+      const { table, warnings } = await read('name;p\na;1,5\nb;2.5\nc;1,5\n');
+      expect(values(table, 'p')).toEqual(['1,5', '2.5', '1,5']);
+      expect(warnings).toEqual(['Column "p" has numbers with a decimal comma ("1,5") and with a decimal point ("2.5"), so it was read as text. Make them all one way to read it as numbers.']);
+    });
+
+    it('are suggested in a warning where they cannot be read as decimals (a "," file)', async () => {
+      const { table, warnings } = await read('name,p\na,"1,5"\nb,"2,25"\nc,3\n');
+      expect(values(table, 'p')).toEqual(['1,5', '2,25', '3']);
+      expect(warnings).toEqual(['Column "p" looks like numbers written with a decimal comma ("1,5"); it was read as text. Save the file with ";" as its delimiter to read them as numbers.']);
+    });
+  });
+});
+
+describe('JSON numbers too large for a 64-bit float', () => {
+  it('are read as missing, with a warning naming the field and the record', async () => {
+    const { table, warnings } = await readJson(bytesSource('r.json', '[{"x":1},{"x":1e309},{"x":2}]'));
+    expect(values(table, 'x')).toEqual([1, null, 2]);
+    expect(warnings).toEqual(['Column "x": 1 number is infinite or too large for a 64-bit float (the first in record 2); it was read as a missing value.']);
+  });
+});
