@@ -28,9 +28,12 @@ commands:
                    compare two files column by column (Evidently's default test per column, or --test); print JSON
   train FILE --target COL [--recipe R.json] [--algorithm auto|logistic|mlp|knn|linear] [--seed N] [--drop COL,COL]
              [--backend wasm|cpu]
-                   split FILE 60/20/20 (stratified for classes), fit the recipe on train (default: mean / most-frequent
-                   imputation, standard scaling, one-hot), train (auto: the best of a few candidates on validation),
-                   score train, validation and test; print JSON`;
+                   leave out rows without a target, split FILE 60/20/20 (stratified for classes), fit the recipe on
+                   train (default: drop identifiers and free text, dates into year/month/weekday, mean / most-frequent
+                   imputation, standard scaling, one-hot; each drop named in "warnings"), train (auto: the best of a
+                   few candidates on validation), score train, validation and test; print JSON
+
+  --seed N         a whole number from 0 to 4294967295`;
 
 async function fileSource(path: string): Promise<ByteSource> {
   const info = await stat(path).catch(() => null);

@@ -6,6 +6,7 @@
  * delete itself both come from it, so what the person is told is what goes.
  */
 import type { EnclaveDB } from './db.ts';
+import { draftSources, hasDraft, removeDrafts } from './drafts.ts';
 import { storageError } from './tables.ts';
 
 export interface DeletionPlan {
@@ -109,7 +110,7 @@ export async function datasetFootprint(db: EnclaveDB, id: string): Promise<Footp
   return {
     versions: plan.versions.length,
     recipes: plan.recipes.length,
-    drafts: plan.drafts.filter((h) => draftStore()?.getItem(draftKey(h)) != null).length,
+    drafts: plan.drafts.filter(hasDraft).length,
     runs: plan.runs.length,
     models: plan.models.length
   };
@@ -149,32 +150,9 @@ export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean>
   return plan.found;
 }
 
-// Prepare drafts live in localStorage (the main thread's), keyed by the source version's hash.
-export const DRAFT_PREFIX = 'enclave:recipe:';
-export const draftKey = (sourceHash: string) => `${DRAFT_PREFIX}${sourceHash}`;
-
-function draftStore(): Storage | undefined {
-  try {
-    return globalThis.localStorage ?? undefined;
-  } catch {
-    return undefined; // a sandboxed frame throws on access
-  }
-}
-
-export function removeDrafts(sourceHashes: Iterable<string>): void {
-  const store = draftStore();
-  if (store) for (const h of sourceHashes) store.removeItem(draftKey(h));
-}
-
 /** Drafts whose source version is gone (e.g. deleted before drafts were cleaned up): removed. Returns how many. */
 export async function sweepOrphanDrafts(db: EnclaveDB): Promise<number> {
-  const store = draftStore();
-  if (!store) return 0;
-  const hashes: string[] = [];
-  for (let i = 0; i < store.length; i++) {
-    const key = store.key(i);
-    if (key?.startsWith(DRAFT_PREFIX)) hashes.push(key.slice(DRAFT_PREFIX.length));
-  }
+  const hashes = draftSources();
   const found = await db.versions.bulkGet(hashes);
   const orphans = hashes.filter((_, i) => found[i] === undefined);
   removeDrafts(orphans);
