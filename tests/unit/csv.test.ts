@@ -344,8 +344,8 @@ describe('reading a large CSV in two halves at once (opts.splitCsv)', () => {
   }
 
   /** The table and warnings read with the second half parsed "elsewhere" (here, by parseCsvPart), and whether it joined. */
-  async function split(text: string, opts: ReadOptions = {}) {
-    const bytes = enc(text);
+  async function split(text: string | Uint8Array, opts: ReadOptions = {}) {
+    const bytes = typeof text === 'string' ? enc(text) : text;
     let start = -1;
     const splitCsv: ReadOptions['splitCsv'] = async (r) => {
       start = r.start;
@@ -386,6 +386,21 @@ describe('reading a large CSV in two halves at once (opts.splitCsv)', () => {
     const { whole, halves } = await split(lines(12_000, plain, HEADER));
     expect('table' in whole && whole.table.columns.map((c) => c.type)).toEqual(['identifier', 'float', 'integer', 'categorical', 'boolean', 'datetime', 'float', 'categorical']);
     expect(halves).toEqual(whole);
+  });
+
+  it('gives the one-pass table and warnings when the second half alone has a bad byte, a 1e309 or a decimal comma', async () => {
+    const bytes = enc(lines(12_000, plain, HEADER));
+    const bad = bytes.indexOf(0x77 /* w */, Math.floor(bytes.length * 0.75));
+    bytes[bad] = 0xff;
+    const a = await split(bytes);
+    expect('warnings' in a.halves && a.halves.warnings[0]).toMatch(/^The file is not valid UTF-8: 1 byte sequence/);
+    expect(a.halves).toEqual(a.whole);
+    const big = await split(lines(12_000, (i, r) => (i === 9000 ? '1e309' : (r() * 10).toFixed(1)), 'x'));
+    expect('warnings' in big.halves && big.halves.warnings).toEqual(['Column "x": 1 number is too large for a 64-bit float (the first, "1e309", on line 9002); it was read as a missing value.']);
+    expect(big.halves).toEqual(big.whole);
+    const commas = await split(lines(12_000, (i, r) => `${i};${i < 9000 ? (r() * 10).toFixed(1) : (r() * 10).toFixed(1).replace('.', ',')}`, 'k;v'));
+    expect('table' in commas.halves && commas.halves.table.columns[1].kind).toBe('string');
+    expect(commas.halves).toEqual(commas.whole);
   });
 
   it('joins a column with no value in the first half, or none in the second, and CRLF files', async () => {

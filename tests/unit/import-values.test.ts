@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../../src/lib/core/io/csv.ts';
 import { readJson } from '../../src/lib/core/io/json.ts';
+import { TextCheck } from '../../src/lib/core/io/text-check.ts';
 import { bytesSource, type ReadOptions } from '../../src/lib/core/io/source.ts';
 import { profileTable } from '../../src/lib/core/profile.ts';
 import { column, rows } from '../../src/lib/core/table.ts';
@@ -77,6 +78,98 @@ describe.each(['fast', 'papa'] as const)('CSV values (engine: %s)', (engine) => 
       expect(values(table, 'p')).toEqual(['1,5', '2,25', '3']);
       expect(warnings).toEqual(['Column "p" looks like numbers written with a decimal comma ("1,5"); it was read as text. Save the file with ";" as its delimiter to read them as numbers.']);
     });
+  });
+});
+
+/** A CSV of `lines` clean lines (well past the first 64 KiB), then `tail` bytes. */
+function withTail(tail: number[], lines = 10_000): Uint8Array {
+  const head = new TextEncoder().encode('id,name,n\n' + Array.from({ length: lines }, (_, i) => `${i},José,${i}`).join('\n') + '\n');
+  const out = new Uint8Array(head.length + tail.length);
+  out.set(head);
+  out.set(tail, head.length);
+  return out;
+}
+const latin1 = (s: string) => Array.from(s, (c) => c.charCodeAt(0));
+
+describe.each(['fast', 'papa'] as const)('bytes that are not UTF-8, or NUL, after the first 64 KiB (engine: %s)', (engine) => {
+  const read = (bytes: Uint8Array, chunk = 1 << 16) => readCsv(bytesSource('u.csv', bytes, chunk), { engine });
+
+  it('are counted and located (line and character of the first), not silently replaced', async () => {
+    // Line 10,002: "10000,Jos\xe9,1" in Latin-1 (é as one byte): 10,002 lines in, well past 64 KiB.
+    const bytes = withTail([...latin1('10000,Jos\xe9,1\n10001,Ana,2\n10002,M\xe1laga,3\n')]);
+    expect(bytes.length).toBeGreaterThan(128 * 1024);
+    for (const chunk of [1 << 16, 4093]) {
+      const { table, warnings } = await read(bytes, chunk);
+      expect(table.rowCount).toBe(10_003);
+      expect(warnings).toEqual([
+        'The file is not valid UTF-8: 2 byte sequences could not be read (the first at line 10002, character 10); they were replaced with "\uFFFD". If it came from Excel, save it as "CSV UTF-8" to keep accented letters.',
+      ]);
+    }
+  });
+
+  it('a NUL byte far into the file refuses it, as one at the start does, naming line and character', async () => {
+    const err = await fails(read(withTail([...latin1('10000,Ana,12'), 0, ...latin1('3\n')])));
+    expect(err.code).toBe('binary-file');
+    expect(err.message).toContain('NUL byte at line 10002, character 13');
+  });
+
+  it('counts a multi-byte character cut by a chunk boundary as valid', async () => {
+    const bytes = withTail([...new TextEncoder().encode('10000,Zoë,1\n')]);
+    for (let chunk = 4090; chunk < 4100; chunk++) expect((await read(bytes, chunk)).warnings).toEqual([]);
+  });
+});
+
+describe('TextCheck locates the first bad byte whatever the chunking and line endings', () => {
+  /** Reference: decode the bytes before it (all valid) and count breaks and characters in the text. */
+  function naive(bytes: Uint8Array, at: number) {
+    const before = new TextDecoder().decode(bytes.subarray(0, at));
+    const breaks = before.match(/\r\n|\r|\n/g)?.length ?? 0;
+    const last = Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+    return { line: breaks + 1, column: [...before.slice(last + 1)].length + 1 };
+  }
+  it('on random texts with LF, CRLF and CR, accents and one bad byte or NUL', () => {
+    let seed = 11;
+    const r = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const atoms = ['a', 'bc', ',', 'é', 'Zoë', '日本', '\n', '\r\n', '\r', '12345678'];
+    for (let k = 0; k < 300; k++) {
+      let text = '';
+      for (let n = Math.floor(r() * 400); n > 0; n--) text += atoms[Math.floor(r() * atoms.length)];
+      const clean = new TextEncoder().encode(text);
+      const at = Math.floor(r() * (clean.length + 1));
+      // Insert at a character boundary: the start of a UTF-8 sequence.
+      let cut = at;
+      while (cut < clean.length && (clean[cut] & 0xc0) === 0x80) cut++;
+      const nul = r() < 0.3;
+      const bytes = new Uint8Array(clean.length + 1);
+      bytes.set(clean.subarray(0, cut));
+      bytes[cut] = nul ? 0 : 0xff;
+      bytes.set(clean.subarray(cut), cut + 1);
+      const check = new TextCheck();
+      let thrown: unknown = null;
+      try {
+        for (let i = 0; i < bytes.length; ) {
+          const step = 1 + Math.floor(r() * 23);
+          check.push(r() < 0.5 ? bytes.slice(i, i + step) : bytes.subarray(i, i + step)); // aligned or not
+          i += step;
+        }
+        check.end();
+      } catch (e) {
+        thrown = e;
+      }
+      const want = naive(bytes, cut);
+      if (nul) expect((thrown as { detail: unknown }).detail, JSON.stringify(text)).toMatchObject(want);
+      else expect([check.invalid, check.first], JSON.stringify(text)).toEqual([1, want]);
+    }
+  });
+});
+
+describe('bytes that are not UTF-8 in JSON', () => {
+  it('are counted and located in JSON too', async () => {
+    const text = [...latin1('[{"name":"Jos\xe9"},\n{"name":"Ana"}]')];
+    const { warnings } = await readJson(bytesSource('r.json', Uint8Array.from(text)));
+    expect(warnings).toEqual([
+      'The file is not valid UTF-8: 1 byte sequence could not be read (the first at line 1, character 14); it was replaced with "\uFFFD". If it came from Excel, save it as "CSV UTF-8" to keep accented letters.',
+    ]);
   });
 });
 

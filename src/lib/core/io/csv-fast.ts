@@ -13,7 +13,8 @@ import type { ColumnBuilder, Mode } from '../infer.ts';
 import type { ByteSource, ReadOptions } from './source.ts';
 import { chunks, type Progress } from './stream.ts';
 import { MAX_COLUMNS, tooManyColumns } from './limits.ts';
-import { hasUtf8Bom } from './sniff.ts';
+import { checked, hasUtf8Bom } from './sniff.ts';
+import { TextCheck } from './text-check.ts';
 
 const QUOTE = 34, LF = 10, CR = 13, SPACE = 32, TAB = 9;
 
@@ -646,12 +647,16 @@ export async function parseCsvPart(source: ByteSource, delimiter: string, names:
   asm.preset(names);
   const parser = new FastCsvParser(delimiter, asm, false);
   const sizer = new Sizer(asm, source.size);
-  for await (const chunk of chunks(source, opts)) {
+  // Its bytes are checked here (a NUL refuses the part): the reader of the first half never sees them.
+  const check = new TextCheck();
+  for await (const chunk of checked(chunks(source, opts), check)) {
     parser.push(chunk);
     sizer.pushed(chunk.byteLength);
   }
   parser.end();
-  return asm.part();
+  const part = asm.part();
+  // Bytes that are not UTF-8: read again where the warning can name their line.
+  return check.invalid > 0 ? { ...part, remarked: true } : part;
 }
 
 /**

@@ -10,6 +10,7 @@ import { TableAssembler } from './assemble.ts';
 import { parseFast, parseFastSplit } from './csv-fast.ts';
 import { parseWithPapa } from './csv-papa.ts';
 import { readText, sniffDelimiter } from './sniff.ts';
+import { invalidUtf8Warning } from './text-check.ts';
 import { extensionOf, type ByteSource, type ReadOptions, type ReadResult } from './source.ts';
 
 export const DEFAULT_CSV_ENGINE: 'papa' | 'fast' = 'fast';
@@ -27,14 +28,8 @@ async function splitPoint(source: ByteSource, minBytes: number): Promise<number>
 }
 
 export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promise<ReadResult> {
-  return readText(source, opts, async ({ head, ended, invalid, input, progress }) => {
+  return readText(source, opts, async ({ head, ended, input, check, progress }) => {
     const warnings: string[] = [];
-    if (invalid > 0) {
-      warnings.push(
-        `The file is not valid UTF-8 (${invalid} bad byte${invalid === 1 ? '' : 's'} near the start); those characters were replaced with "\uFFFD". ` +
-          'If it came from Excel, save it as "CSV UTF-8" to keep accented letters.',
-      );
-    }
     const ext = extensionOf(source.name);
     const delimiter = ext === 'tsv' || ext === 'tab' ? '\t' : sniffDelimiter(new TextDecoder().decode(head), ended);
     const asm = new TableAssembler(opts.inferTypes ?? true, warnings, delimiter);
@@ -47,6 +42,8 @@ export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promi
     } else if (engine === 'papa') await parseWithPapa(input, delimiter, asm, progress);
     else await parseFast(input, delimiter, asm, progress);
     const table = asm.finish();
+    const utf8 = invalidUtf8Warning(check); // counted over the whole file (the half read elsewhere checks its own)
+    if (utf8) warnings.unshift(utf8);
     progress.end();
     return { table, format: delimiter === '\t' ? 'tsv' : 'csv', delimiter, warnings };
   });

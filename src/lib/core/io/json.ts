@@ -10,6 +10,7 @@ import { TextBuilder } from './assemble.ts';
 import { findJsonError, nestingDepth } from './json-error.ts';
 import { ABSENT_RATIO, MAX_ABSENT_CELLS, MAX_COLUMNS, MAX_JSON_DEPTH, formatCount, tooManyColumns } from './limits.ts';
 import { firstSignificantByte, readText } from './sniff.ts';
+import { invalidUtf8Warning } from './text-check.ts';
 import type { ByteSource, ReadOptions, ReadResult } from './source.ts';
 import type { Progress } from './stream.ts';
 
@@ -171,7 +172,7 @@ function addDocument(text: string, recs: Records, warnings: string[], lineOffset
 }
 
 export async function readJson(source: ByteSource, opts: ReadOptions = {}): Promise<ReadResult> {
-  return readText(source, opts, async ({ head, input, progress }) => {
+  return readText(source, opts, async ({ head, input, check, progress }) => {
     const warnings: string[] = [];
     const recs = new Records(opts.inferTypes ?? true);
     const decoder = new TextDecoder('utf-8');
@@ -186,6 +187,8 @@ export async function readJson(source: ByteSource, opts: ReadOptions = {}): Prom
       await readLines(input, decoder, recs, warnings, progress);
     }
     const table = recs.finish(warnings, first === 0x5b ? 'the array is empty' : 'no objects');
+    const utf8 = invalidUtf8Warning(check);
+    if (utf8) warnings.unshift(utf8);
     progress.rows = table.rowCount;
     progress.end();
     return { table, format: 'json', warnings };

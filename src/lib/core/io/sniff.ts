@@ -6,6 +6,7 @@ import Papa from 'papaparse';
 import { EnclaveError } from '../errors.ts';
 import type { ByteSource, ReadOptions } from './source.ts';
 import { checkSize, chunks, prepend, Progress, takeHead } from './stream.ts';
+import { TextCheck } from './text-check.ts';
 
 /** How much of the file the sniffers look at. */
 export const HEAD_BYTES = 64 * 1024;
@@ -114,8 +115,20 @@ export interface TextHead {
   ended: boolean;
   /** How many bytes of the head are invalid UTF-8 (checkText). */
   invalid: number;
+  /** The whole file's chunks, each checked by `check` as it passes (a NUL byte anywhere refuses the file). */
   input: AsyncGenerator<Uint8Array>;
+  /** Bytes that are not UTF-8 in what `input` yielded so far, and where the first was (invalidUtf8Warning). */
+  check: TextCheck;
   progress: Progress;
+}
+
+/** `input`, each chunk checked by `check` before it is yielded. */
+export async function* checked(input: AsyncIterable<Uint8Array>, check: TextCheck): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input) {
+    check.push(chunk);
+    yield chunk;
+  }
+  check.end();
 }
 
 /**
@@ -130,7 +143,8 @@ export async function readText<T>(source: ByteSource, opts: ReadOptions, read: (
     const { head, ended } = await takeHead(it, HEAD_BYTES);
     if (ended && isBlank(head)) throw emptyFileError();
     const invalid = checkText(head, ended);
-    return await read({ head, ended, invalid, input: prepend(head, it), progress });
+    const check = new TextCheck();
+    return await read({ head, ended, invalid, input: checked(prepend(head, it), check), check, progress });
   } finally {
     await it.return(undefined); // releases the file when parsing stopped early
   }
