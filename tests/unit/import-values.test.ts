@@ -67,6 +67,14 @@ describe.each(['fast', 'papa'] as const)('CSV values (engine: %s)', (engine) => 
       expect(warnings).toEqual(['Column "price" writes decimals with a comma ("1,5"): read as numbers (1.5).']);
     });
 
+    it('read 1,234 as text where it may be a thousands separator, unless the column already writes decimals with commas', async () => {
+      const tsv = await read('n\tv\na\t1,234\nb\t12,500\n');
+      expect(values(tsv.table, 'v')).toEqual(['1,234', '12,500']);
+      expect(tsv.warnings).toEqual([]);
+      const semi = await read('n;v\na;1,5\nb;1,234\n');
+      expect(values(semi.table, 'v')).toEqual([1.5, 1.234]);
+    });
+
     it('are kept as text, with a warning, when the column also has decimal points', async () => {
       const { table, warnings } = await read('name;p\na;1,5\nb;2.5\nc;1,5\n');
       expect(values(table, 'p')).toEqual(['1,5', '2.5', '1,5']);

@@ -123,6 +123,9 @@ const NO_SEP = 0, DOT = 1, COMMA = 2;
 /** A decimal written with a comma, optionally with "." between groups of thousands: 1,5  -0,25  1.234,5. */
 const DECIMAL_COMMA_RE = /^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+),\d+$/;
 
+/** A comma that could be a decimal comma or a thousands separator (1,234). */
+const AMBIGUOUS_COMMA_RE = /^[+-]?\d{1,3},\d{3}$/;
+
 /** The value of a number written with a decimal comma (1,5 → 1.5; 1.234,5 → 1234.5), or NaN. */
 export function parseDecimalComma(s: string): number {
   const t = s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) ? s.trim() : s;
@@ -282,6 +285,8 @@ export class ColumnBuilder {
       if (!this.decimalComma) return false;
       n = parseDecimalComma(s);
       if (Number.isNaN(n)) return false;
+      // 1,234 may be a thousand and more: a decimal only in a column already known to write decimals with commas.
+      if (this.sep !== COMMA && AMBIGUOUS_COMMA_RE.test(s.trim())) return false;
       sep = COMMA;
     } else if (this.decimalComma && s.includes('.')) sep = DOT;
     if (sep !== NO_SEP && sep !== this.sep) {
@@ -587,7 +592,7 @@ export class ColumnBuilder {
     }
     if (this.mixed) {
       out.push(`Column "${name}" has numbers with a decimal comma ("${this.commaExample}") and with a decimal point ("${this.dotExample}"), so it was read as text. Make them all one way to read it as numbers.`);
-    } else if (this.mode === 'string' && !this.decimalComma) {
+    } else if (this.mode === 'string') {
       const example = decimalCommaExample(this.dictList!);
       if (example) out.push(`Column "${name}" looks like numbers written with a decimal comma ("${example}"); it was read as text.${commaAdvice ? ` ${commaAdvice}` : ''}`);
     }
