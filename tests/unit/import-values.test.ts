@@ -24,7 +24,7 @@ describe.each(['fast', 'papa'] as const)('CSV values (engine: %s)', (engine) => 
       expect(warnings).toEqual(['Column "b": 3 numbers are too large for a 64-bit float (the first, "1e309", on line 2); they were read as missing values.']);
       // They no longer drop silently out of the statistics: they are counted as missing.
       const b = profileTable(table).columns.find((c) => c.name === 'b')!;
-      expect([b.missing, b.mean]).toEqual([3, 4]);
+      expect([b.missing, 'mean' in b && b.mean]).toEqual([3, 4]);
     });
 
     it('are all counted when the same text repeats (a cached cell is counted too)', async () => {
