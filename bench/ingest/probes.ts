@@ -11,6 +11,7 @@
  *   wide-10k-3.csv    10,000 columns × 3 rows
  *   wide-65k-1.csv    65,536 columns × 1 row (the widest a table may be: MAX_COLUMNS)
  *   sparse.ndjson     10,000 lines, each bringing a key no earlier line had (129 KB)
+ *   sparse-4k.ndjson  the same with 4,000 lines: 16,000,000 cells, just under MAX_ABSENT_CELLS (read)
  *   deep.json         one object nested 10,000 deep
  *   deep.ndjson       two records, the second nested 10,000 deep
  * A child gets CHILD_TIMEOUT_S seconds and a V8 heap of CHILD_HEAP_MB; past either it is reported as killed.
@@ -46,6 +47,7 @@ const PROBES: [name: string, make: () => string][] = [
   ['wide-10k-3.csv', () => wideCsv(10_000, 3)],
   ['wide-65k-1.csv', () => wideCsv(65_536, 1)],
   ['sparse.ndjson', () => sparseNdjson(10_000)],
+  ['sparse-4k.ndjson', () => sparseNdjson(4_000)],
   ['deep.json', () => `[{"id":1,"x":${deep(10_000)}}]`],
   ['deep.ndjson', () => `{"id":1,"x":2}\n{"id":2,"x":${deep(10_000)}}\n`],
 ];
