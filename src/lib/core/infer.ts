@@ -4,6 +4,8 @@
  * widens to strings only when a cell forces it, so numeric columns never hold a string per row.
  */
 import { NumberIndex } from './number-index.ts';
+import { F64, I32, U8 } from './typed-buffers.ts';
+import { AMBIGUOUS_COMMA_RE, decimalCommaExample, parseDecimalComma } from './decimal-comma.ts';
 import { parseDate } from './parse-date.ts';
 import type { Column, StringType } from './table.ts';
 
@@ -13,7 +15,6 @@ export const MISSING_TOKENS: ReadonlySet<string> = new Set([
 ]);
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const THOUSANDS_RE = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const BOOL: Record<string, number> = { true: 1, false: 0, TRUE: 1, FALSE: 0, True: 1, False: 0 };
 
 export function isMissingToken(s: string): boolean {
@@ -36,6 +37,7 @@ export function parseNumber(s: string): number {
 }
 
 export { parseDate } from './parse-date.ts';
+export { parseDecimalComma } from './decimal-comma.ts';
 
 export function parseBoolean(s: string): number {
   const v = BOOL[s];
@@ -43,61 +45,6 @@ export function parseBoolean(s: string): number {
 }
 
 export type Mode = 'empty' | 'number' | 'boolean' | 'date' | 'string';
-
-/**
- * The first n elements of a builder's buffer: the buffer itself when full, a view when the unused tail is small (a
- * reader's row estimate was a little high: not worth copying the column for), else a trimmed copy.
- */
-function trimmed<A extends Float64Array | Uint8Array | Int32Array>(a: A, n: number): A {
-  if (n === a.length) return a;
-  if (a.length - n <= n >> 3) return a.subarray(0, n) as A;
-  return a.slice(0, n) as A;
-}
-
-/** Growable typed buffers: amortised doubling (or one `reserve` from a row estimate), trimmed at finish. */
-class F64 {
-  a: Float64Array;
-  n = 0;
-  constructor(cap: number) { this.a = new Float64Array(Math.max(16, cap)); }
-  push(v: number) {
-    if (this.n === this.a.length) this.reserve(this.a.length * 2);
-    this.a[this.n++] = v;
-  }
-  reserve(cap: number) {
-    if (cap <= this.a.length) return;
-    const b = new Float64Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
-  }
-  /** The first n values, without a copy when the buffer is exactly full. */
-  take(): Float64Array { return trimmed(this.a, this.n); }
-}
-class U8 {
-  a: Uint8Array;
-  n = 0;
-  constructor(cap: number) { this.a = new Uint8Array(Math.max(16, cap)); }
-  push(v: number) {
-    if (this.n === this.a.length) this.reserve(this.a.length * 2);
-    this.a[this.n++] = v;
-  }
-  reserve(cap: number) {
-    if (cap <= this.a.length) return;
-    const b = new Uint8Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
-  }
-  take(): Uint8Array { return trimmed(this.a, this.n); }
-}
-class I32 {
-  a: Int32Array;
-  n = 0;
-  constructor(cap: number) { this.a = new Int32Array(Math.max(16, cap)); }
-  push(v: number) {
-    if (this.n === this.a.length) this.reserve(this.a.length * 2);
-    this.a[this.n++] = v;
-  }
-  reserve(cap: number) {
-    if (cap <= this.a.length) return;
-    const b = new Int32Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
-  }
-  take(): Int32Array { return trimmed(this.a, this.n); }
-}
 
 /** A ColumnBuilder's cells, as part() hands them to another builder's absorb(). */
 export interface BuilderPart {
@@ -119,19 +66,6 @@ export interface BuilderPart {
 
 /** How a number column writes its decimals so far (only tracked where a decimal comma can be one: ColumnOptions.decimalComma). */
 const NO_SEP = 0, DOT = 1, COMMA = 2;
-
-/** A decimal written with a comma, optionally with "." between groups of thousands: 1,5  -0,25  1.234,5. */
-const DECIMAL_COMMA_RE = /^[+-]?(?:\d+|\d{1,3}(?:\.\d{3})+),\d+$/;
-
-/** A comma that could be a decimal comma or a thousands separator (1,234). */
-const AMBIGUOUS_COMMA_RE = /^[+-]?\d{1,3},\d{3}$/;
-
-/** The value of a number written with a decimal comma (1,5 → 1.5; 1.234,5 → 1234.5), or NaN. */
-export function parseDecimalComma(s: string): number {
-  const t = s.length > 0 && (s.charCodeAt(0) <= 32 || s.charCodeAt(s.length - 1) <= 32) ? s.trim() : s;
-  if (!DECIMAL_COMMA_RE.test(t)) return NaN;
-  return Number(t.replaceAll('.', '').replace(',', '.'));
-}
 
 export interface ColumnOptions {
   /**
@@ -593,7 +527,7 @@ export class ColumnBuilder {
     if (this.mixed) {
       out.push(`Column "${name}" has numbers with a decimal comma ("${this.commaExample}") and with a decimal point ("${this.dotExample}"), so it was read as text. Make them all one way to read it as numbers.`);
     } else if (this.mode === 'string') {
-      const example = decimalCommaExample(this.dictList!);
+      const example = decimalCommaExample(this.dictList!, (t) => !Number.isNaN(parseNumber(t)));
       if (example) out.push(`Column "${name}" looks like numbers written with a decimal comma ("${example}"); it was read as text.${commaAdvice ? ` ${commaAdvice}` : ''}`);
     }
     return out;
@@ -622,20 +556,6 @@ export class ColumnBuilder {
 
 function formatInt(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/**
- * A text column's first decimal-comma value when every value is a number and some are written with a decimal comma
- * that cannot be a thousands separator (1,5 but not only 1,234); else ''. Stops at the first value that is neither.
- */
-function decimalCommaExample(dictionary: string[]): string {
-  let example = '';
-  for (const s of dictionary) {
-    if (!Number.isNaN(parseDecimalComma(s))) {
-      if (!example && !THOUSANDS_RE.test(s.trim())) example = s.trim();
-    } else if (Number.isNaN(parseNumber(s))) return '';
-  }
-  return example;
 }
 
 function looksLikeIdName(name: string): boolean {

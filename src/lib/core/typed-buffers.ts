@@ -1,0 +1,56 @@
+/** Growable typed-array buffers for column builders (a number, a byte or a code per cell). */
+
+/**
+ * The first n elements of a builder's buffer: the buffer itself when full, a view when the unused tail is small (a
+ * reader's row estimate was a little high: not worth copying the column for), else a trimmed copy.
+ */
+function trimmed<A extends Float64Array | Uint8Array | Int32Array>(a: A, n: number): A {
+  if (n === a.length) return a;
+  if (a.length - n <= n >> 3) return a.subarray(0, n) as A;
+  return a.slice(0, n) as A;
+}
+
+/** Growable typed buffers: amortised doubling (or one `reserve` from a row estimate), trimmed at finish. */
+export class F64 {
+  a: Float64Array;
+  n = 0;
+  constructor(cap: number) { this.a = new Float64Array(Math.max(16, cap)); }
+  push(v: number) {
+    if (this.n === this.a.length) this.reserve(this.a.length * 2);
+    this.a[this.n++] = v;
+  }
+  reserve(cap: number) {
+    if (cap <= this.a.length) return;
+    const b = new Float64Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
+  }
+  /** The first n values, without a copy when the buffer is exactly full. */
+  take(): Float64Array { return trimmed(this.a, this.n); }
+}
+export class U8 {
+  a: Uint8Array;
+  n = 0;
+  constructor(cap: number) { this.a = new Uint8Array(Math.max(16, cap)); }
+  push(v: number) {
+    if (this.n === this.a.length) this.reserve(this.a.length * 2);
+    this.a[this.n++] = v;
+  }
+  reserve(cap: number) {
+    if (cap <= this.a.length) return;
+    const b = new Uint8Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
+  }
+  take(): Uint8Array { return trimmed(this.a, this.n); }
+}
+export class I32 {
+  a: Int32Array;
+  n = 0;
+  constructor(cap: number) { this.a = new Int32Array(Math.max(16, cap)); }
+  push(v: number) {
+    if (this.n === this.a.length) this.reserve(this.a.length * 2);
+    this.a[this.n++] = v;
+  }
+  reserve(cap: number) {
+    if (cap <= this.a.length) return;
+    const b = new Int32Array(cap); b.set(this.a.subarray(0, this.n)); this.a = b;
+  }
+  take(): Int32Array { return trimmed(this.a, this.n); }
+}
