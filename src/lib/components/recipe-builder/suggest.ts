@@ -28,6 +28,11 @@ export function suggest(profile: Profile, target: string, steps: Step[]): Sugges
       });
     }
   }
+  // Models can't read a date as it is: its parts (after any impute above, so the parts have no gaps).
+  for (const c of features) {
+    if (c.type === 'datetime' && !covers(steps, 'date-parts', c.name))
+      out.push({ text: `${c.name} is a date: use its year, month and weekday instead?`, step: { kind: 'date-parts', column: c.name, parts: ['year', 'month', 'weekday'], dropOriginal: true } });
+  }
   const cats = features.filter((c) => (c.type === 'categorical' || c.type === 'boolean') && c.distinct <= 30 && !covers(steps, 'onehot', c.name));
   if (cats.length) out.push({ text: `One-hot encode ${cats.map((c) => c.name).join(', ')}?`, step: { kind: 'onehot', columns: cats.map((c) => c.name), unknown: 'ignore' } });
   const nums = features.filter((c) => c.type === 'integer' || c.type === 'float');
