@@ -23,6 +23,17 @@ export function formatValue(x: number, type: ColumnType): string {
   return formatNumber(x);
 }
 
+/**
+ * An ISO date-time as a person reads it: "2024-01-27" at midnight UTC (a date), else "2024-01-27 13:05:09" (with
+ * ".250" when it has milliseconds) in UTC, as the data holds it. Anything else comes back as it is.
+ */
+export function formatIsoDate(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d{3})?Z$/.exec(iso);
+  if (!m) return iso;
+  if (m[2] === '00:00:00' && (!m[3] || m[3] === '.000')) return m[1];
+  return `${m[1]} ${m[2]}${m[3] && m[3] !== '.000' ? m[3] : ''}`;
+}
+
 export function formatBytes(n: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let i = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatNumber } from '../../src/lib/format.ts';
+import { formatBytes, formatDuration, formatIsoDate, formatNumber } from '../../src/lib/format.ts';
 
 describe('format', () => {
   it('formatDuration: ms under a second, seconds under a minute, then minutes and seconds', () => {
@@ -21,6 +21,13 @@ describe('format', () => {
     expect(formatNumber(2_000_000.5)).toBe('2.000e+6');
     expect(formatNumber(0.0001)).toBe('1.000e-4');
     expect(formatNumber(0)).toBe('0');
+  });
+
+  it('formatIsoDate: a date at midnight, else date and time (UTC); other text unchanged', () => {
+    expect(formatIsoDate('2024-01-27T00:00:00.000Z')).toBe('2024-01-27');
+    expect(formatIsoDate('2024-01-27T13:05:09.000Z')).toBe('2024-01-27 13:05:09');
+    expect(formatIsoDate('2024-01-27T13:05:09.250Z')).toBe('2024-01-27 13:05:09.250');
+    expect(formatIsoDate('not a date')).toBe('not a date');
   });
 
   it('formatBytes: binary units', () => {

@@ -76,7 +76,9 @@ export function capDetail(detail: Record<string, unknown> | undefined): Record<s
     const keys = Object.keys(v);
     if (keys.length > DETAIL_ITEMS) truncated.push(`${path}: ${keys.length} keys`);
     const out: Record<string, unknown> = {};
-    for (const k of keys.slice(0, DETAIL_ITEMS)) out[capString(k, DETAIL_STRING)] = walk((v as Record<string, unknown>)[k], path ? `${path}.${k}` : k, depth + 1);
+    // defineProperty: a key from data ("__proto__") stays a key, never the object's prototype.
+    for (const k of keys.slice(0, DETAIL_ITEMS))
+      Object.defineProperty(out, capString(k, DETAIL_STRING), { value: walk((v as Record<string, unknown>)[k], path ? `${path}.${k}` : k, depth + 1), enumerable: true, writable: true, configurable: true });
     return out;
   };
   const out = walk(detail, '', 0) as Record<string, unknown>;

@@ -69,6 +69,14 @@ export function missingCount(col: Column): number {
   return v.length - present;
 }
 
+/** Rows [start, start + limit) as arrays of cells in column order (no record keys: column names come from data). */
+export function rowArrays(table: Table, start = 0, limit = table.rowCount): (number | boolean | string | null)[][] {
+  const end = Math.min(table.rowCount, start + limit);
+  const out: (number | boolean | string | null)[][] = [];
+  for (let r = start; r < end; r++) out.push(table.columns.map((c) => cell(c, r)));
+  return out;
+}
+
 /** The cell as a JS value: number, boolean, Date-as-ISO string, string, or null when missing. */
 export function cell(col: Column, row: number): number | boolean | string | null {
   if (!col.valid[row]) return null;
@@ -85,7 +93,8 @@ export function rows(table: Table, start = 0, limit = table.rowCount): Record<st
   const out: Record<string, unknown>[] = [];
   for (let r = start; r < end; r++) {
     const rec: Record<string, unknown> = {};
-    for (const c of table.columns) rec[c.name] = cell(c, r);
+    // defineProperty, not assignment: a column named "__proto__" must be a field of the record, not its prototype.
+    for (const c of table.columns) Object.defineProperty(rec, c.name, { value: cell(c, r), enumerable: true, writable: true, configurable: true });
     out.push(rec);
   }
   return out;

@@ -8,7 +8,7 @@ import type { TablePart } from '../core/io/assemble.ts';
 import { hashTable } from '../core/hash.ts';
 import { correlatedColumns, profileTableAsync, type Correlations, type Profile } from '../core/profile.ts';
 import { pearsonMatrix } from '../core/profile/correlation.ts';
-import { rows as tableRows, type Table, type ColumnType } from '../core/table.ts';
+import { rowArrays, type Table, type ColumnType } from '../core/table.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { saveImport, loadTable } from '../store/tables.ts';
@@ -238,11 +238,10 @@ export async function preview(hash: string, start: number, count: number, databa
     throw new EnclaveError('invalid-argument', 'A preview asks for at most 10,000 rows from a non-negative start.');
   if (cached?.hash !== hash) cached = { hash, table: await loadTable(database ?? defaultDb(), hash) };
   const table = cached.table;
-  const recs = tableRows(table, start, count);
   return {
     columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
     start,
     rowCount: table.rowCount,
-    rows: recs.map((r) => table.columns.map((c) => r[c.name]))
+    rows: rowArrays(table, start, count)
   };
 }
