@@ -1,17 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fakeLocalStorage } from './local-storage.ts';
 import { draftKey, draftSources, readDraft, writeDraft } from '../../src/lib/store/drafts.ts';
-
-function fakeLocalStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() { return m.size; },
-    key: (i: number) => [...m.keys()][i] ?? null,
-    getItem: (k: string) => m.get(k) ?? null,
-    setItem: (k: string, v: string) => void m.set(k, String(v)),
-    removeItem: (k: string) => void m.delete(k),
-    clear: () => m.clear()
-  };
-}
 
 const split = { target: 'y', method: 'auto' as const, percents: [60, 20, 20] as [number, number, number], seed: 42, group: '', time: '' };
 let previous: Storage;

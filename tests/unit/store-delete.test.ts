@@ -7,6 +7,7 @@ import { listPreparations } from '../../src/lib/store/preparations.ts';
 import { datasetFootprint, deleteDataset, sweepOrphanDrafts } from '../../src/lib/store/delete.ts';
 import { loadTable, saveImport } from '../../src/lib/store/tables.ts';
 import type { Table } from '../../src/lib/core/table.ts';
+import { withLocalStorage } from './local-storage.ts';
 
 let dbs: EnclaveDB[] = [];
 afterEach(async () => {
@@ -67,19 +68,6 @@ const HP = 'c0'.repeat(32); // a prepared split A made first
 const source = { fileName: 'f.csv', size: 1, lastModified: 1, format: 'csv' };
 const tiny = (): Table => ({ rowCount: 2, columns: [{ kind: 'numeric', name: 'x', type: 'float', values: new Float64Array([1, 2]), valid: new Uint8Array([1, 1]) }] });
 const split = { method: 'random' as const, fractions: [0.6, 0.2, 0.2] as [number, number, number], seed: 42 };
-
-/** localStorage for Node: drafts live there in the browser. */
-function fakeLocalStorage(): Storage {
-  const m = new Map<string, string>();
-  return {
-    get length() { return m.size; },
-    key: (i: number) => [...m.keys()][i] ?? null,
-    getItem: (k: string) => m.get(k) ?? null,
-    setItem: (k: string, v: string) => void m.set(k, String(v)),
-    removeItem: (k: string) => void m.delete(k),
-    clear: () => m.clear()
-  };
-}
 
 async function twoDatasets(database: EnclaveDB) {
   const A = await saveImport(database, { datasetName: 'A', source, table: tiny(), hash: HA, profile: {}, warnings: [] });
@@ -165,9 +153,7 @@ describe('a version is removed only when nothing references it any more', () => 
 
 describe('deleting a dataset leaves no traces outside IndexedDB', () => {
   it("removes the dataset's Prepare draft from localStorage, counts it, and leaves other drafts", async () => {
-    const previous = globalThis.localStorage;
-    globalThis.localStorage = fakeLocalStorage();
-    try {
+    await withLocalStorage(async () => {
       const database = freshDb();
       const ids = await twoDatasets(database);
       localStorage.setItem(`enclave:recipe:${HA}`, JSON.stringify({ steps: [{ kind: 'impute', columns: ['salary'], strategy: 'constant', value: 'secret' }] }));
@@ -176,15 +162,11 @@ describe('deleting a dataset leaves no traces outside IndexedDB', () => {
       await deleteDataset(database, ids.A);
       expect(localStorage.getItem(`enclave:recipe:${HA}`)).toBeNull();
       expect(localStorage.getItem(`enclave:recipe:${HB}`)).not.toBeNull();
-    } finally {
-      globalThis.localStorage = previous;
-    }
+    });
   });
 
   it('sweeps drafts whose source version is no longer stored', async () => {
-    const previous = globalThis.localStorage;
-    globalThis.localStorage = fakeLocalStorage();
-    try {
+    await withLocalStorage(async () => {
       const database = freshDb();
       await twoDatasets(database);
       localStorage.setItem(`enclave:recipe:${'ee'.repeat(32)}`, '{"steps":[]}');
@@ -194,8 +176,6 @@ describe('deleting a dataset leaves no traces outside IndexedDB', () => {
       expect(localStorage.getItem(`enclave:recipe:${'ee'.repeat(32)}`)).toBeNull();
       expect(localStorage.getItem(`enclave:recipe:${HB}`)).not.toBeNull();
       expect(localStorage.getItem('enclave:selected')).toBe('x');
-    } finally {
-      globalThis.localStorage = previous;
-    }
+    });
   });
 });

@@ -43,3 +43,14 @@ export function seedFromField(text: string, kept: number): { seed: number; error
     return { seed: kept, error: `${(e as Error).message} The seed stays ${kept}.` };
   }
 }
+
+/**
+ * A seed input's change: applies the typed seed, or puts the kept one back in the field. Returns the reason to show,
+ * or null. Only a whole number 0 … 2³² − 1 is taken: anything else would alias another seed ("" → 0, 4294967338 → 42).
+ */
+export function takeSeedInput(input: { value: string }, kept: number, apply: (seed: number) => void): string | null {
+  const r = seedFromField(input.value, kept);
+  if (r.error) input.value = String(r.seed);
+  else apply(r.seed);
+  return r.error;
+}
