@@ -15,11 +15,14 @@
  *   deep.json         one object nested 10,000 deep
  *   deep.ndjson       two records, the second nested 10,000 deep
  * A child gets CHILD_TIMEOUT_S seconds and a V8 heap of CHILD_HEAP_MB; past either it is reported as killed.
+ * The peer, in the same run: pandas reading the same file (read_csv, read_json; with --profile also describe()), timed
+ * and measured the same way (/usr/bin/time), with the ratio of wall times (Enclave / pandas).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openAsBlob, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PYTHON } from '../shared/python.ts';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), 'data', 'probes');
 const CHILD_TIMEOUT_S = Number(process.env.PROBE_TIMEOUT_S ?? 120);
@@ -76,6 +79,17 @@ async function child(path: string, profile: boolean): Promise<void> {
   console.log(JSON.stringify({ ...outcome, seconds, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 }
 
+/** pandas on the same file in a child process: [seconds, peak RSS MB, outcome] or null when pandas is missing. */
+function pandasPeer(path: string, profile: boolean): { seconds: number; rss: number; outcome: string } | null {
+  const read = path.endsWith('.csv') ? 'pd.read_csv(p)' : path.endsWith('.ndjson') ? 'pd.read_json(p, lines=True)' : 'pd.read_json(p)';
+  const script = `import sys, pandas as pd\np = sys.argv[1]\ntry:\n  df = ${read}\n${profile ? '  df.describe(include="all")\n' : ''}  print("read: %d rows x %d columns" % df.shape)\nexcept Exception as e:\n  print("refused: %s: %s" % (type(e).__name__, str(e)[:80]))`;
+  const r = spawnSync('/usr/bin/time', ['-f', 'TIME %e %M', PYTHON, '-c', script, path], { encoding: 'utf8', timeout: CHILD_TIMEOUT_S * 1000 });
+  if (r.status !== 0 && /No module named/.test(r.stderr ?? '')) return null;
+  const timed = /TIME ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+  const outcome = r.error ? 'killed (timeout)' : (r.stdout.trim().split('\n').pop() ?? `exit ${r.status}`);
+  return { seconds: timed ? Number(timed[1]) : NaN, rss: timed ? Number(timed[2]) / 1024 : NaN, outcome };
+}
+
 function parent(profile: boolean): void {
   mkdirSync(DIR, { recursive: true });
   const useTime = existsSync('/usr/bin/time');
@@ -102,6 +116,8 @@ function parent(profile: boolean): void {
       }
     }
     console.log(`${name.padEnd(16)} ${String(text.length).padStart(8)}   ${outcome.slice(0, 100).padEnd(100)} ${seconds.toFixed(2).padStart(8)}  ${rss.toFixed(0).padStart(8)}`);
+    const peer = useTime ? pandasPeer(path, profile) : null;
+    if (peer) console.log(`${'  pandas'.padEnd(16)} ${''.padStart(8)}   ${peer.outcome.slice(0, 100).padEnd(100)} ${peer.seconds.toFixed(2).padStart(8)}  ${peer.rss.toFixed(0).padStart(8)}   ratio ${(seconds / peer.seconds).toFixed(2)}`);
   }
 }
 
