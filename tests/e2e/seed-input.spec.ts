@@ -21,6 +21,9 @@ test('the Prepare and Train seed fields refuse what is not a seed, keep the prev
 
   // Prepare page: an emptied field is refused too.
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Prepare' }).click();
+  // Wait for the page and its restored draft (target Species) before reading the seed: not the Train page's field.
+  await expect(page.getByRole('heading', { name: 'Prepare', level: 1 })).toBeVisible();
+  await expect(page.getByLabel('Target column (what to predict)')).toHaveValue('Species');
   const prepareSeed = page.getByLabel('Seed');
   const before = await prepareSeed.inputValue();
   await prepareSeed.fill('');
