@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
@@ -177,5 +178,29 @@ describe('deleting a dataset leaves no traces outside IndexedDB', () => {
       expect(localStorage.getItem(`enclave:recipe:${HB}`)).not.toBeNull();
       expect(localStorage.getItem('enclave:selected')).toBe('x');
     });
+  });
+});
+
+describe('schema version 5 (versions indexed by recipe)', () => {
+  it('indexes versions stored under version 4, and deleting after the upgrade still keeps a recipe another version uses', async () => {
+    const name = `store-delete-v4-${crypto.randomUUID()}`;
+    // The database as schema version 4 declared it (copied from db.ts; versions are append-only).
+    const v4 = new Dexie(name);
+    v4.version(1).stores({ projects: 'id', datasets: 'id, project, name', versions: 'hash, dataset, parent', chunks: '[hash+column+index], hash' });
+    v4.version(2).stores({ recipes: 'hash', preparations: 'id, dataset, source, created' });
+    v4.version(3).stores({ runs: 'id, dataset, preparation, created', models: 'id, name, run, created' });
+    v4.version(4).stores({ artifacts: 'run' });
+    const old = v4 as unknown as EnclaveDB;
+    const ids = await twoDatasets(old);
+    // B's own prepared version, made with A's recipe (identical recipes hash the same).
+    await old.table('versions').add({ hash: 'd0'.repeat(32), dataset: ids.B, parent: HB, recipe: 'recipe-a', rowCount: 0, schema: [], profile: {}, created: 1, warnings: [] });
+    v4.close();
+
+    const database = createDb(name);
+    dbs.push(database);
+    expect(await database.versions.where('recipe').equals('recipe-a').primaryKeys()).toEqual(expect.arrayContaining([HP, 'd0'.repeat(32)]));
+    expect(await datasetFootprint(database, ids.A)).toMatchObject({ versions: 2, recipes: 0 });
+    await deleteDataset(database, ids.A);
+    expect(await database.recipes.get('recipe-a')).toBeDefined();
   });
 });

@@ -229,6 +229,9 @@ export class EnclaveDB extends Dexie {
           }
         }
       });
+    // 5: versions indexed by recipe, so deleting a dataset finds which recipes other versions still use without
+    // reading every version (each carries its profile). Dexie builds the new index from the stored records.
+    this.version(5).stores({ versions: 'hash, dataset, parent, recipe' });
   }
 }
 

@@ -30,7 +30,7 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
   const preparations = await db.preparations.where('dataset').equals(id).toArray();
   const runs = await db.runs.where('dataset').equals(id).toArray();
   const runIds = new Set(runs.map((r) => r.id));
-  const models = (await db.models.toArray()).filter((m) => runIds.has(m.run));
+  const models = runIds.size ? await db.models.where('run').anyOf([...runIds]).toArray() : [];
   const own = await db.versions.where('dataset').equals(id).toArray();
 
   // Everything the deleted records point at is a candidate; it goes unless a survivor points at it too.
@@ -66,7 +66,8 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
     if (!runIds.has(m.run)) use(m.source, { dataset: (await db.runs.get(m.run))?.dataset ?? id });
   }
   const ownHashes = new Set(own.map((v) => v.hash));
-  for (const v of await db.versions.toArray()) if (v.dataset !== id && v.recipe) recipesInUse.add(v.recipe);
+  // Other datasets' versions that name a candidate recipe (by index: version records carry profiles, never scan them).
+  await db.versions.where('recipe').anyOf([...recipeCandidates]).each((v) => { if (v.dataset !== id && v.recipe) recipesInUse.add(v.recipe); });
 
   const versions = [...candidates].filter((h) => !users.has(h));
   // Kept versions that belonged to the deleted dataset take the lineage of the dataset that still uses them.
@@ -76,7 +77,7 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
     const recipe = u?.preparation ? u.recipe : u && v.recipe;
     if (recipe) recipesInUse.add(recipe);
   }
-  const existing = new Set((await db.versions.bulkGet(versions)).filter((v) => v !== undefined).map((v) => v.hash));
+  const existing = new Set((await db.versions.where(':id').anyOf(versions).primaryKeys()) as string[]);
   const recipes = [...recipeCandidates].filter((h) => !recipesInUse.has(h));
   const storedRecipes = (await db.recipes.bulkGet(recipes)).filter((r) => r !== undefined).map((r) => r.hash);
   return {
