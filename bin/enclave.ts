@@ -1,6 +1,6 @@
 /**
  * Enclave's headless runner: the studio's core, as a command. Prints JSON on stdout; on failure prints
- * {"error": {code, message}} on stderr and exits 2. Commands are added by later stages (prepare, drift, train).
+ * {"error": {code, message}} on stderr and exits 2. Commands: profile, prepare, drift, train.
  *
  *   npm run -s enclave -- profile FILE
  */
@@ -145,7 +145,7 @@ async function train(args: string[]) {
   const recipe = await readRecipe(values.recipe);
   // tfjs only when training: the other commands stay quick to start.
   const { initBackend } = await import('../src/lib/ml/backend.ts');
-  const { trainPipeline } = await import('../src/lib/ml/run.ts');
+  const { trainPipeline } = await import('../src/lib/services/pipeline.ts');
   const backend = await initBackend(backendName);
   const table = await readFileTable(path);
   const { model, fitted: _fitted, history, ...report } = await trainPipeline(table, { target: values.target, recipe, algorithm: algorithm as never, seed, drop });

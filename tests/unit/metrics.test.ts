@@ -529,6 +529,23 @@ describe('permutationImportance', () => {
     expect(errorOf(() => permutationImportance(score, [x0, x1.subarray(1)], 2, 0)).code).toBe('invalid-argument');
     expect(errorOf(() => permutationImportance(score, [x0], 0, 0)).code).toBe('invalid-argument');
   });
+
+  it('gives the same importances when the score is async (a model predicts asynchronously), and stops on abort', async () => {
+    const rng = seeded(7);
+    const n = 200;
+    const x0 = Float64Array.from({ length: n }, () => rng.normal());
+    const x1 = Float64Array.from({ length: n }, () => rng.normal());
+    const y = Float64Array.from(x0, (v, i) => 2 * v - x1[i]);
+    const score = (cols: Float64Array[]) => -mse(y, Float64Array.from(cols[0], (v, i) => 2 * v - cols[1][i]));
+    const sync = permutationImportance(score, [x0, x1], 3, 9);
+    const viaPromise = await permutationImportance(async (cols: Float64Array[]) => score(cols), [x0, x1], 3, 9);
+    expect(viaPromise).toEqual(sync);
+    const controller = new AbortController();
+    let calls = 0;
+    const aborted = permutationImportance(async (cols: Float64Array[]) => { if (++calls === 3) controller.abort(); return score(cols); }, [x0, x1], 3, 9, controller.signal);
+    await expect(aborted).rejects.toMatchObject({ code: 'cancelled' });
+    expect(calls).toBe(3);
+  });
 });
 
 describe('metricsBySlice', () => {

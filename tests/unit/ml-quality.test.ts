@@ -26,7 +26,7 @@ import { filterRows } from '../../src/lib/core/table-ops.ts';
 import type { Table } from '../../src/lib/core/table.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import type { ClassificationScores, RegressionScores } from '../../src/lib/ml/models/score.ts';
-import { trainPipeline } from '../../src/lib/ml/run.ts';
+import { trainPipeline } from '../../src/lib/services/pipeline.ts';
 import { readFileTable } from './ml-fixtures.ts';
 
 const DATA = 'node_modules/vega-datasets/data/';

@@ -6,7 +6,7 @@ import { initBackend } from '../../src/lib/ml/backend.ts';
 import { toDataset } from '../../src/lib/ml/matrix.ts';
 import type { ClassificationScores, RegressionScores } from '../../src/lib/ml/models/score.ts';
 import { filterRows } from '../../src/lib/core/table-ops.ts';
-import { trainPipeline, type PipelineProgress } from '../../src/lib/ml/run.ts';
+import { trainPipeline, type PipelineProgress } from '../../src/lib/services/pipeline.ts';
 import { applyRecipe } from '../../src/lib/core/recipe/index.ts';
 import { modelFromJSON } from '../../src/lib/ml/train.ts';
 import { readFileTable } from './ml-fixtures.ts';

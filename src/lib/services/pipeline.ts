@@ -3,7 +3,8 @@
  * class target — with the seed; fit the recipe on train, apply it to validation and test; every column checked usable
  * by models) → matrices → train (one algorithm with early stopping on validation, or 'auto': candidates scored on
  * validation) → scores on train, validation and test. Without a recipe, identifiers and free text are left out and
- * dates split into parts (default-recipe.ts), each with a warning.
+ * dates split into parts (default-recipe.ts), each with a warning. The headless runner's pipeline (`enclave train`);
+ * preparing is core/prepare.ts and training is trainOnSplits, exactly as the studio's prepare and train jobs call them.
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import type { FittedRecipe } from '../core/recipe/types.ts';
@@ -11,15 +12,16 @@ import { prepareTable } from '../core/prepare.ts';
 import { DEFAULT_SEED, type SplitOptions } from '../core/split.ts';
 import { dropColumns } from '../core/table-ops.ts';
 import type { Table } from '../core/table.ts';
-import { activeBackend } from './backend.ts';
-import { autoTrain } from './auto.ts';
-import { defaultRecipeFor } from './default-recipe.ts';
-import { toDataset, type Task } from './matrix.ts';
-import type { TrainedModel } from './models/saved.ts';
-import { scoreModel, type Scores } from './models/score.ts';
-import { parseSpec, supportsTask, type Algorithm, type ModelSpec } from './models/spec.ts';
-import { trainModel, type EpochLog, type TrainOutcome } from './train.ts';
-import type { TrialResult } from './tune.ts';
+import { activeBackend, type BackendName } from '../ml/backend.ts';
+import { defaultRecipeFor } from '../ml/default-recipe.ts';
+import { toDataset, type Task } from '../ml/matrix.ts';
+import type { TrainedModel } from '../ml/models/saved.ts';
+import { scoreModel, type Scores } from '../ml/models/score.ts';
+import { parseSpec, type Algorithm, type ModelSpec } from '../ml/models/spec.ts';
+import type { EpochLog } from '../ml/train.ts';
+import type { TrialResult } from '../ml/tune.ts';
+import type { FitRequest } from './fit.ts';
+import { trainOnSplits } from './train.ts';
 
 export interface PipelineOptions {
   target: string;
@@ -46,6 +48,8 @@ export interface PipelineProgress {
 
 export interface PipelineControl {
   signal?: AbortSignal;
+  /** The backend training starts on (default: the active one). */
+  backend?: BackendName;
   onProgress?: (p: PipelineProgress) => void;
 }
 
@@ -121,40 +125,30 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   onProgress?.({ stage: 'prepare', done: 1, total: 1 });
   throwIfAborted(signal);
 
-  const task = train.shape.task;
-  let outcome: TrainOutcome;
-  let trials: TrialResult[] | undefined;
-  if (algorithm === 'auto') {
-    const r = await autoTrain(train, validation, {
-      seed,
-      signal,
-      onTrial: (p) => onProgress?.({ stage: 'train', done: p.done, total: p.total, trial: p.result }),
-    });
-    outcome = r.outcome;
-    trials = r.trials;
-  } else {
-    if (!supportsTask(algorithm, task))
-      throw new EnclaveError('invalid-argument', `"${opts.target}" is a ${task} target; ${algorithm} can't predict it (choose ${task === 'classification' ? 'logistic, mlp, knn' : 'linear, mlp, knn'} or auto).`, { algorithm, task });
-    const spec = parseSpec({ algorithm, hyperparameters: opts.hyperparameters ?? {} });
-    const total = 'epochs' in spec.hyperparameters ? spec.hyperparameters.epochs : 1;
-    outcome = await trainModel(spec, train, { validation, seed, signal, onEpoch: (epoch) => onProgress?.({ stage: 'train', done: epoch.epoch, total, epoch }) });
-  }
-  const t2 = performance.now();
+  const req: FitRequest = { kind: 'train', algorithm, hyperparameters: opts.hyperparameters };
+  const fit = await trainOnSplits(req, { train, validation }, {
+    seed,
+    target: opts.target,
+    backend: ctl.backend ?? (activeBackend() as BackendName),
+    signal,
+    onProgress: (p) => onProgress?.({ stage: 'train', done: p.done, total: p.total, ...(p.epoch ? { epoch: p.epoch } : {}), ...(p.trial ? { trial: p.trial } : {}) }),
+    onAssess: (p) => onProgress?.({ stage: 'evaluate', done: p.done, total: 3 }),
+  });
+  const { outcome, trials } = fit;
   const model = outcome.model;
   try {
-    onProgress?.({ stage: 'evaluate', done: 0, total: 3 });
-    const metrics = { train: await scoreModel(model, train), validation: await scoreModel(model, validation), test: await scoreModel(model, test) };
+    const metrics = { ...fit.metrics, test: await scoreModel(model, test) };
     onProgress?.({ stage: 'evaluate', done: 3, total: 3 });
     const t3 = performance.now();
     return {
-      task,
+      task: train.shape.task,
       target: opts.target,
       algorithm: model.spec.algorithm,
       hyperparameters: model.spec.hyperparameters,
       seed,
       metrics,
-      timing: { prepareMs: t1 - t0, trainMs: t2 - t1, evaluateMs: t3 - t2, totalMs: t3 - t0 },
-      backend: activeBackend(),
+      timing: { prepareMs: t1 - t0, trainMs: fit.timing.trainMs, evaluateMs: t3 - t1 - fit.timing.trainMs, totalMs: t3 - t0 },
+      backend: fit.backend,
       ...(outcome.engine ? { engine: outcome.engine } : {}),
       ...(train.shape.classNames ? { classNames: train.shape.classNames } : {}),
       features: train.shape.features,
