@@ -39,6 +39,9 @@ export function nativeEngine(kernels: DenseKernels, input: EngineInput): NetEngi
       const [loss, metric] = trainer.sums();
       return validation ? [loss, metric, ...trainer.scoreValidation()] : [loss, metric];
     },
+    async score() {
+      return validation ? [...trainer.scoreTraining(), ...trainer.scoreValidation()] : trainer.scoreTraining();
+    },
     keepBest() {
       best = trainer.weights();
     },

@@ -11,6 +11,17 @@ import * as tf from '@tensorflow/tfjs';
 import { flatten, forward, unflatten } from './models/network.ts';
 import type { EngineInput, NetEngine } from './network-fit.ts';
 
+/** Training rows scored per block when the starting weights are scored (bounded activation memory). */
+const SCORE_ROWS = 8192;
+
+async function readAndDispose(t: tf.Tensor): Promise<ArrayLike<number>> {
+  try {
+    return await t.data();
+  } finally {
+    t.dispose();
+  }
+}
+
 /**
  * Adam (as Keras: ε = 1e-7, bias-corrected moments) or plain SGD on one flat parameter vector: a dozen kernels per
  * step whatever the depth (tf.train.adam runs ~15 per variable, and creates its scalars anew every step).
@@ -76,6 +87,9 @@ export function tfjsEngine(input: EngineInput): NetEngine {
     return [se, se];
   };
 
+  /** [loss sum, metric sum] of the current weights on a split (no dropout, no class weights); call inside tf.tidy. */
+  const splitSums = (split: { X: tf.Tensor2D; Y: tf.Tensor }) => tf.stack(sums(forward(unflatten(theta, arch), arch, split.X), split.Y, null));
+
   return {
     async epoch(order, checkpoint) {
       const perm = tf.tensor1d(order, 'int32');
@@ -111,17 +125,22 @@ export function tfjsEngine(input: EngineInput): NetEngine {
       } finally {
         perm.dispose();
       }
-      const all = tf.tidy(() => {
-        if (!val) return acc.clone();
-        const [loss, metric] = sums(forward(unflatten(theta, arch), arch, val.X), val.Y, null);
-        return tf.concat([acc, tf.stack([loss, metric])]);
-      });
+      const all = tf.tidy(() => (val ? tf.concat([acc, splitSums(val)]) : acc.clone()));
       acc.dispose();
-      try {
-        return await all.data();
-      } finally {
-        all.dispose();
+      return readAndDispose(all);
+    },
+    async score() {
+      // The training split in row blocks (its activations can be large); the validation split as each epoch scores it.
+      let acc: tf.Tensor = tf.zeros([2]);
+      for (let start = 0; start < n; start += SCORE_ROWS) {
+        const rows = Math.min(SCORE_ROWS, n - start);
+        const next = tf.tidy(() => tf.add(acc, splitSums({ X: tf.slice(train.X, [start, 0], [rows, d]), Y: tf.slice(train.Y, [start, 0], [rows, -1]) })));
+        acc.dispose();
+        acc = next;
       }
+      const all = tf.tidy(() => (val ? tf.concat([acc, splitSums(val)]) : acc.clone()));
+      acc.dispose();
+      return readAndDispose(all);
     },
     keepBest() {
       best?.dispose();

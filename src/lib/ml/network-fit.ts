@@ -1,8 +1,10 @@
 /**
  * Fitting a dense network (logistic regression, MLP): the epoch loop shared by both engines — the tfjs loop
  * (engine-tfjs.ts) and Enclave's WebAssembly SIMD kernels (engine-native.ts, what the 'wasm' backend uses):
- *   - weights are initialised from the seeded PRNG (Glorot uniform, zero biases), each epoch's shuffle comes from it,
- *     and so do the dropout seeds, so the same seed gives the same run on the same backend;
+ *   - weights are initialised from the seeded PRNG (Glorot uniform, zero biases), or given (a warm start,
+ *     warm-start.ts); each epoch's shuffle comes from the PRNG, and so do the dropout seeds, so the same seed (and
+ *     starting weights) gives the same run on the same backend;
+ *   - the starting weights are scored once before any update (TrainOutcome.start);
  *   - one readback per epoch (loss and metric sums on train and validation), none per batch;
  *   - early stopping on the validation loss (patience epochs), restoring the best weights;
  *   - a NaN or ±Infinity in an epoch's readback, or in the final weights, is an EnclaveError 'non-finite' (non-finite.ts);
@@ -18,6 +20,7 @@ import { loadDenseKernels } from './native/dense.ts';
 import { tfjsEngine } from './engine-tfjs.ts';
 import { nativeEngine } from './engine-native.ts';
 import { firstNonFinite, nonFiniteTraining } from './non-finite.ts';
+import { startingWeights } from './warm-start.ts';
 import type { EpochLog, TrainOptions, TrainOutcome } from './train.ts';
 
 /** What each value of an epoch's readback is (engine.epoch's result), for messages. */
@@ -39,6 +42,8 @@ export interface EngineInput {
 }
 
 export interface NetEngine {
+  /** Loss and metric sums of the current weights on train (then validation): no update, no dropout, no class weights. */
+  score(): Promise<ArrayLike<number>>;
   /** One epoch over `order` (a permutation of the training rows): loss and metric sums on train (then validation). */
   epoch(order: Int32Array, checkpoint: () => void | Promise<void>): Promise<ArrayLike<number>>;
   keepBest(): void;
@@ -105,8 +110,13 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
   const classification = shape.task === 'classification';
   const k = arch.sizes[arch.sizes.length - 1];
   const rng = seeded(seed);
-  const initial = flatten(initialWeights(arch, rng));
-  const target = classification ? undefined : standardiser(data.y as Float32Array);
+  // The seeded init is drawn even for a warm start, so the shuffles and dropout that follow are a cold run's.
+  const seededInit = flatten(initialWeights(arch, rng));
+  const given = opts.initial !== undefined ? startingWeights(spec, shape, opts.initial) : null;
+  // Only the weights carry over: the optimiser (Adam's moments and step count) starts fresh in either engine.
+  const initial = given?.weights ?? seededInit;
+  // Given weights keep the target scale they were trained with: the network's output means nothing in another.
+  const target = classification ? undefined : (given?.target ?? standardiser(data.y as Float32Array));
   const validation = opts.validation && opts.validation.n > 0 ? opts.validation : null;
   const classWeight = classification && hp.classWeight === 'balanced' ? balancedWeights(data.y as Int32Array, k) : null;
   const { engine, name } = await pickEngine(opts.engine ?? 'auto', { arch, data, validation, hp, classWeight, target, rng, initial });
@@ -116,6 +126,7 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
     nonFiniteTraining({ algorithm: spec.algorithm, epoch: at, backend: tf.getBackend(), engine: name, quantity, value, learningRate: hp.learningRate });
 
   const history: EpochLog[] = [];
+  let start: EpochLog | undefined;
   const earlyStopping = validation !== null && hp.patience > 0;
   let best = { loss: Infinity, epoch: 0, kept: false };
   let stoppedEarly = false;
@@ -131,6 +142,11 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
     }
   };
   try {
+    const s0 = await engine.score();
+    const bad0 = firstNonFinite(s0);
+    if (bad0 >= 0) throw diverged(0, `${QUANTITIES[bad0]} of the starting weights`, s0[bad0]);
+    start = { epoch: 0, loss: s0[0] / n, metric: metricOf(s0[1], n) };
+    if (validation) (start.valLoss = s0[2] / validation.n), (start.valMetric = metricOf(s0[3], validation.n));
     for (epoch = 1; epoch <= hp.epochs; epoch++) {
       for (let i = n - 1; i > 0; i--) {
         const j = rng.int(i + 1);
@@ -168,7 +184,7 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
     if (badWeight >= 0) throw diverged(best.kept ? best.epoch : epochs, 'weights', weights[badWeight]);
     const values = unflattenValues(weights, arch);
     const model = new NetworkModel(spec, shape, seed, values, target);
-    return { model, history, epochs, bestEpoch: best.kept ? best.epoch : epochs, stoppedEarly, engine: name };
+    return { model, history, start, epochs, bestEpoch: best.kept ? best.epoch : epochs, stoppedEarly, engine: name };
   } finally {
     engine.dispose();
   }

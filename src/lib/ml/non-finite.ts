@@ -27,7 +27,7 @@ function advice(learningRate?: number): string {
 
 export interface NonFiniteTraining {
   algorithm: string;
-  /** 1-based epoch whose readback (or the weights after it) held the non-finite value. */
+  /** 1-based epoch whose readback (or the weights after it) held the non-finite value; 0: the starting weights' score. */
   epoch: number;
   /** The tfjs backend it ran on. */
   backend: string;

@@ -13,6 +13,7 @@ import { fitLinear } from './models/linear.ts';
 import { fitNetwork, type EngineChoice } from './network-fit.ts';
 import { parseSaved, type TrainedModel } from './models/saved.ts';
 import { parseSpec, specSupports, type ModelSpec, type ModelSpecInput } from './models/spec.ts';
+import { checkWarmStartable, type WarmStart } from './warm-start.ts';
 
 export interface EpochLog {
   epoch: number;
@@ -33,6 +34,12 @@ export interface TrainOptions {
   onEpoch?: (log: EpochLog) => void;
   /** Which code trains a dense network (default 'auto': the native kernels on the wasm backend, tfjs elsewhere). */
   engine?: EngineChoice;
+  /**
+   * Warm start (logistic regression and the MLP): train from these weights — a model of the same algorithm, hidden
+   * layers, features and classes, or its saved JSON — instead of the seeded init (see warm-start.ts). The seed still
+   * drives the shuffles and dropout, so a warm-started run is reproducible; the optimiser's state starts fresh.
+   */
+  initial?: WarmStart;
 }
 
 export interface TrainOutcome {
@@ -47,6 +54,12 @@ export interface TrainOutcome {
   ms: number;
   /** What trained a dense network: Enclave's WebAssembly SIMD kernels ('native') or tfjs. */
   engine?: 'native' | 'tfjs';
+  /**
+   * Dense networks: the starting weights scored before any update (epoch 0; the given weights of a warm start, else the
+   * seeded init) — loss and metric over the training rows (no dropout, no class weights), and on validation. Not in
+   * `history`, whose entries are trained epochs.
+   */
+  start?: EpochLog;
 }
 
 export const DEFAULT_SEED = 42;
@@ -57,6 +70,7 @@ export async function trainModel(specInput: ModelSpec | ModelSpecInput, data: Da
   const task = data.shape.task;
   if (!specSupports(spec, task))
     throw new EnclaveError('invalid-argument', `${task === 'classification' ? 'Linear regression predicts numbers' : 'Logistic regression predicts classes'}; this target is a ${task} task: choose ${task === 'classification' ? 'logistic, mlp or knn' : 'linear, mlp or knn'}.`, { algorithm: spec.algorithm, task });
+  if (opts.initial !== undefined) checkWarmStartable(spec);
   if (data.n === 0) throw new EnclaveError('invalid-argument', 'There are no training rows.');
   checkFiniteDataset(data, 'training');
   if (opts.validation) checkFiniteDataset(opts.validation, 'validation');

@@ -167,6 +167,13 @@ export class DenseTrainer {
     return [this.x.getLoss(), this.x.getMetric()];
   }
 
+  /** [loss sum, metric sum] of the current weights over the training split (no update, no dropout, no class weights). */
+  scoreTraining(): [number, number] {
+    this.x.resetSums();
+    this.x.score(this.at.X, this.at.y, 0, this.train.n, SCORE_ROWS);
+    return this.sums();
+  }
+
   /** [loss sum, metric sum] over the validation split (no dropout, no class weights). */
   scoreValidation(): [number, number] {
     if (!this.validation) return [0, 0];
