@@ -8,7 +8,7 @@
 import { EnclaveError, throwIfAborted } from './errors.ts';
 import { parseRecipe, fitRecipe, applyRecipe } from './recipe/index.ts';
 import type { FittedRecipe, Recipe } from './recipe/types.ts';
-import { splitTable, type SplitOptions } from './split.ts';
+import { splitTable, SPLIT_NAMES, type SplitName, type SplitOptions } from './split.ts';
 import { checkSeed } from './seed.ts';
 import { takeRows } from './table-ops.ts';
 import type { Table } from './table.ts';
@@ -19,9 +19,8 @@ import { assertModelReady } from './validate/model-ready.ts';
 export type { Acceptance };
 import { compareSplits } from './validate/compare-splits.ts';
 
-export type SplitName = 'train' | 'validation' | 'test';
-export const SPLITS: SplitName[] = ['train', 'validation', 'test'];
-
+/** The split names in their order, for the jobs that import them from here. */
+export { SPLIT_NAMES as SPLITS, type SplitName };
 
 export interface PrepareProgress {
   stage: 'split' | 'fit' | 'apply' | 'validate';

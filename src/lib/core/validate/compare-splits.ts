@@ -4,14 +4,11 @@
  * validation and from train to test (drift/report.ts, Evidently's default tests). A split with no rows has no drift
  * report (null). Plain JSON.
  */
-import { isClassColumn } from '../split.ts';
+import { isClassColumn, SPLIT_NAMES as NAMES, type SplitName } from '../split.ts';
 import { valueCounts } from '../split/classes.ts';
 import { column as findColumn, type Table } from '../table.ts';
 import { DriftReference, type DriftColumn, type DriftReport } from './drift/report.ts';
 import type { DriftTestName } from './drift/types.ts';
-
-type SplitName = 'train' | 'validation' | 'test';
-const NAMES: readonly SplitName[] = ['train', 'validation', 'test'];
 
 export type SplitTables = Record<SplitName, Table>;
 

@@ -6,12 +6,11 @@
  */
 import { EnclaveError } from '../errors.ts';
 import type { Recipe } from '../recipe/types.ts';
-import { isClassColumn } from '../split.ts';
+import { isClassColumn, type SplitName } from '../split.ts';
 import type { Column, ColumnType, Table } from '../table.ts';
 import { cellCounts } from './missing-cell.ts';
 
 export type Task = 'classification' | 'regression';
-type SplitName = 'train' | 'validation' | 'test';
 
 type PerSplit = Partial<Record<SplitName, number>>;
 
