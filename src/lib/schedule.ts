@@ -3,12 +3,7 @@
  * Work that follows `await nextTask()` runs in a new task, so it does not lengthen the one that is running now
  * (hydration, a module's evaluation, an IndexedDB callback); the browser can paint and handle input in between.
  */
-export function nextTask(): Promise<void> {
-  // scheduler.yield (Chromium 129+) resumes ahead of other queued tasks; a zero timeout elsewhere.
-  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
+export { nextTask } from './core/next-task.ts';
 
 /**
  * Runs `fn` in a task of its own after the next frame, so what it draws is laid out and painted by a later frame, in

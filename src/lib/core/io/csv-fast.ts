@@ -15,6 +15,7 @@ import { CACHED_LENGTH, CellCache, CODE_CELL, LEARN_AFTER, VALUE_CELL } from './
 import { MAX_COLUMNS, tooManyColumns } from './limits.ts';
 import { checked, hasUtf8Bom } from './sniff.ts';
 import { TextCheck } from './text-check.ts';
+import { nextTask } from '../next-task.ts';
 
 const QUOTE = 34, LF = 10, CR = 13, SPACE = 32, TAB = 9;
 
@@ -606,17 +607,4 @@ function within<T>(p: Promise<T | null>, ms: number): Promise<T | null> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
   return Promise.race([p.catch(() => null), late]).finally(() => clearTimeout(timer));
-}
-
-/** Resolves on a later task (a MessageChannel message: no timer clamping), so queued tasks run in between. */
-function nextTask(): Promise<void> {
-  if (typeof MessageChannel === 'undefined') return new Promise((resolve) => setTimeout(resolve, 0));
-  return new Promise((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
 }

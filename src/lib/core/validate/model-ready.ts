@@ -6,7 +6,7 @@
  */
 import { EnclaveError } from '../errors.ts';
 import type { Recipe } from '../recipe/types.ts';
-import { isClassColumn, type SplitName } from '../split.ts';
+import { isClassColumn, SPLIT_NAMES, type SplitName } from '../split.ts';
 import type { Column, ColumnType, Table } from '../table.ts';
 import { cellCounts } from './missing-cell.ts';
 
@@ -70,7 +70,7 @@ export function modelReadyProblems(splits: Record<SplitName, Table>, target: str
     }
     const missing: PerSplit = {};
     const beyond: PerSplit = {};
-    for (const s of ['train', 'validation', 'test'] as const) {
+    for (const s of SPLIT_NAMES) {
       const c = splits[s].columns.find((x) => x.name === col.name);
       const k = c ? cellCounts(c, splits[s].rowCount) : { missing: 0, beyondFloat32: 0 };
       if (k.missing) missing[s] = k.missing;
@@ -117,7 +117,7 @@ export function assertModelReady(splits: Record<SplitName, Table>, target: strin
   if (t && !taskOf(t)) throw targetTypeError(t);
   if (t && taskOf(t) === 'regression') {
     const beyond: PerSplit = {};
-    for (const s of ['train', 'validation', 'test'] as const) {
+    for (const s of SPLIT_NAMES) {
       const c = splits[s].columns.find((x) => x.name === target);
       const k = c ? cellCounts(c, splits[s].rowCount).beyondFloat32 : 0;
       if (k) beyond[s] = k;
