@@ -73,20 +73,3 @@ export const KINDS: KindInfo[] = [
 export function kindInfo(kind: string): KindInfo | undefined {
   return KINDS.find((k) => k.kind === kind);
 }
-
-/** A one-line description of a step for the list ("Scale *numeric: minmax"). */
-export function describeStep(step: Record<string, unknown>): string {
-  const info = kindInfo(String(step.kind));
-  const cols = step.columns ?? step.column;
-  const what = Array.isArray(cols) ? cols.join(', ') : cols ? String(cols) : '';
-  const extra = Object.entries(step).filter(([k]) => !['kind', 'columns', 'column'].includes(k)).map(([k, v]) => `${k}: ${k === 'order' ? showOrder(v) : Array.isArray(v) ? v.join('/') : v}`).join(', ');
-  return `${info?.label ?? step.kind}${what ? ` — ${what}` : ''}${extra ? ` (${extra})` : ''}`;
-}
-
-/** An ordinal step's order, "size S < M < L": a list of { column, categories }, or the old { column: [...] } form. */
-function showOrder(order: unknown): string {
-  const pairs = Array.isArray(order)
-    ? order.map((o) => [String(o?.column), o?.categories] as const)
-    : order && typeof order === 'object' ? Object.entries(order) : [];
-  return pairs.map(([column, cats]) => `${column} ${Array.isArray(cats) ? cats.join(' < ') : '?'}`).join('; ');
-}

@@ -1,5 +1,6 @@
 /**
- * Recipes: the registry of step kinds, parsing (valibot), fitting on the training split and replaying anywhere.
+ * Recipes: parsing (valibot), fitting on the training split and replaying anywhere (the step kinds: registry.ts; words
+ * for people: describe.ts).
  * fitRecipe sees only the table it is given: each step is fitted on the output of the steps before it, then applied
  * to that same table (mode 'train'), so no step ever learns from validation, test or prediction rows. A fitted
  * recipe is plain JSON: JSON.stringify → JSON.parse → applyRecipe gives the same tables.
@@ -8,32 +9,14 @@ import * as v from 'valibot';
 import { EnclaveError, throwIfAborted } from '../errors.ts';
 import type { Table } from '../table.ts';
 import { stepError, stepLabel } from './select.ts';
-import { bin } from './steps/bin.ts';
-import { cast } from './steps/cast.ts';
-import { dateParts } from './steps/date-parts.ts';
-import { derive } from './steps/derive.ts';
-import { dropColumnsStep } from './steps/drop-columns.ts';
-import { dropDuplicates } from './steps/drop-duplicates.ts';
-import { dropMissing } from './steps/drop-missing.ts';
-import { impute } from './steps/impute.ts';
-import { keepColumnsStep } from './steps/keep-columns.ts';
-import { onehot } from './steps/onehot.ts';
-import { ordinal } from './steps/ordinal.ts';
-import { outliers } from './steps/outliers.ts';
-import { scale } from './steps/scale.ts';
 import type { RunContext } from './steps/shared.ts';
-import { guardTarget } from './target-guard.ts';
-import type { ApplyMode, FittedRecipe, Recipe, StepContext, StepKind, StepSpec } from './types.ts';
+import { describeRecipe, describeStep, safeDescribe, type StepDescription } from './describe.ts';
+import { KNOWN_KINDS, kindOf, parseStep, STEP_KINDS, stepSpec } from './registry.ts';
+import type { ApplyMode, FittedRecipe, Recipe, StepSpec } from './types.ts';
 
 export type * from './types.ts';
 
-const KINDS: StepKind[] = [
-  dropMissing, impute, dropDuplicates, outliers, cast, scale, onehot, ordinal, bin, dateParts, derive, dropColumnsStep, keepColumnsStep,
-];
-
-/** kind → StepKind. */
-export const STEP_KINDS: ReadonlyMap<string, StepKind> = new Map(KINDS.map((k) => [k.kind, k]));
-export const KNOWN_KINDS: readonly string[] = KINDS.map((k) => k.kind);
+export { describeRecipe, describeStep, KNOWN_KINDS, STEP_KINDS, type StepDescription };
 
 const recipeSchema = v.strictObject({
   target: v.optional(v.pipe(v.string(), v.minLength(1))),
@@ -61,30 +44,11 @@ export function parseRecipe(json: unknown): Recipe {
   }
   const { target, steps: raw } = r.output;
   const steps = raw.map((s, index): StepSpec => {
-    const spec = typeof s === 'string' ? { kind: 'derive', expression: s } : s;
-    if (!spec || typeof spec !== 'object' || Array.isArray(spec) || typeof (spec as StepSpec).kind !== 'string')
-      throw new EnclaveError('invalid-recipe', `Step ${index + 1}: a step is an object with a "kind" (one of ${KNOWN_KINDS.join(', ')}), or a "name = expression" string.`, { step: index });
-    parseStep(spec as StepSpec, { index, target, mode: 'train' });
-    return spec as StepSpec;
+    const spec = stepSpec(s, index);
+    parseStep(spec, { index, target, mode: 'train' });
+    return spec;
   });
   return target === undefined ? { steps } : { target, steps };
-}
-
-/**
- * A step's parameters, checked; while fitting ('train') also that it neither reads nor rewrites the target
- * (target-guard.ts). Replaying a fitted recipe parses with kind.parse alone.
- */
-function parseStep(spec: StepSpec, ctx: StepContext): { kind: StepKind; params: unknown } {
-  const kind = kindOf(spec.kind, ctx.index);
-  const params = kind.parse(spec, ctx);
-  guardTarget(kind, params, ctx);
-  return { kind, params };
-}
-
-function kindOf(kind: string, index: number): StepKind {
-  const k = STEP_KINDS.get(kind);
-  if (!k) throw new EnclaveError('invalid-recipe', `Step ${index + 1}: unknown step kind "${kind}" (known: ${KNOWN_KINDS.join(', ')}).`, { step: index, kind });
-  return k;
 }
 
 export interface RecipeProgress {
@@ -133,26 +97,6 @@ export function applyRecipe(table: Table, fitted: FittedRecipe, mode: ApplyMode,
     table = kind.apply(table, kind.parse(spec, ctx), state, ctx);
   });
   return table;
-}
-
-/** One line per step, for people. A step that does not parse says why instead. */
-export function describeRecipe(recipe: Recipe): string[] {
-  return recipe.steps.map((spec, index) => {
-    try {
-      const { kind, params } = parseStep(spec, { index, target: recipe.target, mode: 'train' });
-      return kind.describe(params);
-    } catch (e) {
-      return (e as Error).message;
-    }
-  });
-}
-
-function safeDescribe(kind: StepKind, params: unknown): string {
-  try {
-    return kind.describe(params);
-  } catch {
-    return kind.kind;
-  }
 }
 
 /** A step that loses the target (one-hot encoding it, say) would leave nothing to train on: stop at that step. */
