@@ -1,18 +1,20 @@
 /**
  * Choosing the tfjs backend. Browsers: WebGPU → WebGL → WASM → CPU; Node: WASM → CPU. Each backend's code is
  * imported lazily (dynamic import) into a cached promise, so nothing browser-only runs when Node imports this module.
- * 'auto' runs a short measured trial (a few batches of a tiny MLP, through the real training loop) on every available backend, checks each result against the CPU backend's, and keeps the fastest correct.
+ * 'auto' runs a short measured trial (backend-trial.ts) on every available backend and keeps the fastest correct one;
+ * that choice is remembered for the worker's life and, through the caller's store, per device and browser version
+ * (backend-memory.ts), so later jobs start it at once.
  * A WebGPU device can be lost later (driver reset, GPU removed, the browser reclaiming it): `deviceLoss` reports it,
  * a job in flight goes on with `fallbackFrom` (see fallback.ts), and the next activation of webgpu starts a fresh device.
  */
 import * as tf from '@tensorflow/tfjs';
 import { EnclaveError } from '../core/errors.ts';
-import { seeded } from '../core/random.ts';
-import type { Dataset } from './matrix.ts';
-import { trainModel } from './train.ts';
+import { BACKEND_ORDER, backendLabel, type BackendName } from './backend-label.ts';
+import { recallBackend, type BackendMemory, type RememberedBackend } from './backend-memory.ts';
+import { measureBackends, type Measure } from './backend-trial.ts';
+import { deviceKey } from './device-key.ts';
 
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+export { BACKEND_ORDER, type BackendName };
 
 export interface BackendTrial {
   backend: BackendName;
@@ -25,7 +27,12 @@ export interface BackendTrial {
 
 export interface BackendChoice {
   name: BackendName;
+  /** 'auto': the measurement behind the choice (a remembered choice's own, from when it was measured). */
   trials: BackendTrial[];
+  /** 'auto' only: measured now, or remembered by this worker or by the caller's store. */
+  source?: 'measured' | 'worker' | 'stored';
+  /** 'auto' only: why a remembered choice was not used, or that the new one could not be saved (the choice stands). */
+  note?: string;
 }
 
 /** A backend whose device was lost, and the browser's words for why. */
@@ -49,6 +56,14 @@ export interface FallbackEvent {
 export interface BackendOptions {
   /** Where the tfjs WASM binaries are served from (a URL prefix ending in "/"); default: bundled with the app. */
   wasmPaths?: string;
+  /** 'auto': where the measured choice persists between workers and visits (the app's settings table). */
+  memory?: BackendMemory;
+  /** 'auto': measure again even if a choice is remembered (and remember the new one). */
+  remeasure?: boolean;
+  /** 'auto': this device and browser (default: deviceKey()); a choice remembered under another key is measured again. */
+  deviceKey?: string;
+  /** 'auto': the measurement (default: the trial of backend-trial.ts; tests count calls with a fake). */
+  measure?: Measure;
 }
 
 export const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined';
@@ -157,37 +172,10 @@ async function activate(name: BackendName, opts: BackendOptions): Promise<void> 
   if (device?.lost) void watch(device);
 }
 
-/** Trial data: 256 rows of 16 features, 4 classes (seeded), for a tiny MLP trained by the real training loop. */
-function trialData(): Dataset {
-  const rng = seeded(7);
-  const n = 256, d = 16;
-  return {
-    X: Float32Array.from({ length: n * d }, () => rng.normal()),
-    n,
-    d,
-    y: Int32Array.from({ length: n }, () => rng.int(4)),
-    shape: { task: 'classification', features: Array.from({ length: d }, (_, j) => `x${j}`), classNames: ['a', 'b', 'c', 'd'] },
-  };
-}
-
-/** Train the trial MLP for `epochs` (4 batches each) on the active backend; its time and its predictions for 8 rows. */
-async function trialRun(epochs: number): Promise<{ ms: number; out: Float32Array }> {
-  const data = trialData();
-  const spec = { algorithm: 'mlp', hyperparameters: { units: [32], epochs, batchSize: 64, optimizer: 'sgd', learningRate: 0.1, l2: 0, patience: 0 } } as const;
-  const t0 = performance.now();
-  const { model } = await trainModel(spec, data, { seed: 7 });
-  try {
-    const out = await model.predict(data.X.subarray(0, 8 * data.d), 8);
-    return { ms: performance.now() - t0, out };
-  } finally {
-    model.dispose();
-  }
-}
-
-const close = (a: Float32Array, b: Float32Array, tol = 2e-3) => a.length === b.length && a.every((x, i) => Math.abs(x - b[i]) <= tol * (1 + Math.abs(b[i])));
-
 let current: BackendName | null = null;
 let lastOptions: BackendOptions = {};
+/** The choice 'auto' made (measured or recalled) in this worker: later 'auto' calls start it without measuring. */
+let chosen: RememberedBackend | null = null;
 
 /** Resolves when the active backend's device is lost (WebGPU only); null when the active backend has none to lose. */
 export function deviceLoss(): Promise<DeviceLoss> | null {
@@ -199,7 +187,23 @@ export function deviceLoss(): Promise<DeviceLoss> | null {
 export async function fallbackFrom(lost: BackendName): Promise<BackendName> {
   const next = BACKEND_ORDER[BACKEND_ORDER.indexOf(lost) + 1];
   if (!next) throw new EnclaveError('internal', `No backend comes after ${lost}.`);
+  await forgetFailed(lost, lastOptions.memory);
   return (await initBackend(next, lastOptions)).name;
+}
+
+/**
+ * The remembered choice lost its device or went non-finite: the next 'auto' measures again rather than keep choosing
+ * a backend that fails (the trial also checks correctness). Marked in the store too, for the next worker.
+ */
+async function forgetFailed(lost: BackendName, memory: BackendMemory | undefined): Promise<void> {
+  if (chosen?.name !== lost) return;
+  const failed: RememberedBackend = { ...chosen, failed: true };
+  chosen = null;
+  try {
+    await memory?.write(failed);
+  } catch {
+    // The job goes on regardless; a stale store at worst costs one failed start, which also measures again.
+  }
 }
 
 const describe = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -212,29 +216,7 @@ export async function initBackend(preferred?: BackendName | 'auto', opts: Backen
   lastOptions = opts;
   const available = availableBackends();
   const trials: BackendTrial[] = [];
-  if (preferred === 'auto') {
-    await activate('cpu', opts);
-    const reference = (await trialRun(1)).out;
-    const measured: { name: BackendName; ms: number }[] = [];
-    for (const name of available) {
-      try {
-        await activate(name, opts);
-        // The reference's steps first (correctness, and warm-up: shader compilation), then a timed run (speed).
-        const { ms, out } = await trialRun(1);
-        const ok = close(out, reference);
-        const timed = ok ? (await trialRun(3)).ms : NaN;
-        trials.push({ backend: name, ms: ok ? timed : ms, ok, ...(ok ? {} : { error: 'results differ from the CPU backend' }) });
-        if (ok) measured.push({ name, ms: timed });
-      } catch (e) {
-        trials.push({ backend: name, ms: null, ok: false, error: describe(e) });
-      }
-    }
-    measured.sort((a, b) => a.ms - b.ms);
-    const best = measured[0]?.name ?? 'cpu';
-    await activate(best, opts);
-    current = best;
-    return { name: best, trials };
-  }
+  if (preferred === 'auto') return autoBackend(available, opts);
   if (preferred !== undefined && !BACKEND_ORDER.includes(preferred))
     throw new EnclaveError('invalid-argument', `Unknown backend "${String(preferred)}": use auto, ${BACKEND_ORDER.join(', ')}.`);
   const start = preferred ? BACKEND_ORDER.indexOf(preferred) : 0;
@@ -251,6 +233,51 @@ export async function initBackend(preferred?: BackendName | 'auto', opts: Backen
     }
   }
   throw new EnclaveError('internal', `No tfjs backend could start: ${trials.map((t) => `${t.backend}: ${t.error}`).join('; ')}.`);
+}
+
+/**
+ * 'auto': the remembered choice when there is one for this device (this worker's, else the store's), started at once;
+ * otherwise (or asked to remeasure, or it does not start) a measurement, which is then remembered.
+ */
+async function autoBackend(available: BackendName[], opts: BackendOptions): Promise<BackendChoice> {
+  const device = opts.deviceKey ?? (await deviceKey(IS_NODE));
+  const notes: string[] = [];
+  if (!opts.remeasure) {
+    let source: 'worker' | 'stored' = 'worker';
+    let remembered = chosen?.device === device ? chosen : null;
+    if (!remembered && opts.memory) {
+      source = 'stored';
+      let stored: unknown;
+      try {
+        stored = await opts.memory.read();
+      } catch (e) {
+        notes.push(`The remembered backend choice could not be read (${describe(e)}); measured again.`);
+      }
+      const recall = recallBackend(stored, device, available);
+      if (recall.remembered) remembered = recall.remembered;
+      else if (recall.why) notes.push(recall.why);
+    }
+    if (remembered) {
+      try {
+        await activate(remembered.name, opts);
+        current = remembered.name;
+        chosen = remembered;
+        return { name: remembered.name, trials: remembered.trials.map((t) => ({ ...t })), source };
+      } catch (e) {
+        notes.push(`The remembered backend (${backendLabel(remembered.name)}) did not start (${describe(e)}); measured again.`);
+      }
+    }
+  }
+  const { name, trials } = await (opts.measure ?? measureBackends)(available, (b) => activate(b, opts));
+  await activate(name, opts);
+  current = name;
+  chosen = { version: 1, device, name, trials: trials.map((t) => ({ ...t })), measuredAt: Date.now() };
+  try {
+    await opts.memory?.write(chosen);
+  } catch (e) {
+    notes.push(`The backend choice could not be saved (${describe(e)}); the next worker measures again.`);
+  }
+  return { name, trials, source: 'measured', ...(notes.length ? { note: notes.join(' ') } : {}) };
 }
 
 /** The active backend's name, as tfjs reports it. */
