@@ -170,3 +170,41 @@ describe("initBackend('auto') remembers its measured choice", () => {
     expect(storedMs).toBeLessThan(250);
   });
 });
+
+describe('the device key', () => {
+  const browser = (version: string, gpu: string) => ({
+    userAgent: 'Mozilla/5.0 Chrome/127.0.0.0',
+    hardwareConcurrency: 8,
+    userAgentData: {
+      brands: [{ brand: 'Chromium', version: '127' }],
+      platform: 'Linux',
+      getHighEntropyValues: async () => ({ fullVersionList: [{ brand: 'Chromium', version }], platformVersion: '6.1', architecture: 'x86' }),
+    },
+    gpu: { requestAdapter: async () => ({ info: { vendor: gpu, architecture: 'ampere', device: '', description: '' } }) },
+  });
+  const keyIn = async (nav: unknown) => {
+    vi.resetModules();
+    vi.stubGlobal('navigator', nav);
+    try {
+      return await (await import('../../src/lib/ml/device-key.ts')).deviceKey(false);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  };
+
+  it('names the browser build, the GPU adapter and the cores: an update or another GPU gives another key', async () => {
+    const a = await keyIn(browser('127.0.6533.88', 'nvidia'));
+    expect(a).toContain('Chromium/127.0.6533.88');
+    expect(a).toContain('gpu=nvidia ampere');
+    expect(a).toContain('cores=8');
+    expect(a).toMatch(/tfjs=\d/);
+    expect(await keyIn(browser('127.0.6533.88', 'nvidia'))).toBe(a);
+    expect(await keyIn(browser('127.0.6533.99', 'nvidia'))).not.toBe(a);
+    expect(await keyIn(browser('127.0.6533.88', 'intel'))).not.toBe(a);
+  });
+
+  it('leaves out what the browser does not answer (no WebGPU adapter, a failing query) rather than fail', async () => {
+    const nav = { ...browser('1', 'x'), gpu: { requestAdapter: async () => Promise.reject(new Error('no')) }, userAgentData: undefined };
+    expect(await keyIn(nav)).toMatch(/^ua=Mozilla.*cores=8; gpu=none; isolated=false; tfjs=/);
+  });
+});
