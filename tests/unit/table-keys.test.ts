@@ -44,3 +44,16 @@ describe('error details with keys from data', () => {
     expect((e.detail as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
+
+describe('cells that read like JavaScript internals', () => {
+  it('"constructor", "toString" and "__proto__" cells are text, not booleans', async () => {
+    const { ColumnBuilder, parseBoolean } = await import('../../src/lib/core/infer.ts');
+    for (const s of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(parseBoolean(s)).toBeNaN();
+    const b = new ColumnBuilder('word');
+    for (const s of ['constructor', 'toString', 'constructor']) b.pushText(s);
+    expect(b.finish()).toMatchObject({ kind: 'string', dictionary: ['constructor', 'toString'], codes: new Int32Array([0, 1, 0]) });
+    const flags = new ColumnBuilder('flag');
+    for (const s of ['true', 'valueOf']) flags.pushText(s);
+    expect(flags.finish()).toMatchObject({ kind: 'string', dictionary: ['true', 'valueOf'] });
+  });
+});
