@@ -12,6 +12,8 @@ import { rowArrays, type Table, type ColumnType } from '../core/table.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { saveImport, loadTable } from '../store/tables.ts';
+import { connect } from '../bridge/connect.ts';
+import type { ImportHelperApi } from '../../../workers/import-helper.worker.ts';
 
 export interface JobProgress {
   stage: 'read' | 'hash' | 'profile' | 'save';
@@ -68,53 +70,19 @@ interface Helper {
   close(): void;
 }
 
-type HelperReply = { id: number; error?: string; part?: TablePart; hash?: string; correlations?: Correlations };
-
 function startHelper(): Helper | null {
   // Only worth it with a second core to run on.
   if (typeof Worker === 'undefined' || (globalThis.navigator?.hardwareConcurrency ?? 2) < 2) return null;
-  let worker: Worker;
+  const client = connect<ImportHelperApi>('import helper', () => new Worker(new URL('../../../workers/import-helper.worker.ts', import.meta.url), { type: 'module', name: 'enclave-import-helper' }));
   try {
-    worker = new Worker(new URL('../../../workers/import-helper.worker.ts', import.meta.url), { type: 'module', name: 'enclave-import-helper' });
+    client.warm(); // started now, so that it has loaded by the time the table is read
   } catch {
     return null;
   }
-  const pending = new Map<number, { resolve: (r: HelperReply) => void; reject: (e: Error) => void }>();
-  let next = 0;
-  let failed: Error | null = null; // once failed, every request fails at once (and the caller does without it)
-  const failAll = (err: Error) => {
-    failed = err;
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-  worker.onmessage = (e: MessageEvent<HelperReply>) => {
-    const p = pending.get(e.data.id);
-    pending.delete(e.data.id);
-    if (e.data.error !== undefined) p?.reject(new Error(e.data.error));
-    else p?.resolve(e.data);
-  };
-  worker.onerror = (e) => {
-    e.preventDefault();
-    failAll(new Error(e.message || 'the import helper did not start'));
-  };
-  const ask = (msg: Record<string, unknown>, transfer: Transferable[] = []) =>
-    new Promise<HelperReply>((resolve, reject) => {
-      if (failed) return reject(failed);
-      const id = next++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...msg }, transfer);
-    });
   return {
-    part: async (file, req) => (await ask({ type: 'part', file, ...req })).part!,
-    finish(table, correlate) {
-      const correlations = ask({ type: 'correlate', table: shareable(table), correlate }).then((r) => r.correlations!);
-      const hash = ask({ type: 'hash' }).then((r) => r.hash!);
-      return { correlations, hash };
-    },
-    close() {
-      worker.terminate();
-      failAll(new Error('the import helper was closed'));
-    }
+    part: (file, req) => client.part(file, req).result,
+    finish: (table, correlate) => ({ correlations: client.correlate(shareable(table), correlate).result, hash: client.hash().result }),
+    close: () => client.close()
   };
 }
 

@@ -1,0 +1,33 @@
+/**
+ * The studio's workers, as the UI thread calls them. One worker per kind of job, so that a long job never queues an
+ * unrelated short one: 'data' (import, prepare), 'preview' (rows of a version, a recipe step's before/after), 'train'
+ * (train, tune) and 'model' (promote, predict, analyse). Every call is a cancellable Job (./connect.ts); only types
+ * cross from the worker files.
+ */
+import { connect } from './connect.ts';
+import type { DataWorkerApi } from '../../../workers/data.worker.ts';
+import type { PreviewWorkerApi } from '../../../workers/preview.worker.ts';
+import type { TrainWorkerApi } from '../../../workers/train.worker.ts';
+import type { ModelWorkerApi } from '../../../workers/model.worker.ts';
+
+export type { Job } from './job.ts';
+export type { ImportSummary, JobProgress, PreviewRows } from '../jobs/import-job.ts';
+export type { PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview } from '../jobs/prepare-job.ts';
+export type { TrainRequest, TuneRequest, TrainJobProgress } from '../jobs/train-job.ts';
+export type Analysis = Awaited<ReturnType<ModelWorkerApi['analyse']>>;
+export type Prediction = Awaited<ReturnType<ModelWorkerApi['predict']>>;
+
+const data = connect<DataWorkerApi>('data', () => new Worker(new URL('../../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'enclave-data' }));
+const preview = connect<PreviewWorkerApi>('preview', () => new Worker(new URL('../../../workers/preview.worker.ts', import.meta.url), { type: 'module', name: 'enclave-preview' }));
+const train = connect<TrainWorkerApi>('train', () => new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'enclave-train' }));
+const model = connect<ModelWorkerApi>('model', () => new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'enclave-model' }));
+
+export const importFile = data.importFile;
+export const prepareSplits = data.prepare;
+export const previewRows = preview.previewRows;
+export const previewStep = preview.previewStep;
+export const trainRun = train.train;
+export const tuneRun = train.tune;
+export const promoteRun = model.promote;
+export const predictWith = model.predict;
+export const analyseRun = model.analyse;

@@ -1,0 +1,142 @@
+/**
+ * The UI side of the bridge: `connect<Api>(name, factory)` gives a typed client of one worker. Each call is a Job.
+ * The worker is created on the first call, not before. Its calls run one after another, in order (a worker's jobs
+ * share its thread anyway). Cancelling the running job terminates the worker, since a worker deep in synchronous work
+ * never reads a cancel message; its result rejects with `cancelled` at once and the next call starts a fresh worker
+ * (everything a job needs is in IndexedDB). Cancelling a queued job only drops it: the running one goes on.
+ */
+import * as Comlink from 'comlink';
+import { EnclaveError } from '../core/errors.ts';
+import { asEnclaveError, cancelledError, type Job } from './job.ts';
+import type { ApiFunction, Call, Wire } from './wire.ts';
+
+/** What the bridge needs of a Worker (a fake one in tests). */
+export interface WorkerLike extends Comlink.Endpoint {
+  terminate(): void;
+}
+
+/** The UI-side client: each API function, with the same arguments, returning a Job of its result. */
+export type Client<A> = {
+  readonly [K in keyof A]: A[K] extends (...args: infer P) => Promise<infer R> ? (...args: P) => Job<R> : never;
+} & {
+  /** Starts the worker now (if it is not running), so that it has loaded by the first call. Throws if it cannot. */
+  warm(): void;
+  /** Terminates the worker (if any) and rejects every job, running or queued, with `cancelled`. */
+  close(): void;
+};
+
+interface Pending {
+  id: string;
+  name: string;
+  args: unknown[];
+  resolve(value: unknown): void;
+  reject(err: EnclaveError): void;
+  settled: boolean;
+  /** The UI ends of the call's callback ports, closed when the job ends. */
+  ports: MessagePort[];
+}
+
+export function connect<A extends { [K in keyof A]: ApiFunction }>(name: string, factory: () => WorkerLike): Client<A> {
+  let worker: { endpoint: WorkerLike; remote: Comlink.Remote<Wire> } | null = null;
+  let running: Pending | null = null;
+  const queue: Pending[] = [];
+
+  function spawn() {
+    const endpoint = factory();
+    const remote = Comlink.wrap<Wire>(endpoint);
+    const current = { endpoint, remote };
+    // A worker that fails to load, or throws outside any job, is in an unknown state: end it and its job.
+    const fail = (message: string) => {
+      if (worker !== current) return;
+      stop();
+      if (running) settle(running, new EnclaveError('internal', message));
+    };
+    endpoint.addEventListener('error', (e) => {
+      (e as Event).preventDefault?.();
+      const why = (e as ErrorEvent).message;
+      fail(`The ${name} worker stopped: ${why || 'it could not start'}.`);
+    });
+    endpoint.addEventListener('messageerror', () => fail(`A reply from the ${name} worker could not be read.`));
+    return current;
+  }
+
+  function stop() {
+    worker?.endpoint.terminate();
+    worker = null;
+  }
+
+  function settle(job: Pending, err: EnclaveError | null, value?: unknown) {
+    if (job.settled) return;
+    job.settled = true;
+    for (const port of job.ports) port.close();
+    if (err) job.reject(err);
+    else job.resolve(value);
+    if (running === job) {
+      running = null;
+      pump();
+    }
+  }
+
+  function pump() {
+    if (running || !queue.length) return;
+    const job = queue.shift()!;
+    running = job;
+    try {
+      worker ??= spawn();
+    } catch (err) {
+      settle(job, new EnclaveError('internal', `The ${name} worker could not start: ${asEnclaveError(err).message}`));
+      return;
+    }
+    const args = job.args.slice();
+    const callbacks: [number, MessagePort][] = [];
+    args.forEach((arg, index) => {
+      if (typeof arg !== 'function') return;
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = (e: MessageEvent) => (arg as (v: unknown) => void)(e.data);
+      job.ports.push(port1);
+      callbacks.push([index, port2]);
+      args[index] = null;
+    });
+    const call: Call = { name: job.name, args, callbacks };
+    worker.remote.run(Comlink.transfer(call, callbacks.map(([, port]) => port))).then(
+      (value) => settle(job, null, value),
+      (err) => settle(job, asEnclaveError(err))
+    );
+  }
+
+  function cancel(job: Pending) {
+    if (job.settled) return;
+    if (running === job) stop(); // the only way to stop synchronous work
+    else queue.splice(queue.indexOf(job), 1);
+    settle(job, cancelledError());
+  }
+
+  function call(fnName: string, args: unknown[]): Job<unknown> {
+    let job!: Pending;
+    const result = new Promise<unknown>((resolve, reject) => {
+      job = { id: crypto.randomUUID(), name: fnName, args, resolve, reject, settled: false, ports: [] };
+    });
+    queue.push(job);
+    pump();
+    return { id: job.id, result, cancel: () => cancel(job) };
+  }
+
+  function close() {
+    for (const job of queue.splice(0)) settle(job, cancelledError());
+    stop();
+    if (running) settle(running, cancelledError());
+  }
+
+  function warm() {
+    worker ??= spawn();
+  }
+
+  return new Proxy({} as Client<A>, {
+    get(_target, prop) {
+      if (prop === 'close') return close;
+      if (prop === 'warm') return warm;
+      if (typeof prop !== 'string' || prop === 'then') return undefined;
+      return (...args: unknown[]) => call(prop, args);
+    }
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The worker side of the bridge: `expose(api)` serves an object of plain async functions. Each call's error is sent
+ * as { code, message, detail } (comlink would keep only an Error's message), and each callback argument becomes a
+ * function that posts to that call's own port.
+ */
+import * as Comlink from 'comlink';
+import { EnclaveError, toErrorShape } from '../core/errors.ts';
+import type { ApiFunction, Call, Wire } from './wire.ts';
+
+/** Marks `value` so that the listed buffers are moved to the other side with it, not copied. */
+export function transferred<T>(value: T, buffers: Transferable[]): T {
+  return Comlink.transfer(value, buffers);
+}
+
+export function expose<A extends { [K in keyof A]: ApiFunction }>(api: A, endpoint?: Comlink.Endpoint): void {
+  const wire: Wire = {
+    async run(call: Call) {
+      try {
+        // The name comes from the other side: only the API's own functions run.
+        const fn = typeof call?.name === 'string' && Object.hasOwn(api, call.name) ? (api as Record<string, unknown>)[call.name] : undefined;
+        if (typeof fn !== 'function') throw new EnclaveError('internal', `This worker has no job named “${String(call?.name)}”.`);
+        const args = Array.isArray(call.args) ? call.args.slice() : [];
+        for (const [index, port] of call.callbacks ?? []) args[index] = (value: unknown) => port.postMessage(value);
+        return await (fn as ApiFunction)(...args);
+      } catch (err) {
+        throw toErrorShape(err);
+      }
+    }
+  };
+  Comlink.expose(wire, endpoint ?? (globalThis as unknown as Comlink.Endpoint));
+}
