@@ -16,11 +16,8 @@ function memoryStore(initial?: unknown) {
       this.writes++;
       value = structuredClone(v);
     },
-    get value() {
+    get value(): RememberedBackend | undefined {
       return value as RememberedBackend | undefined;
-    },
-    set value(v: unknown) {
-      value = v;
     },
   };
 }

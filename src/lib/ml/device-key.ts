@@ -25,7 +25,7 @@ interface Gpu {
 async function settled<T>(p: () => Promise<T>, ms: number): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([p(), new Promise<undefined>((r) => (timer = setTimeout(r, ms)))]);
+    return await Promise.race([p(), new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
   } catch {
     return undefined;
   } finally {
@@ -41,7 +41,8 @@ async function nodeKey(): Promise<string> {
 }
 
 async function browserKey(): Promise<string> {
-  const nav = globalThis.navigator as (Navigator & { userAgentData?: UaData; gpu?: Gpu }) | undefined;
+  // Typed here as far as it is read: userAgentData and adapter.info are missing from some lib versions.
+  const nav = (globalThis as { navigator?: { userAgent?: string; hardwareConcurrency?: number; userAgentData?: UaData; gpu?: Gpu } }).navigator;
   const parts = [`ua=${nav?.userAgent ?? ''}`];
   const ua = nav?.userAgentData;
   // Chromium's user-agent string carries only the major version: the full list says which build it is.
