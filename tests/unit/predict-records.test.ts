@@ -31,7 +31,7 @@ async function registered(): Promise<EnclaveDB> {
     shape: { task: 'classification', features, classNames: ['high', 'low'] }, seed: 1,
     weights: [{ name: 'train/X', shape: [2, 2], data: [0, 0, 10, 0] }, { name: 'train/y', shape: [2], data: [1, 0] }],
   };
-  await d.artifacts.add({ run: 'run-1', model, created: 1 });
+  await d.artifacts.add({ run: 'run-1', model: model as never, created: 1 });
   await d.models.add({
     id: 'm', name: 'keys', version: '1.0.0', run: 'run-1', source: 'v', fitted: { target: 'y', steps: [] },
     inputSchema: features.map((name) => ({ name, type: 'float', kind: 'numeric' })), features, target: 'y', task: 'classification',

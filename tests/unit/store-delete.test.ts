@@ -71,13 +71,13 @@ const tiny = (): Table => ({ rowCount: 2, columns: [{ kind: 'numeric', name: 'x'
 const split = { method: 'random' as const, fractions: [0.6, 0.2, 0.2] as [number, number, number], seed: 42 };
 
 async function twoDatasets(database: EnclaveDB) {
-  const A = await saveImport(database, { datasetName: 'A', source, table: tiny(), hash: HA, profile: {}, warnings: [] });
-  const B = await saveImport(database, { datasetName: 'B', source, table: tiny(), hash: HB, profile: {}, warnings: [] });
+  const A = await saveImport(database, { datasetName: 'A', source, table: tiny(), hash: HA, profile: {} as never, warnings: [] });
+  const B = await saveImport(database, { datasetName: 'B', source, table: tiny(), hash: HB, profile: {} as never, warnings: [] });
   // A prepared split (and its chunks) written by A's preparation, with A's recipe.
-  await database.versions.add({ hash: HP, dataset: A.datasetId, parent: HA, recipe: 'recipe-a', rowCount: 2, schema: [{ name: 'x', type: 'float', kind: 'numeric' }], profile: {}, created: 1, warnings: [], split: 'train', preparation: 'pa' });
+  await database.versions.add({ hash: HP, dataset: A.datasetId, parent: HA, recipe: 'recipe-a', rowCount: 2, schema: [{ name: 'x', type: 'float', kind: 'numeric' }], profile: {} as never, created: 1, warnings: [], split: 'train', preparation: 'pa' });
   await database.chunks.add({ hash: HP, column: 0, index: 0, values: new Float64Array([1, 2]).buffer, valid: new Uint8Array([1, 1]).buffer });
   await database.recipes.bulkAdd([{ hash: 'recipe-a', recipe: { steps: [] }, created: 1 }, { hash: 'recipe-b', recipe: { steps: [] }, created: 1 }]);
-  await database.preparations.add({ id: 'pa', dataset: A.datasetId, source: HA, recipe: 'recipe-a', split, fitted: {}, splits: { train: HP, validation: HP, test: HP }, sizes: { train: 2, validation: 2, test: 2 }, report: {}, accepted: [], created: 1 });
+  await database.preparations.add({ id: 'pa', dataset: A.datasetId, source: HA, recipe: 'recipe-a', split, fitted: {} as never, splits: { train: HP, validation: HP, test: HP }, sizes: { train: 2, validation: 2, test: 2 }, report: {} as never, accepted: [], created: 1 });
   return { A: A.datasetId, B: B.datasetId };
 }
 
@@ -89,9 +89,9 @@ describe('a version is removed only when nothing references it any more', () => 
   const kinds: [string, (db: EnclaveDB, ids: { A: string; B: string }) => Promise<unknown>][] = [
     ["another dataset's latest version", (db, { B }) => db.datasets.update(B, { latest: HP })],
     ["another dataset's preparation (as a split)", (db, { B }) =>
-      db.preparations.add({ id: 'pb', dataset: B, source: HB, recipe: 'recipe-b', split, fitted: {}, splits: { train: HP, validation: HB, test: HB }, sizes: { train: 2, validation: 2, test: 2 }, report: {}, accepted: [], created: 2 })],
+      db.preparations.add({ id: 'pb', dataset: B, source: HB, recipe: 'recipe-b', split, fitted: {} as never, splits: { train: HP, validation: HB, test: HB }, sizes: { train: 2, validation: 2, test: 2 }, report: {} as never, accepted: [], created: 2 })],
     ["another dataset's preparation (as its source)", (db, { B }) =>
-      db.preparations.add({ id: 'pb', dataset: B, source: HP, recipe: 'recipe-b', split, fitted: {}, splits: { train: HB, validation: HB, test: HB }, sizes: { train: 2, validation: 2, test: 2 }, report: {}, accepted: [], created: 2 })],
+      db.preparations.add({ id: 'pb', dataset: B, source: HP, recipe: 'recipe-b', split, fitted: {} as never, splits: { train: HB, validation: HB, test: HB }, sizes: { train: 2, validation: 2, test: 2 }, report: {} as never, accepted: [], created: 2 })],
     ["another dataset's run (its training version)", (db, { B }) => db.runs.add(run('rb', B, HP, 'recipe-b'))],
     ["a surviving model version (its source)", async (db, { B }) => { await db.runs.add(run('rb', B, HB, 'recipe-b')); await db.models.add(model('mb', 'rb', HP)); }]
   ];
@@ -138,7 +138,7 @@ describe('a version is removed only when nothing references it any more', () => 
     const database = freshDb();
     const ids = await twoDatasets(database);
     await database.runs.add(run('ra', ids.A, HP, 'recipe-a'));
-    await database.artifacts.add({ run: 'ra', model: { rows: [[1], [2]] }, created: 1 });
+    await database.artifacts.add({ run: 'ra', model: { rows: [[1], [2]] } as never, created: 1 });
     await database.models.add(model('ma', 'ra', HA));
     await database.runs.add(run('rb', ids.B, HP, 'recipe-b'));
     // HP stays (B's run uses it) and keeps naming recipe-a, so that recipe stays too.

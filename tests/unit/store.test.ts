@@ -63,7 +63,7 @@ function sampleTable(rows = CHUNK_ROWS * 2 + 17): Table {
 }
 
 function importOf(table: Table, hash = HASH, datasetName = 'data') {
-  return { datasetName, source, table, hash, profile: { columns: table.columns.length }, warnings: ['row 3: trimmed'] };
+  return { datasetName, source, table, hash, profile: { columns: table.columns.length } as never, warnings: ['row 3: trimmed'] };
 }
 
 /** Same type, same length, same bytes: a fast deep-equal (vitest's toEqual walks 131k elements one by one). */
@@ -229,7 +229,7 @@ describe('listDatasets and deleteDataset', () => {
     const b = await saveImport(d, importOf(sampleTable(3), HASH2, 'b'));
     const run = (id: string, dataset: string) => ({ id, dataset, preparation: 'p', created: 1 }) as unknown as RunRecord;
     await d.runs.bulkAdd([run('r1', a.datasetId), run('r2', a.datasetId), run('r3', b.datasetId)]);
-    await d.artifacts.bulkAdd(['r1', 'r2', 'r3'].map((r) => ({ run: r, model: { rows: [1, 2, 3] }, created: 1 })));
+    await d.artifacts.bulkAdd(['r1', 'r2', 'r3'].map((r) => ({ run: r, model: { rows: [1, 2, 3] } as never, created: 1 })));
     const model = (id: string, r: string) => ({ id, name: 'm', run: r, created: 1 }) as unknown as ModelRecord;
     await d.models.bulkAdd([model('m1', 'r1'), model('m2', 'r1'), model('m3', 'r3')]);
     expect(await datasetFootprint(d, a.datasetId)).toEqual({ versions: 1, recipes: 0, drafts: 0, runs: 2, models: 2 });

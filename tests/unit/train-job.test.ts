@@ -205,10 +205,10 @@ describe('train, promote, predict, analyse (schema version 4)', () => {
     const d = freshDb();
     await d.preparations.add({ id: 'prep' } as never);
     const run = runOf('run-x', 1) as unknown as RunRecord;
-    await expect(saveRunWithArtifact(d, run, { weights: [() => 0] })).rejects.toMatchObject({ code: 'storage' });
+    await expect(saveRunWithArtifact(d, run, { weights: [() => 0] } as never)).rejects.toMatchObject({ code: 'storage' });
     expect(await d.runs.count()).toBe(0);
     expect(await d.artifacts.count()).toBe(0);
-    await saveRunWithArtifact(d, run, { weights: [] });
+    await saveRunWithArtifact(d, run, { weights: [] } as never);
     expect(await d.runs.get('run-x')).toEqual(run);
     expect(await d.artifacts.get('run-x')).toEqual({ run: 'run-x', model: { weights: [] }, created: 1 });
   });

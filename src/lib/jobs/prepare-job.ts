@@ -9,7 +9,7 @@ import { splitTable, type SplitOptions } from '../core/split.ts';
 import { takeRows } from '../core/table-ops.ts';
 import { hashTable } from '../core/hash.ts';
 import { hashJson } from '../core/canonical-json.ts';
-import { profileTableAsync, profileTable, type ColumnProfile } from '../core/profile.ts';
+import { profileTableAsync, profileTable, type ColumnProfile, type Profile } from '../core/profile.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import type { Table } from '../core/table.ts';
 import { db as defaultDb, type EnclaveDB, type PreparationRecord, type SplitConfig } from '../store/db.ts';
@@ -58,7 +58,7 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
   const sizes = { train: out.splits.train.rowCount, validation: out.splits.validation.rowCount, test: out.splits.test.rowCount };
   if (out.report.blocking.length) return { status: 'blocked', report: out.report, sizes };
 
-  const prepared = {} as Record<SplitName, { table: Table; hash: string; profile: unknown }>;
+  const prepared = {} as Record<SplitName, { table: Table; hash: string; profile: Profile }>;
   for (const [i, name] of SPLITS.entries()) {
     onProgress?.({ stage: 'profile', done: i, total: 3 });
     const t = out.splits[name];

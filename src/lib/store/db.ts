@@ -1,9 +1,27 @@
 /**
  * The one Dexie database of Enclave. Record types live here so every module that reads or writes storage shares
- * them; repository functions (all writes, all boundary validation) live in tables.ts.
+ * them; the repositories (one module per entity: tables.ts, preparations.ts, runs.ts, models.ts, recipes.ts,
+ * settings.ts; chunk-store.ts for column chunks) do every write and validate every read. Pages and jobs call those,
+ * never the tables below.
  */
 import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+// Types only: the store loads no metrics, recipe or tfjs code at run time.
+import type { ClassificationReport } from '../core/metrics/classification-report.ts';
+import type { RegressionReport } from '../core/metrics/regression-report.ts';
+import type { PrepareReport } from '../core/prepare.ts';
+import type { Profile } from '../core/profile/types.ts';
+import type { FittedRecipe, Recipe } from '../core/recipe/types.ts';
+import type { SplitName } from '../core/split.ts';
 import type { ColumnType } from '../core/table.ts';
+import type { Scores } from '../ml/models/score.ts';
+import type { SavedModel } from '../ml/models/saved.ts';
+import type { EpochLog } from '../ml/train.ts';
+
+/** A model's full report on one split (confusion matrix, curves, calibration / residuals). */
+export type EvaluationReport = ClassificationReport | RegressionReport;
+
+/** Plain JSON, as a setting holds it. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 
 export interface ProjectRecord {
   id: string;
@@ -44,12 +62,12 @@ export interface VersionRecord {
   recipe: string | null;
   rowCount: number;
   schema: SchemaField[];
-  /** JSON, shape owned by the profiler */
-  profile: unknown;
+  /** Written by the profiler (core/profile), plain JSON. */
+  profile: Profile;
   created: number;
   warnings: string[];
   /** Set on prepared versions: which split of which preparation this table is. */
-  split?: 'train' | 'validation' | 'test';
+  split?: SplitName;
   preparation?: string;
 }
 
@@ -69,7 +87,8 @@ export interface ChunkRecord {
 /** A recipe as the person wrote it, content-addressed (SHA-256 of its canonical JSON). */
 export interface RecipeRecord {
   hash: string;
-  recipe: unknown;
+  /** As parseRecipe returned it (the prepare job stores its JSON). */
+  recipe: Recipe;
   created: number;
 }
 
@@ -99,10 +118,10 @@ export interface PreparationRecord {
   source: string;
   recipe: string;
   split: SplitConfig;
-  fitted: unknown;
+  fitted: FittedRecipe;
   splits: { train: string; validation: string; test: string };
   sizes: { train: number; validation: number; test: number };
-  report: unknown;
+  report: PrepareReport;
   accepted: AcceptedAnomaly[];
   created: number;
   /** Rows left out before the split (no value for the target); absent on preparations stored before it existed. */
@@ -127,18 +146,21 @@ export interface RunRecord {
   /** What trained a network: Enclave's WebAssembly SIMD kernels ('native', on the wasm backend) or tfjs. */
   engine?: 'native' | 'tfjs';
   status: 'completed' | 'cancelled' | 'failed';
-  history: unknown[];
+  history: EpochLog[];
   /** Metrics per split; `test` only once the run's model is promoted (the test split is sealed until then). */
-  metrics: { train?: unknown; validation?: unknown; test?: unknown };
-  /** Full reports (confusion matrix, curves, calibration / residuals) per split; `test` only once promoted. */
-  evaluation?: { validation?: unknown; test?: unknown };
+  metrics: { train?: Scores; validation?: Scores; test?: Scores };
+  /** Full reports per split; `test` only once promoted. Absent on runs stored before reports existed. */
+  evaluation?: { validation?: EvaluationReport; test?: EvaluationReport };
   durationMs: number;
   created: number;
   // The trained model (spec + weights) is not here: it is the run's ArtifactRecord (table `artifacts`, key = run id).
   features: string[];
   classNames?: string[];
-  /** Tuning runs: every candidate tried, with its validation score. */
-  trials?: { trial: number; spec: { algorithm: string; hyperparameters: Record<string, unknown> }; score: number; epochs: number; trainMs: number; rung?: number; error?: string }[];
+  /**
+   * Tuning runs: every candidate tried, with its validation score. A failed trial's score (−Infinity) is stored as
+   * null: the trials go through JSON, which has no infinities.
+   */
+  trials?: { trial: number; spec: { algorithm: string; hyperparameters: Record<string, unknown> }; score: number | null; epochs: number; trainMs: number; rung?: number; error?: string }[];
 }
 
 /** A registered model version: the artifacts a prediction needs, and nothing of the training data. */
@@ -151,14 +173,15 @@ export interface ModelRecord {
   /** The source version the model's inputs look like (for a what-if form prefilled with a real row). */
   source: string;
   // The model JSON is the artifact of `run` (table `artifacts`): a version never copies it.
-  fitted: unknown;
+  fitted: FittedRecipe;
   inputSchema: SchemaField[];
   features: string[];
   target: string;
   task: 'classification' | 'regression';
   classNames?: string[];
   aliases: string[];
-  metrics: unknown;
+  /** The run's metrics, `test` included (scored when this version was registered). */
+  metrics: RunRecord['metrics'];
   created: number;
 }
 
@@ -170,9 +193,17 @@ export interface ModelRecord {
 export interface ArtifactRecord {
   /** The run id (primary key). */
   run: string;
-  /** SavedModel JSON (src/lib/ml/models/saved.ts); validated by modelFromJSON when read. */
-  model: unknown;
+  /** SavedModel JSON (src/lib/ml/models/saved.ts); validated in full by modelFromJSON when a model is made of it. */
+  model: SavedModel;
   created: number;
+}
+
+/** A small remembered value (e.g. the backend measured fastest on this device and browser), keyed by name. */
+export interface SettingRecord {
+  key: string;
+  value: Json;
+  /** ms since the Unix epoch */
+  updated: number;
 }
 
 export type ChunkKey = [hash: string, column: number, index: number];
@@ -188,6 +219,7 @@ export class EnclaveDB extends Dexie {
   declare runs: EntityTable<RunRecord, 'id'>;
   declare models: EntityTable<ModelRecord, 'id'>;
   declare artifacts: EntityTable<ArtifactRecord, 'run'>;
+  declare settings: EntityTable<SettingRecord, 'key'>;
 
   constructor(name = 'enclave', options?: DexieOptions) {
     super(name, options);
@@ -224,7 +256,8 @@ export class EnclaveDB extends Dexie {
             if (!record || !('model' in record)) continue;
             const { model, ...rest } = record;
             const run = name === 'runs' ? id : String(record.run);
-            if (model !== undefined && !(await artifacts.get(run))) await artifacts.add({ run, model, created: record.created ?? Date.now() });
+            // Moved as it was stored: getArtifact and modelFromJSON check it when it is read.
+            if (model !== undefined && !(await artifacts.get(run))) await artifacts.add({ run, model: model as SavedModel, created: record.created ?? Date.now() });
             await table.put(rest);
           }
         }
@@ -232,6 +265,8 @@ export class EnclaveDB extends Dexie {
     // 5: versions indexed by recipe, so deleting a dataset finds which recipes other versions still use without
     // reading every version (each carries its profile). Dexie builds the new index from the stored records.
     this.version(5).stores({ versions: 'hash, dataset, parent, recipe' });
+    // 6: settings (key → JSON value), e.g. the measured backend choice per device and browser version.
+    this.version(6).stores({ settings: 'key' });
   }
 }
 

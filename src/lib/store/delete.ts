@@ -5,6 +5,7 @@
  * when no surviving preparation, run or version names it. `planDeletion` decides; the confirmation's counts and the
  * delete itself both come from it, so what the person is told is what goes.
  */
+import { chunkStore } from './chunk-store.ts';
 import type { EnclaveDB } from './db.ts';
 import { draftSources, hasDraft, removeDrafts } from './drafts.ts';
 import { storageError } from './tables.ts';
@@ -94,7 +95,7 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
 }
 
 function tablesOf(db: EnclaveDB) {
-  return [db.datasets, db.versions, db.chunks, db.recipes, db.preparations, db.runs, db.artifacts, db.models];
+  return [db.datasets, db.versions, db.recipes, db.preparations, db.runs, db.artifacts, db.models, ...chunkStore(db).tables];
 }
 
 export interface Footprint {
@@ -125,6 +126,7 @@ export async function datasetFootprint(db: EnclaveDB, id: string): Promise<Footp
  */
 export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean> {
   let plan: DeletionPlan;
+  const chunks = chunkStore(db);
   try {
     plan = await db.transaction('rw', tablesOf(db), async () => {
       const p = await planDeletion(db, id);
@@ -137,12 +139,13 @@ export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean>
           ? { dataset: user.dataset, preparation: user.preparation, parent: user.parent ?? null, recipe: user.recipe ?? null }
           : { dataset: user.dataset });
       }
-      if (p.versions.length) await db.chunks.where('hash').anyOf(p.versions).delete();
+      await chunks.remove(p.versions);
       await db.versions.bulkDelete(p.versions);
       await db.recipes.bulkDelete(p.recipes);
       await db.datasets.delete(id);
       return p;
     });
+    await chunks.purge(plan.versions);
   } catch (err) {
     throw storageError(err, 'delete the dataset');
   }

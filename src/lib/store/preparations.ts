@@ -4,26 +4,30 @@
  */
 import * as v from 'valibot';
 import { EnclaveError } from '../core/errors.ts';
+import type { PrepareReport } from '../core/prepare.ts';
+import type { Profile } from '../core/profile/types.ts';
+import type { FittedRecipe, Recipe } from '../core/recipe/types.ts';
+import type { SplitName } from '../core/split.ts';
 import type { Table } from '../core/table.ts';
+import { chunkStore } from './chunk-store.ts';
 import type { EnclaveDB, PreparationRecord, SchemaField, SplitConfig, AcceptedAnomaly } from './db.ts';
 import { checkTable, storageError, toChunks } from './tables.ts';
-
-export type SplitName = 'train' | 'validation' | 'test';
+import { count, FittedRecipeSchema, parseRecord, PrepareReportSchema, SplitConfigSchema } from './validate.ts';
 
 export interface PreparedSplit {
   table: Table;
   hash: string;
-  profile: unknown;
+  profile: Profile;
 }
 
 export interface SavePreparationInput {
   dataset: string;
   source: string;
-  recipe: { hash: string; json: unknown };
+  recipe: { hash: string; json: Recipe };
   split: SplitConfig;
-  fitted: unknown;
+  fitted: FittedRecipe;
   splits: Record<SplitName, PreparedSplit>;
-  report: unknown;
+  report: PrepareReport;
   accepted: AcceptedAnomaly[];
   excluded?: { missingTarget: number };
 }
@@ -49,8 +53,10 @@ export async function savePreparation(db: EnclaveDB, input: SavePreparationInput
     created: now,
     ...(input.excluded ? { excluded: input.excluded } : {})
   };
+  const store = chunkStore(db);
   try {
-    return await db.transaction('rw', [db.versions, db.chunks, db.recipes, db.preparations], async () => {
+    await store.stage(chunks);
+    return await db.transaction('rw', [db.versions, db.recipes, db.preparations, ...store.tables], async () => {
       if (!(await db.versions.get(input.source))) throw new EnclaveError('not-found', 'The source version of this preparation no longer exists.');
       if (!(await db.recipes.get(input.recipe.hash))) await db.recipes.add({ hash: input.recipe.hash, recipe: input.recipe.json, created: now });
       const written = new Set<string>();
@@ -61,7 +67,7 @@ export async function savePreparation(db: EnclaveDB, input: SavePreparationInput
         written.add(s.hash);
         const schema: SchemaField[] = s.table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind }));
         await db.versions.add({ hash: s.hash, dataset: input.dataset, parent: input.source, recipe: input.recipe.hash, rowCount: s.table.rowCount, schema, profile: s.profile, created: now, warnings: [], split: n, preparation: id });
-        await db.chunks.bulkPut(chunks.filter((c) => c.hash === s.hash));
+        await store.put(chunks.filter((c) => c.hash === s.hash));
       }
       await db.preparations.add(record);
       return record;
@@ -71,40 +77,35 @@ export async function savePreparation(db: EnclaveDB, input: SavePreparationInput
   }
 }
 
-const PreparationSchema = v.object({
+// Typed against PreparationRecord: a field the record gains must be read here too, or this stops compiling.
+const PreparationSchema: v.GenericSchema<unknown, PreparationRecord> = v.object({
   id: v.string(),
   dataset: v.string(),
   source: v.string(),
   recipe: v.string(),
-  split: v.object({ method: v.picklist(['random', 'stratified', 'group', 'time']), fractions: v.tuple([v.number(), v.number(), v.number()]), seed: v.number(), target: v.optional(v.string()), group: v.optional(v.string()), time: v.optional(v.string()) }),
-  fitted: v.unknown(),
+  split: SplitConfigSchema,
+  fitted: FittedRecipeSchema,
   splits: v.object({ train: v.string(), validation: v.string(), test: v.string() }),
-  sizes: v.object({ train: v.number(), validation: v.number(), test: v.number() }),
-  report: v.unknown(),
+  sizes: v.object({ train: count, validation: count, test: count }),
+  report: PrepareReportSchema,
   accepted: v.array(v.object({ id: v.string(), reason: v.string(), at: v.number() })),
   created: v.number(),
   // Optional: preparations stored before rows without a target were left out (and counted) have no such field.
-  excluded: v.optional(v.object({ missingTarget: v.pipe(v.number(), v.integer(), v.minValue(0)) }))
+  excluded: v.optional(v.object({ missingTarget: count }))
 });
 
-function parse(raw: unknown): PreparationRecord {
-  const r = v.safeParse(PreparationSchema, raw);
-  if (!r.success) throw new EnclaveError('storage', 'A stored preparation is damaged and cannot be read.', { issue: r.issues[0]?.message });
-  return r.output as PreparationRecord;
+function parse(raw: unknown, id: string): PreparationRecord {
+  return parseRecord(PreparationSchema, raw, { what: 'preparation', table: 'preparations', id });
 }
 
 /** Preparations of a dataset, newest first. */
 export async function listPreparations(db: EnclaveDB, dataset: string): Promise<PreparationRecord[]> {
   const rows = await db.preparations.where('dataset').equals(dataset).toArray();
-  return rows.map(parse).sort((a, b) => b.created - a.created);
+  return rows.map((p) => parse(p, String(p.id))).sort((a, b) => b.created - a.created);
 }
 
 export async function getPreparation(db: EnclaveDB, id: string): Promise<PreparationRecord> {
   const raw = await db.preparations.get(id);
-  if (!raw) throw new EnclaveError('not-found', 'That preparation no longer exists.');
-  return parse(raw);
-}
-
-export async function getRecipe(db: EnclaveDB, hash: string): Promise<unknown> {
-  return (await db.recipes.get(hash))?.recipe;
+  if (!raw) throw new EnclaveError('not-found', 'That preparation no longer exists.', { preparation: id });
+  return parse(raw, id);
 }

@@ -4,8 +4,11 @@
  */
 import * as v from 'valibot';
 import { EnclaveError } from '../core/errors.ts';
+import type { Profile } from '../core/profile/types.ts';
 import type { Column, Table } from '../core/table.ts';
+import { chunkStore } from './chunk-store.ts';
 import type { ChunkRecord, DatasetRecord, EnclaveDB, SchemaField, SourceInfo, VersionRecord } from './db.ts';
+import { count, SchemaFieldSchema, SplitNameSchema } from './validate.ts';
 
 /** Rows per stored chunk: 512 KiB of Float64 per numeric chunk, small enough to stream, big enough to be few. */
 export const CHUNK_ROWS = 65536;
@@ -17,7 +20,7 @@ export interface SaveImportInput {
   source: SourceInfo;
   table: Table;
   hash: string;
-  profile: unknown;
+  profile: Profile;
   warnings: string[];
 }
 
@@ -41,15 +44,9 @@ export interface StorageInfo {
   persisted: boolean | null;
 }
 
-const NUMERIC_TYPES = ['integer', 'float', 'boolean', 'datetime'] as const;
-const STRING_TYPES = ['categorical', 'text', 'identifier'] as const;
-
-const SchemaFieldSchema = v.union([
-  v.object({ name: v.string(), type: v.picklist([...NUMERIC_TYPES, 'identifier'] as const), kind: v.literal('numeric') }),
-  v.object({ name: v.string(), type: v.picklist(STRING_TYPES), kind: v.literal('string') })
-]);
-
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+// The profile is the profiler's JSON, written in the same transaction as the chunks; only its being an object is
+// checked here (its statistics are drawn as they are).
+const ProfileSchema = v.custom<Profile>((x) => typeof x === 'object' && x !== null && !Array.isArray(x), 'not a profile');
 
 const VersionSchema = v.object({
   hash: v.string(),
@@ -58,10 +55,10 @@ const VersionSchema = v.object({
   recipe: v.nullable(v.string()),
   rowCount: count,
   schema: v.array(SchemaFieldSchema),
-  profile: v.unknown(),
+  profile: ProfileSchema,
   created: v.number(),
   warnings: v.array(v.string()),
-  split: v.optional(v.picklist(['train', 'validation', 'test'])),
+  split: v.optional(SplitNameSchema),
   preparation: v.optional(v.string())
 });
 
@@ -140,8 +137,10 @@ export async function saveImport(db: EnclaveDB, input: SaveImportInput): Promise
   const chunks = toChunks(hash, table);
   const schema: SchemaField[] = table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind }));
   const now = Date.now();
+  const store = chunkStore(db);
   try {
-    return await db.transaction('rw', [db.projects, db.datasets, db.versions, db.chunks], async () => {
+    await store.stage(chunks);
+    return await db.transaction('rw', [db.projects, db.datasets, db.versions, ...store.tables], async () => {
       const existing = await db.versions.get(hash);
       if (existing) return { datasetId: existing.dataset, hash, created: false };
 
@@ -167,7 +166,7 @@ export async function saveImport(db: EnclaveDB, input: SaveImportInput): Promise
         created: now,
         warnings: input.warnings
       });
-      await db.chunks.bulkPut(chunks);
+      await store.put(chunks);
       return { datasetId, hash, created: true };
     });
   } catch (err) {
@@ -188,13 +187,25 @@ export async function getVersion(db: EnclaveDB, hash: string): Promise<VersionRe
   return raw === undefined ? undefined : parseVersion(hash, raw);
 }
 
+const noVersion = (hash: string) => new EnclaveError('not-found', `No stored version ${hash.slice(0, 12)}.`, { hash });
+
 /** Reassembles a stored version into a Table, checking every chunk against the version's row count and schema. */
 export async function loadTable(db: EnclaveDB, hash: string): Promise<Table> {
-  const [raw, rawChunks] = await db.transaction('r', [db.versions, db.chunks], () =>
-    Promise.all([db.versions.get(hash), db.chunks.where('hash').equals(hash).toArray()])
-  );
-  if (raw === undefined) throw new EnclaveError('not-found', `No stored version ${hash.slice(0, 12)}.`, { hash });
+  const raw = await db.versions.get(hash);
+  if (raw === undefined) throw noVersion(hash);
   const version = parseVersion(hash, raw);
+  // Read apart from the version record (a chunk store need not be IndexedDB): chunks missing because the version was
+  // deleted meanwhile mean "not found", not "damaged".
+  const chunks = await chunkStore(db).read(hash);
+  try {
+    return assemble(hash, version, chunks);
+  } catch (err) {
+    if (err instanceof EnclaveError && err.code === 'storage' && (await db.versions.get(hash)) === undefined) throw noVersion(hash);
+    throw err;
+  }
+}
+
+function assemble(hash: string, version: v.InferOutput<typeof VersionSchema>, rawChunks: unknown[]): Table {
   const { rowCount, schema } = version;
   const n = chunkCount(rowCount);
 

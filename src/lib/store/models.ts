@@ -1,0 +1,112 @@
+/**
+ * The model registry: named model versions, each pointing at the run whose artifact holds its weights, with the fitted
+ * recipe and input schema a prediction needs. Registering one is a single transaction that re-reads its run, so a run
+ * is promoted at most once and never after it was deleted.
+ */
+import * as v from 'valibot';
+import { EnclaveError } from '../core/errors.ts';
+import type { FittedRecipe } from '../core/recipe/types.ts';
+import type { Scores } from '../ml/models/score.ts';
+import type { EnclaveDB, EvaluationReport, ModelRecord, RunRecord, SchemaField } from './db.ts';
+import { storageError } from './tables.ts';
+import { FittedRecipeSchema, MetricsSchema, parseRecord, SchemaFieldSchema } from './validate.ts';
+
+// Typed against ModelRecord: a field the record gains must be read here too, or this stops compiling.
+const ModelSchema: v.GenericSchema<unknown, ModelRecord> = v.object({
+  id: v.string(),
+  name: v.string(),
+  version: v.pipe(v.string(), v.regex(/^\d+\.\d+\.\d+$/, 'not a semantic version')),
+  run: v.string(),
+  source: v.string(),
+  fitted: FittedRecipeSchema,
+  inputSchema: v.array(SchemaFieldSchema),
+  features: v.array(v.string()),
+  target: v.string(),
+  task: v.picklist(['classification', 'regression']),
+  classNames: v.optional(v.array(v.string())),
+  aliases: v.array(v.string()),
+  metrics: MetricsSchema,
+  created: v.number()
+});
+
+function parseModel(raw: unknown, id: string): ModelRecord {
+  return parseRecord(ModelSchema, raw, { what: 'model version', table: 'models', id });
+}
+
+/** The model version, validated; not-found when it was deleted. */
+export async function getModel(db: EnclaveDB, id: string): Promise<ModelRecord> {
+  const raw = await db.models.get(id);
+  if (raw === undefined) throw new EnclaveError('not-found', 'That model no longer exists.', { model: id });
+  return parseModel(raw, id);
+}
+
+/** Registered model versions, newest first; with `dataset`, only those whose run trained on that dataset. */
+export async function listModels(db: EnclaveDB, opts: { dataset?: string } = {}): Promise<ModelRecord[]> {
+  const { dataset } = opts;
+  const rows = await db.transaction('r', [db.runs, db.models], async () => {
+    if (dataset === undefined) return db.models.toArray();
+    const runs = (await db.runs.where('dataset').equals(dataset).primaryKeys()) as string[];
+    return runs.length ? db.models.where('run').anyOf(runs).toArray() : [];
+  });
+  return rows.map((m) => parseModel(m, String(m.id))).sort((a, b) => b.created - a.created);
+}
+
+/** The next semantic version after `prev`: major when the features change (a breaking change for callers), else minor. */
+export function nextVersion(prev: ModelRecord | undefined, features: string[]): string {
+  if (!prev) return '1.0.0';
+  const [major, minor] = prev.version.split('.').map(Number);
+  return JSON.stringify(prev.features) === JSON.stringify(features) ? `${major}.${minor + 1}.0` : `${major + 1}.0.0`;
+}
+
+export interface RegisterModelInput {
+  /** The run being promoted, as read before its test split was scored. */
+  run: RunRecord;
+  name: string;
+  testScores: Scores;
+  testReport: EvaluationReport;
+  /** The source version whose columns a prediction takes. */
+  source: string;
+  fitted: FittedRecipe;
+  inputSchema: SchemaField[];
+}
+
+/**
+ * Registers the run's model as the next version of `name` (the first is `champion`, later ones `challenger`) and
+ * records the test scores and report on the run, in one transaction. Refused when the run was deleted or promoted
+ * while its test split was scored: the test split is scored once.
+ */
+export async function registerModelVersion(db: EnclaveDB, input: RegisterModelInput): Promise<ModelRecord> {
+  const { run, name, testScores, testReport } = input;
+  try {
+    return await db.transaction('rw', [db.runs, db.models], async () => {
+      // Checked again inside the write: the dataset may have been deleted, or the run promoted, while the test scored.
+      const current = await db.runs.get(run.id);
+      if (!current) throw new EnclaveError('not-found', 'That run was deleted while its test split was scored; nothing was registered.', { run: run.id });
+      if (current.metrics?.test) throw new EnclaveError('invalid-argument', 'This run was already promoted: its test split has been scored once and stays sealed.', { run: run.id });
+      const existing = (await db.models.where('name').equals(name).toArray()).map((m) => parseModel(m, String(m.id))).sort((a, b) => b.created - a.created);
+      const hasChampion = existing.some((m) => m.aliases.includes('champion'));
+      const metrics = { ...run.metrics, test: testScores };
+      const record: ModelRecord = {
+        id: crypto.randomUUID(),
+        name,
+        version: nextVersion(existing[0], run.features),
+        run: run.id,
+        source: input.source,
+        fitted: input.fitted,
+        inputSchema: input.inputSchema,
+        features: run.features,
+        target: run.target,
+        task: run.task,
+        classNames: run.classNames,
+        aliases: hasChampion ? ['challenger'] : ['champion'],
+        metrics,
+        created: Date.now()
+      };
+      await db.runs.update(run.id, { metrics, evaluation: { ...(run.evaluation ?? {}), test: testReport } });
+      await db.models.add(record);
+      return record;
+    });
+  } catch (err) {
+    throw storageError(err, 'register the model');
+  }
+}
