@@ -53,7 +53,8 @@ interface JobOptions {
   database?: EnclaveDB;
 }
 
-// The last table touched stays in memory so scrolling a preview does not reload every chunk.
+// The last table previewed stays in memory so scrolling a preview does not reload every chunk. (Previews run in
+// their own worker, not the one that imports: an import does not fill this.)
 let cached: { hash: string; table: Table } | null = null;
 
 /**
@@ -186,7 +187,6 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
     profile,
     warnings
   });
-  cached = { hash, table };
   onProgress?.({ stage: 'save', done: 1, total: 1, rows: table.rowCount });
   return {
     datasetId: saved.datasetId,

@@ -1,0 +1,155 @@
+/**
+ * Cancel stops a job where it is, even deep in synchronous work (the job's worker is terminated, and the next job
+ * starts a fresh one), and stores nothing: a prepare of a million rows, a step preview, a promote and an analyse.
+ */
+import type { Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { test, expect, summaryValue } from './fixtures.ts';
+
+/** `rows` rows of three numeric features and a binary label that depends on them (seeded, so every run is alike). */
+function writeCsv(path: string, rows: number) {
+  let s = 0x2545f491;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const lines = ['x1,x2,x3,label'];
+  for (let i = 0; i < rows; i++) {
+    const x1 = next() * 10, x2 = next() * 5, x3 = next();
+    lines.push(`${x1.toFixed(3)},${x2.toFixed(3)},${x3.toFixed(4)},${x1 + x2 + next() * 4 > 9.5 ? 'pos' : 'neg'}`);
+  }
+  writeFileSync(path, lines.join('\n'));
+}
+
+/** Imports the file and opens the Prepare page with `label` as the target. */
+async function importAndPrepare(page: Page, path: string, rows: string) {
+  await page.goto('/');
+  await page.getByLabel('Choose a data file').setInputFiles(path);
+  await expect(summaryValue(page, 'Rows')).toHaveText(rows, { timeout: 120_000 });
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Prepare' }).click();
+  await page.getByLabel('Target column (what to predict)').selectOption('label');
+}
+
+/** What a job could store: how many records each of these IndexedDB stores holds (read as durability.spec.ts does). */
+async function storeCounts(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(async (stores) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const req = indexedDB.open('enclave');
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const out: Record<string, number> = {};
+    for (const name of stores.filter((n) => db.objectStoreNames.contains(n))) {
+      out[name] = await new Promise<number>((resolve, reject) => {
+        const req = db.transaction(name, 'readonly').objectStore(name).count();
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+    }
+    db.close();
+    return out;
+  }, ['datasets', 'versions', 'chunks', 'recipes', 'preparations', 'runs', 'artifacts', 'models']);
+}
+
+/**
+ * Clicks the Cancel button inside `container` in the first frame in which it is shown (it appears when the job
+ * starts, so the job is certainly still running), and returns the page's clock at the click.
+ */
+async function cancelOnSight(page: Page, container: string): Promise<number> {
+  const clicked = await page.waitForFunction((sel) => {
+    const button = Array.from(document.querySelectorAll<HTMLButtonElement>(`${sel} button`)).find((b) => b.textContent?.trim() === 'Cancel');
+    if (!button || button.disabled) return false;
+    button.click();
+    return performance.now();
+  }, container, { polling: 'raf', timeout: 60_000 });
+  return (await clicked.jsonValue()) as number;
+}
+
+test('cancelling Prepare of 1,000,000 rows mid-computation returns to an idle page in under a second and stores nothing', async ({ page }, info) => {
+  test.setTimeout(300_000);
+  const path = info.outputPath('million.csv');
+  writeCsv(path, 1_000_000);
+  await importAndPrepare(page, path, '1,000,000');
+  const before = await storeCounts(page);
+
+  await page.getByRole('button', { name: 'Prepare and split' }).click();
+  // Cancel while prepareTable runs its synchronous stages (splitting a million rows, or fitting or applying the
+  // recipe): a worker busy there never reads a message, so only terminating it stops the work at once.
+  const clicked = await page.waitForFunction(() => {
+    const job = document.querySelector('section[aria-label="Preparing the splits"]');
+    const stage = job?.querySelector('[role="progressbar"]')?.getAttribute('aria-valuetext') ?? '';
+    if (!/^(Splitting|Fitting on training rows|Applying):/.test(stage)) return false;
+    const button = Array.from(job!.querySelectorAll('button')).find((b) => b.textContent?.trim() === 'Cancel')!;
+    button.click();
+    return { at: performance.now(), stage };
+  }, undefined, { polling: 'raf', timeout: 120_000 });
+  const { at, stage } = (await clicked.jsonValue()) as { at: number; stage: string };
+  info.annotations.push({ type: 'cancelled at', description: stage });
+
+  // Idle: no progress bar, the Prepare button usable again.
+  const idle = await page.waitForFunction(() => {
+    if (document.querySelector('section[aria-label="Preparing the splits"]')) return false;
+    const button = Array.from(document.querySelectorAll('button')).find((b) => b.textContent?.trim() === 'Prepare and split');
+    return button && !button.disabled ? performance.now() : false;
+  }, undefined, { polling: 'raf', timeout: 30_000 });
+  const took = ((await idle.jsonValue()) as number) - at;
+  info.annotations.push({ type: 'cancel to idle (ms)', description: took.toFixed(0) });
+  expect(took).toBeLessThan(1000);
+  await expect(page.getByRole('alert')).toHaveText('Cancelled. Nothing was stored.');
+  await expect(page.getByRole('table', { name: 'Split sizes' })).toHaveCount(0);
+  expect(await storeCounts(page)).toEqual(before);
+});
+
+test('cancelling a step preview, a promote and an analyse: each says so, stores nothing, and the next one runs', async ({ page }, info) => {
+  test.setTimeout(300_000);
+  const path = info.outputPath('rows.csv');
+  writeCsv(path, 200_000);
+  await importAndPrepare(page, path, '200,000');
+
+  // A step preview (on the preview worker).
+  const form = page.getByRole('form', { name: 'Add a step' });
+  await form.getByLabel('Step').selectOption({ label: 'Scale numbers' });
+  await form.getByLabel('Columns').selectOption(['*numeric']);
+  await form.getByLabel('Method').selectOption('minmax');
+  await form.getByRole('button', { name: 'Add step' }).click();
+  await page.getByRole('button', { name: 'Preview step 1' }).click();
+  await cancelOnSight(page, '[role="status"][aria-label="Computing the step preview"]');
+  await expect(page.getByRole('status').filter({ hasText: 'Preview cancelled.' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Step preview' })).toHaveCount(0);
+  // The next preview starts a fresh worker, and shows.
+  await page.getByRole('button', { name: 'Preview step 1' }).click();
+  await expect(page.getByRole('region', { name: 'Step preview' })).toBeVisible({ timeout: 60_000 });
+
+  await page.getByRole('button', { name: 'Prepare and split' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible({ timeout: 120_000 });
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
+  await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Epochs').blur();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const run = page.getByRole('region', { name: 'Selected run' });
+  await expect(run).toContainText('logistic on wasm', { timeout: 120_000 });
+
+  // A promote (on the model worker): cancelled, no model version, the test split still sealed.
+  const stored = await storeCounts(page);
+  await run.getByRole('button', { name: 'Promote and score the test split' }).click();
+  await cancelOnSight(page, '[role="status"][aria-label="Promotion"]');
+  await expect(run.getByRole('status').filter({ hasText: 'Promotion cancelled. No model version was registered.' })).toBeVisible();
+  await expect(run).toContainText('The test split is sealed');
+  await expect(page.getByRole('table', { name: 'Registered models' })).toHaveCount(0);
+  const after = await storeCounts(page);
+  expect(after.models ?? 0).toBe(0);
+  expect(after).toEqual(stored);
+  // Promoting again works, on a fresh worker, and registers the first version: nothing was half-registered.
+  await run.getByRole('button', { name: 'Promote and score the test split' }).click();
+  await expect(page.getByRole('status', { name: 'Test metrics' })).toContainText('accuracy', { timeout: 60_000 });
+  await expect(page.getByRole('table', { name: 'Registered models' })).toContainText('1.0.0');
+
+  // An analyse (on the model worker): cancelled, no result; then run to the end.
+  await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Evaluate' }).click();
+  await page.getByRole('button', { name: 'Analyse errors' }).click();
+  await cancelOnSight(page, '[role="status"][aria-label="Error analysis"]');
+  await expect(page.getByRole('status').filter({ hasText: 'Analysis cancelled.' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Permutation feature importance/ })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Analyse errors' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Analyse errors' }).click();
+  await expect(page.getByRole('img', { name: /Permutation feature importance/ })).toBeVisible({ timeout: 120_000 });
+});
