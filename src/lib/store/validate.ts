@@ -8,6 +8,7 @@ import * as v from 'valibot';
 import { EnclaveError } from '../core/errors.ts';
 import type { EvaluationReport, Json } from './db.ts';
 import type { PrepareReport } from '../core/prepare.ts';
+import type { Scores } from '../ml/models/score.ts';
 
 /** What a damaged record is called in a message ("run", "model version", …), its table and its key. */
 export interface RecordName {
@@ -71,10 +72,11 @@ export const FittedRecipeSchema = v.object({
   steps: v.array(v.object({ spec: StepSpecSchema, state: v.unknown() }))
 });
 
-export const ScoresSchema = v.union([
-  v.object({ accuracy: anyNumber, logLoss: anyNumber, macroF1: anyNumber }),
-  v.object({ rmse: anyNumber, mae: anyNumber, r2: anyNumber })
-]);
+// Scores are printed as they are (every entry) and ranked by accuracy or RMSE: those are what is checked, so a record
+// with fewer scores than this build computes still reads.
+const ScoreEntries = v.record(v.string(), anyNumber);
+const HeadlineScore = v.union([v.looseObject({ accuracy: anyNumber }), v.looseObject({ rmse: anyNumber })]);
+export const ScoresSchema = v.custom<Scores>((x) => v.is(ScoreEntries, x) && v.is(HeadlineScore, x), 'not a set of scores with an accuracy or an RMSE');
 
 export const MetricsSchema = v.object({ train: v.optional(ScoresSchema), validation: v.optional(ScoresSchema), test: v.optional(ScoresSchema) });
 
