@@ -9,7 +9,7 @@ import { analyse } from '../../src/lib/jobs/analyse.ts';
 import { rankTrials } from '../../src/lib/components/tune-panel/rank.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { createDb, type EnclaveDB, type RunRecord } from '../../src/lib/store/db.ts';
-import { saveRunWithArtifact } from '../../src/lib/store/artifacts.ts';
+import { saveRunWithArtifact } from '../../src/lib/store/runs.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
 
 const penguins = new Uint8Array(readFileSync('static/samples/penguins.csv'));
