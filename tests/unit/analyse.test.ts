@@ -7,6 +7,13 @@ import { train } from '../../src/lib/jobs/train-job.ts';
 import { analyse } from '../../src/lib/jobs/analyse.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
+import { analyseModel } from '../../src/lib/services/analyse.ts';
+import { seeded } from '../../src/lib/core/random.ts';
+import { numericColumn, selectColumns, takeRows } from '../../src/lib/core/table-ops.ts';
+import { splitTable } from '../../src/lib/core/split.ts';
+import type { Table } from '../../src/lib/core/table.ts';
+import { toDataset } from '../../src/lib/ml/matrix.ts';
+import { KnnModel } from '../../src/lib/ml/models/knn.ts';
 
 const text = readFileSync('static/samples/penguins.csv', 'utf8');
 let dbs: EnclaveDB[] = [];
@@ -46,10 +53,42 @@ describe('analyse (error analysis on the Evaluate page)', () => {
     const header = lines[0];
     for (const w of a.worst) {
       const line = lines[w.row];
+      const values = new Map(w.values);
       expect(Number(line[header.indexOf('Body Mass (g)')])).toBe(w.actual);
-      expect(w.values['Body Mass (g)']).toBe(w.actual);
-      expect(w.values['Species']).toBe(line[header.indexOf('Species')]);
-      expect(w.values['Flipper Length (mm)']).toBe(Number(line[header.indexOf('Flipper Length (mm)')]));
+      expect(values.get('Body Mass (g)')).toBe(w.actual);
+      expect(values.get('Species')).toBe(line[header.indexOf('Species')]);
+      expect(values.get('Flipper Length (mm)')).toBe(Number(line[header.indexOf('Flipper Length (mm)')]));
     }
   }, 60_000);
+});
+
+describe('analyseModel (store-free error analysis)', () => {
+  it('shuffles every feature with the same permutations (scikit-learn): two identical features get identical importances, an unused one 0', async () => {
+    const rng = seeded(3);
+    const n = 300;
+    const a = Float64Array.from({ length: n }, () => rng.normal());
+    const noise = Float64Array.from({ length: n }, () => rng.normal());
+    const y = Float64Array.from(a, (v) => 2 * v + 1);
+    const source: Table = { rowCount: n, columns: [numericColumn('a', 'float', a), numericColumn('a copy', 'float', a.slice()), numericColumn('noise', 'float', noise), numericColumn('y', 'float', y)] };
+    const split = { seed: 5, target: 'y' };
+    const idx = splitTable(source, split).indices;
+    const train = toDataset(takeRows(source, idx.train), 'y');
+    const validation = toDataset(takeRows(source, idx.validation), 'y', train.shape);
+    const model = KnnModel.fit(toDataset(selectColumns(takeRows(source, idx.train), ['a', 'a copy', 'y']), 'y'), { k: 1, distance: 'euclidean' } as never, 1);
+    // A 1-NN on a and its copy only, reading features by name through a matrix with noise left out.
+    const wrapped = { ...model, spec: model.spec, predict: (X: Float32Array, rows?: number) => {
+      const m = rows ?? X.length / 3;
+      const two = new Float32Array(m * 2);
+      for (let i = 0; i < m; i++) { two[i * 2] = X[i * 3]; two[i * 2 + 1] = X[i * 3 + 1]; }
+      return model.predict(two, m);
+    }, dispose: () => model.dispose() } as never;
+    const r = await analyseModel({ model: wrapped, validation, source, split, seed: 11, sliceColumn: null, repeats: 4 });
+    const by = new Map(r.importance.map((f) => [f.feature, f]));
+    expect(by.get('a')!.mean).toBeGreaterThan(0.5);
+    expect(by.get('a copy')!.mean).toBe(by.get('a')!.mean);
+    expect(by.get('a copy')!.std).toBe(by.get('a')!.std);
+    expect(by.get('noise')).toEqual({ feature: 'noise', mean: 0, std: 0 });
+    expect(r.worst.map((w) => w.values.map(([k]) => k))[0]).toEqual(['a', 'a copy', 'noise', 'y']);
+    model.dispose();
+  });
 });

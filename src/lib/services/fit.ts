@@ -11,10 +11,17 @@ import { fallbackNote, withBackendFallback } from '../ml/fallback.ts';
 import type { Dataset } from '../ml/matrix.ts';
 import { parseSpec, supportsTask, type Algorithm, type ModelSpecInput } from '../ml/models/spec.ts';
 import { trainModel, type EpochLog, type TrainOutcome } from '../ml/train.ts';
+import type { WarmStart } from '../ml/warm-start.ts';
 import { evaluateCandidates, gridSpecs, randomSpecs, successiveHalving, type Distribution, type TrialResult } from '../ml/tune.ts';
 
 export type FitRequest =
-  | { kind: 'train'; algorithm: 'auto' | Algorithm; hyperparameters?: Record<string, unknown> }
+  | {
+      kind: 'train';
+      algorithm: 'auto' | Algorithm;
+      hyperparameters?: Record<string, unknown>;
+      /** Start from these weights (a champion's, the federation's global model) instead of the seeded init. */
+      initial?: WarmStart;
+    }
   | {
       kind: 'tune';
       algorithm: Algorithm;
@@ -66,6 +73,8 @@ export function checkFitRequest(req: FitRequest, data: Dataset, target: string):
   if (req.algorithm !== 'auto' && !supportsTask(req.algorithm, task))
     throw new EnclaveError('invalid-argument', `"${target}" is a ${task} target; ${req.algorithm} can't predict it (choose ${task === 'classification' ? 'logistic, mlp, knn' : 'linear, mlp, knn'} or auto).`, { algorithm: req.algorithm, task });
   if (req.kind === 'train' && req.algorithm !== 'auto') parseSpec({ algorithm: req.algorithm, hyperparameters: req.hyperparameters ?? {} });
+  if (req.kind === 'train' && req.algorithm === 'auto' && req.initial !== undefined)
+    throw new EnclaveError('invalid-argument', 'A warm start continues one model: choose its algorithm (logistic or mlp), not auto.');
 }
 
 export async function fitModel(req: FitRequest, train: Dataset, validation: Dataset, ctl: FitControl): Promise<FitResult> {
@@ -88,7 +97,10 @@ export async function fitModel(req: FitRequest, train: Dataset, validation: Data
     }
     const spec = parseSpec({ algorithm: req.algorithm, hyperparameters: req.hyperparameters ?? {} });
     const total = 'epochs' in spec.hyperparameters ? spec.hyperparameters.epochs : 1;
-    const outcome = await trainModel(spec, train, { seed, validation, signal: attempt, onEpoch: (epoch) => report({ done: epoch.epoch, total, epoch }) });
+    const outcome = await trainModel(spec, train, {
+      seed, validation, signal: attempt, onEpoch: (epoch) => report({ done: epoch.epoch, total, epoch }),
+      ...(req.initial !== undefined ? { initial: req.initial } : {})
+    });
     return { outcome, backend: on };
   }, {
     backend: ctl.backend,
