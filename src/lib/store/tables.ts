@@ -1,6 +1,7 @@
 /**
- * Repository over the Enclave database. Every write is one Dexie transaction over all the tables it touches, so a
- * half-written version is never visible; every read validates what it got back, since storage outlives code.
+ * Repository for projects, datasets and versions, and the chunk layout of a stored Table (the chunks themselves go
+ * through chunk-store.ts). Every write is one Dexie transaction over all the tables it touches, so a half-written
+ * version is never visible; every read validates what it got back, since storage outlives code.
  */
 import * as v from 'valibot';
 import { EnclaveError } from '../core/errors.ts';
