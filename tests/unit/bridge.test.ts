@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type Client } from '../../src/lib/bridge/connect.ts';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
-import { deferred, fakeWorkers } from './fake-worker.ts';
+import { deferred, fakeWorkers, FakeWorker } from './fake-worker.ts';
 import { fails } from './errors.ts';
 
 /** Settles within the current turn (microtasks), or says it is still pending when the next macrotask runs. */
@@ -162,21 +162,37 @@ describe('worker bridge', () => {
     expect(made).toHaveLength(2);
   });
 
-  it('a worker that reports an error fails its running job with the message, and the next call starts a fresh worker', async () => {
-    const started = deferred();
-    const { client, made } = open({
-      forever: async () => { started.resolve(); return new Promise<never>(() => undefined); },
-      echo: async (s: string) => s
+  it('a worker that fails to load fails its job, naming why, and the next call starts a fresh worker', async () => {
+    const served = fakeWorkers({ echo: async (s: string) => s });
+    const made: FakeWorker[] = [];
+    // The first worker never gets to expose its API (its module failed to load); the next one is fine.
+    const client = connect<{ echo: (s: string) => Promise<string> }>('test', () => {
+      const worker = made.length ? served.factory() : new FakeWorker(new MessageChannel().port1);
+      made.push(worker);
+      return worker;
     });
-    const job = client.forever();
-    await started.promise;
-    made[0].dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'Uncaught RangeError: out of memory' }));
+    clients.push(client);
+    const job = client.echo('lost');
+    made[0].dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'Uncaught SyntaxError: Unexpected token' }));
     const err = await fails(job.result);
     expect(err.code).toBe('internal');
-    expect(err.message).toBe('The test worker stopped: Uncaught RangeError: out of memory.');
+    expect(err.message).toBe('The test worker could not start: Uncaught SyntaxError: Unexpected token.');
     expect(made[0].terminated).toBe(true);
     expect(await client.echo('fresh').result).toBe('fresh');
     expect(made).toHaveLength(2);
+  });
+
+  it('an uncaught error in a worker that serves leaves its running job to finish', async () => {
+    const started = deferred();
+    const go = deferred();
+    const { client, made } = open({ up: async () => true, work: async () => { started.resolve(); await go.promise; return 'finished'; } });
+    await client.up().result; // its reply comes after the worker's ready message, on the same port
+    const job = client.work();
+    await started.promise;
+    made[0].dispatchEvent(Object.assign(new Event('error', { cancelable: true }), { message: 'Uncaught TypeError in a timer' }));
+    go.resolve();
+    expect(await job.result).toBe('finished');
+    expect(made[0].terminated).toBe(false);
   });
 
   it('a worker that cannot be created fails the call, naming why', async () => {

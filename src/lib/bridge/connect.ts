@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import { EnclaveError } from '../core/errors.ts';
 import { asEnclaveError, cancelledError, type Job } from './job.ts';
-import type { ApiFunction, Call, Wire } from './wire.ts';
+import { READY, type ApiFunction, type Call, type Wire } from './wire.ts';
 
 /** What the bridge needs of a Worker (a fake one in tests). */
 export interface WorkerLike extends Comlink.Endpoint {
@@ -45,16 +45,22 @@ export function connect<A extends { [K in keyof A]: ApiFunction }>(name: string,
     const endpoint = factory();
     const remote = Comlink.wrap<Wire>(endpoint);
     const current = { endpoint, remote };
-    // A worker that fails to load, or throws outside any job, is in an unknown state: end it and its job.
     const fail = (message: string) => {
       if (worker !== current) return;
       stop();
       if (running) settle(running, new EnclaveError('internal', message));
     };
+    let ready = false;
+    endpoint.addEventListener('message', (e) => {
+      if ((e as MessageEvent).data?.[READY] === true) ready = true;
+    });
     endpoint.addEventListener('error', (e) => {
+      // After `expose` has run, an uncaught error is one of some callback's (tfjs's, say): the job may still end, and
+      // Cancel still stops it. Before, the worker could not load or evaluate, and no job of it will ever end.
+      if (ready) return;
       (e as Event).preventDefault?.();
       const why = (e as ErrorEvent).message;
-      fail(`The ${name} worker stopped: ${why || 'it could not start'}.`);
+      fail(`The ${name} worker could not start${why ? `: ${why}` : ''}.`);
     });
     endpoint.addEventListener('messageerror', () => fail(`A reply from the ${name} worker could not be read.`));
     return current;

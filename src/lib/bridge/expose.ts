@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { EnclaveError, toErrorShape } from '../core/errors.ts';
-import type { ApiFunction, Call, Wire } from './wire.ts';
+import { READY, type ApiFunction, type Call, type Wire } from './wire.ts';
 
 /** Marks `value` so that the listed buffers are moved to the other side with it, not copied. */
 export function transferred<T>(value: T, buffers: Transferable[]): T {
@@ -27,5 +27,8 @@ export function expose<A extends { [K in keyof A]: ApiFunction }>(api: A, endpoi
       }
     }
   };
-  Comlink.expose(wire, endpoint ?? (globalThis as unknown as Comlink.Endpoint));
+  const ep = endpoint ?? (globalThis as unknown as Comlink.Endpoint);
+  Comlink.expose(wire, ep);
+  // The module has loaded and evaluated: from now on an uncaught error here does not mean the worker is dead.
+  ep.postMessage({ [READY]: true });
 }

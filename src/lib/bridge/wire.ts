@@ -14,6 +14,9 @@ export interface Call {
   callbacks: [number, MessagePort][];
 }
 
+/** The key of the message `expose` sends once the worker serves (comlink ignores messages without an id). */
+export const READY = 'enclave-bridge-ready';
+
 /** The one object `expose` hands to comlink. */
 export interface Wire {
   run(call: Call): Promise<unknown>;
