@@ -5,7 +5,7 @@
  */
 import Papa from 'papaparse';
 import { NOTE, type TableAssembler } from './assemble.ts';
-import { STRAY_QUOTE, unclosedQuote } from './csv-fast.ts';
+import { STRAY_QUOTE, unclosedQuote } from './csv-field.ts';
 import type { Progress } from './stream.ts';
 
 type Listener = (arg?: unknown) => void;
