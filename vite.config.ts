@@ -3,7 +3,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
 
-/** Headers every response needs: cross-origin isolation (threaded WASM later) — the aggregator sets the same. */
+/** Headers every response needs: cross-origin isolation (tfjs-wasm runs threaded only then) — the aggregator sets the same. */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp'
