@@ -1,0 +1,34 @@
+import { render } from 'svelte/server';
+import { describe, expect, it } from 'vitest';
+import { domainOf } from '../../src/lib/components/charts/domain.ts';
+import Histogram from '../../src/lib/components/charts/Histogram.svelte';
+import LineChart from '../../src/lib/components/charts/LineChart.svelte';
+import Scatter from '../../src/lib/components/evaluation-view/Scatter.svelte';
+
+/** The y labels a chart draws beside its grid lines, top to bottom as they stand in the markup. */
+function gridLabels(html: string): string[] {
+  const lines = html.match(/<line [^>]*class="grid"/g) ?? [];
+  const labels = [...html.matchAll(/<text [^>]*text-anchor="end" class="tick">([^<]*)<\/text>/g)].map((m) => m[1]);
+  expect(labels).toHaveLength(lines.length); // a label for every grid line
+  return labels;
+}
+
+describe('chart axes', () => {
+  it("take the data's extent, or the given domain when there is no data", () => {
+    expect(domainOf([3, -2, 7], [0, 1])).toEqual([-2, 7]);
+    expect(domainOf([], [-1, 1])).toEqual([-1, 1]);
+    expect(domainOf([NaN], [0, 1])).toEqual([0, 1]);
+  });
+
+  it('label the same y grid in the line chart, the scatter and the histogram (ticks of d3.nice over the data)', () => {
+    // y from 0.1 to 0.9: nice() gives [0.1, 0.9] → ticks 0.2 … 0.8 every 0.2 with 4 requested, 0.1 … 0.9 otherwise.
+    const line = render(LineChart, { props: { label: 'Loss', series: [{ name: 'train', points: [{ x: 1, y: 0.9 }, { x: 2, y: 0.1 }] }] } }).body;
+    expect(gridLabels(line)).toEqual(['0.2', '0.4', '0.6', '0.8']);
+    const scatter = render(Scatter, { props: { label: 'Residuals', x: [1, 2], y: [0.9, 0.1] } }).body;
+    expect(gridLabels(scatter)).toEqual(['0.2', '0.4', '0.6', '0.8']);
+    const empty = render(Scatter, { props: { label: 'Residuals', x: [], y: [] } }).body;
+    expect(gridLabels(empty)).toEqual(['-1', '-0.5', '0', '0.5', '1']);
+    const hist = render(Histogram, { props: { label: 'Histogram of x', bins: [{ x0: 0, x1: 1, count: 3 }, { x0: 1, x1: 2, count: 7 }] } }).body;
+    expect(gridLabels(hist)).toEqual(['0', '2', '4', '6']); // [0, 7]: 7 / 3 ≈ 2.3 → a step of 2
+  });
+});
