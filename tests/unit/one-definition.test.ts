@@ -31,6 +31,10 @@ describe('one definition of each shared helper', () => {
     expect(defining(/\bfunction describeStep\b/)).toEqual(['src/lib/core/recipe/describe.ts']);
   });
 
+  it("keeps one string dictionary (infer/dictionary.ts), which the text-only column (inference off) uses too", () => {
+    expect(defining(/withSpace\+\+/)).toEqual(['src/lib/core/infer/dictionary.ts']);
+  });
+
   it('keeps the CSV engine and the column builder in modules of at most 300 lines, each named for what it does', () => {
     const long = ALL.filter((p) => /^src\/lib\/core\/(io\/|infer)/.test(relative('.', p)))
       .map((p) => [p, text(p).split('\n').length] as const)

@@ -54,3 +54,12 @@ export class I32 {
   }
   take(): Int32Array { return trimmed(this.a, this.n); }
 }
+
+/** `n` zeros in front of the elements a buffer holds (missing cells before a column's first: a JSON key first seen late). */
+export function prependZeros(buf: F64 | U8 | I32, n: number): void {
+  const len = buf.n;
+  buf.reserve(len + n);
+  buf.a.copyWithin(n, 0, len);
+  buf.a.fill(0, 0, n);
+  buf.n = len + n;
+}

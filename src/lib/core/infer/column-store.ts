@@ -4,7 +4,7 @@
  * holds to the builder of the cells before it (part, canAbsorb, absorb). Which cell is what: column-builder.ts.
  */
 import { NumberIndex } from '../number-index.ts';
-import { F64, I32, U8 } from '../typed-buffers.ts';
+import { F64, I32, prependZeros, U8 } from '../typed-buffers.ts';
 import type { BuilderPart, Mode } from './builder-part.ts';
 import { DecimalSeparator } from './decimal-separator.ts';
 import { Dictionary } from './dictionary.ts';
@@ -69,16 +69,8 @@ export class ColumnStore {
    */
   prependMissing(n: number): void {
     if (n <= 0) return;
-    const len = this.valid.n;
-    const shift = (buf: F64 | U8 | I32) => {
-      buf.reserve(len + n);
-      buf.a.copyWithin(n, 0, len);
-      buf.a.fill(0, 0, n);
-      buf.n = len + n;
-    };
-    shift(this.valid);
-    if (this.mode === 'string') shift(this.codes!);
-    else shift(this.values);
+    prependZeros(this.valid, n);
+    prependZeros(this.mode === 'string' ? this.codes! : this.values, n);
     this.overflows.shift(n);
   }
 

@@ -4,6 +4,8 @@
  */
 import { EnclaveError } from '../errors.ts';
 import { ColumnBuilder, normaliseHeader, stringType, type BuilderPart } from '../infer.ts';
+import { Dictionary } from '../infer/dictionary.ts';
+import { I32, prependZeros, U8 } from '../typed-buffers.ts';
 import type { Column, Table } from '../table.ts';
 import { MAX_COLUMNS, tooManyColumns } from './limits.ts';
 import { emptyFileError } from './sniff.ts';
@@ -18,51 +20,32 @@ export interface CellSink {
 /** Keeps every cell's text verbatim in a string column (inferTypes: false). */
 export class TextBuilder implements CellSink {
   // Small at first, doubled as cells come: a file of many columns and few rows costs memory for its cells only.
-  private codes = new Int32Array(16);
-  private valid = new Uint8Array(16);
-  private n = 0;
-  private dict = new Map<string, number>();
-  private list: string[] = [];
-  private totalLength = 0;
-  private withSpace = 0;
+  private codes = new I32(16);
+  private valid = new U8(16);
+  private dict = new Dictionary();
   constructor(readonly name: string) {}
 
-  private grow(): void {
-    const c = new Int32Array(this.codes.length * 2); c.set(this.codes); this.codes = c;
-    const v = new Uint8Array(this.valid.length * 2); v.set(this.valid); this.valid = v;
-  }
   pushText(s: string): void {
-    let code = this.dict.get(s);
-    if (code === undefined) {
-      code = this.list.length;
-      this.dict.set(s, code);
-      this.list.push(s);
-      this.totalLength += s.length;
-      if (s.includes(' ')) this.withSpace++;
-    }
-    if (this.n === this.codes.length) this.grow();
-    this.codes[this.n] = code;
-    this.valid[this.n++] = 1;
+    this.codes.push(this.dict.code(s));
+    this.valid.push(1);
   }
   pushMissing(): void {
-    if (this.n === this.codes.length) this.grow();
-    this.codes[this.n] = 0;
-    this.valid[this.n++] = 0;
+    this.codes.push(0);
+    this.valid.push(0);
   }
   /** `n` missing cells before the first (a JSON key that earlier records lacked). */
   prependMissing(n: number): void {
     if (n <= 0) return;
-    const m = this.n + n;
-    const codes = new Int32Array(Math.max(16, m)); codes.set(this.codes.subarray(0, this.n), n); this.codes = codes;
-    const valid = new Uint8Array(Math.max(16, m)); valid.set(this.valid.subarray(0, this.n), n); this.valid = valid;
-    this.n = m;
+    prependZeros(this.codes, n);
+    prependZeros(this.valid, n);
   }
   finish(): Column {
-    const valid = this.valid.slice(0, this.n);
+    const valid = this.valid.take();
     let present = 0;
-    for (let i = 0; i < this.n; i++) present += valid[i];
-    const type = stringType(this.name, this.list, present, this.totalLength, this.withSpace);
-    return { kind: 'string', name: this.name, type, codes: this.codes.slice(0, this.n), dictionary: this.list, valid };
+    for (let i = 0; i < valid.length; i++) present += valid[i];
+    const { list, totalLength, withSpace } = this.dict;
+    const type = stringType(this.name, list, present, totalLength, withSpace);
+    return { kind: 'string', name: this.name, type, codes: this.codes.take(), dictionary: list, valid };
   }
 }
 
