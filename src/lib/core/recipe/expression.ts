@@ -171,19 +171,19 @@ class Parser {
   }
 
   private additive(depth: number): Node {
-    let left = this.term(depth);
-    while (this.isOp('+', '-')) {
-      const t = this.toks[this.i++] as { v: '+'; pos: number };
-      left = { type: 'binary', op: t.v, left, right: this.term(depth), pos: t.pos };
-    }
-    return left;
+    return this.leftToRight(['+', '-'], () => this.term(depth));
   }
 
   private term(depth: number): Node {
-    let left = this.unary(depth);
-    while (this.isOp('*', '/')) {
-      const t = this.toks[this.i++] as { v: '*'; pos: number };
-      left = { type: 'binary', op: t.v, left, right: this.unary(depth), pos: t.pos };
+    return this.leftToRight(['*', '/'], () => this.unary(depth));
+  }
+
+  /** Operands from `operand` joined by any of `ops`, grouped from the left (a - b - c is (a - b) - c), in a loop. */
+  private leftToRight(ops: ('+' | '-' | '*' | '/')[], operand: () => Node): Node {
+    let left = operand();
+    while (this.isOp(...ops)) {
+      const t = this.toks[this.i++] as { v: '+' | '-' | '*' | '/'; pos: number };
+      left = { type: 'binary', op: t.v, left, right: operand(), pos: t.pos };
     }
     return left;
   }
