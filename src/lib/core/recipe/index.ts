@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot';
 import { EnclaveError, throwIfAborted } from '../errors.ts';
+import { parseJsonText } from '../json-text.ts';
 import type { Table } from '../table.ts';
 import { stepError, stepLabel } from './select.ts';
 import type { RunContext } from './steps/shared.ts';
@@ -28,14 +29,7 @@ const recipeSchema = v.strictObject({
  * column: "bmi = mass / (height / 100) ^ 2". Every step's parameters are checked here, before any data is touched.
  */
 export function parseRecipe(json: unknown): Recipe {
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch (e) {
-      throw new EnclaveError('invalid-recipe', `The recipe is not valid JSON: ${(e as Error).message}`);
-    }
-  }
-  const r = v.safeParse(recipeSchema, json);
+  const r = v.safeParse(recipeSchema, parseJsonText(json, 'invalid-recipe', 'The recipe'));
   if (!r.success) {
     const issue = r.issues[0];
     const path = v.getDotPath(issue);

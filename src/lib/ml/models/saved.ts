@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { EnclaveError } from '../../core/errors.ts';
+import { parseJsonText } from '../../core/json-text.ts';
 import type { DataShape } from '../matrix.ts';
 import { parseSpec, type ModelSpec } from './spec.ts';
 
@@ -92,13 +93,7 @@ export interface LoadedModel extends Omit<SavedModel, 'weights' | 'members'> {
 }
 
 export function parseSaved(json: unknown): LoadedModel {
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json);
-    } catch (e) {
-      throw new EnclaveError('invalid-argument', `The saved model is not valid JSON: ${(e as Error).message}`);
-    }
-  }
+  json = parseJsonText(json, 'invalid-argument', 'The saved model');
   const r = v.safeParse(savedSchema, json);
   if (!r.success) {
     const issue = r.issues[0];

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { EnclaveError } from '../../core/errors.ts';
+import { parseJsonText } from '../../core/json-text.ts';
 
 export const ALGORITHMS = ['linear', 'logistic', 'mlp', 'knn'] as const;
 export type Algorithm = (typeof ALGORITHMS)[number];
@@ -109,13 +110,7 @@ export type LoopHyperparameters = LogisticHyperparameters | MlpHyperparameters;
 
 /** Validate a spec (object or JSON text) and fill every default. */
 export function parseSpec(input: unknown): ModelSpec {
-  if (typeof input === 'string') {
-    try {
-      input = JSON.parse(input);
-    } catch (e) {
-      throw new EnclaveError('invalid-argument', `The model spec is not valid JSON: ${(e as Error).message}`);
-    }
-  }
+  input = parseJsonText(input, 'invalid-argument', 'The model spec');
   if (!input || typeof input !== 'object' || Array.isArray(input))
     throw new EnclaveError('invalid-argument', 'A model spec is { "algorithm": "mlp", "hyperparameters": { … } }.');
   const { algorithm, hyperparameters = {}, ...rest } = input as Record<string, unknown>;
