@@ -10,7 +10,11 @@ function trimmed<A extends Float64Array | Uint8Array | Int32Array>(a: A, n: numb
   return a.slice(0, n) as A;
 }
 
-/** Growable typed buffers: amortised doubling (or one `reserve` from a row estimate), trimmed at finish. */
+/**
+ * Growable typed buffers: amortised doubling (or one `reserve` from a row estimate), trimmed at finish. Three classes
+ * of one shape on purpose: each push then sees one array type (a builder pushes to an F64 and a U8 per cell), where a
+ * generic class's push would be polymorphic in the reader's hottest loop.
+ */
 export class F64 {
   a: Float64Array;
   n = 0;
