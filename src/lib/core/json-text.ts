@@ -1,7 +1,7 @@
 /** A value a caller may give as itself or as its JSON text (a recipe, a model spec, a saved model). */
 import { EnclaveError, type ErrorCode } from './errors.ts';
 
-/** `input` as it is, or the value of its JSON text; text that is not JSON is refused as "`what` is not valid JSON: …". */
+/** `input`, or the value of its JSON text; text that is not JSON is refused ("`what` is not valid JSON: …"). */
 export function parseJsonText(input: unknown, code: ErrorCode, what: string): unknown {
   if (typeof input !== 'string') return input;
   try {

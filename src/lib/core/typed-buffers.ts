@@ -59,7 +59,7 @@ export class I32 {
   take(): Int32Array { return trimmed(this.a, this.n); }
 }
 
-/** `n` zeros in front of the elements a buffer holds (missing cells before a column's first: a JSON key first seen late). */
+/** `n` zeros in front of what a buffer holds (missing cells before a column's first: a JSON key first seen late). */
 export function prependZeros(buf: F64 | U8 | I32, n: number): void {
   const len = buf.n;
   buf.reserve(len + n);

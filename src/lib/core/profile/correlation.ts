@@ -104,7 +104,10 @@ function sumMasked(acc: Float64Array, o: number, dx: Float64Array, dy: Float64Ar
   acc[o] = m, acc[o + 1] = sx, acc[o + 2] = sy, acc[o + 3] = sxx, acc[o + 4] = syy, acc[o + 5] = sxy;
 }
 
-/** sumMasked for blocks with non-finite values: the pair's rows only (its own loop: a test in sumMasked's would cost every block). */
+/**
+ * sumMasked for blocks with non-finite values: the pair's rows only (a loop of its own: a test inside sumMasked's loop
+ * would cost every block).
+ */
 function sumChecked(acc: Float64Array, o: number, dx: Float64Array, dy: Float64Array, okx: Float64Array, oky: Float64Array, len: number): void {
   let m = acc[o], sx = acc[o + 1], sy = acc[o + 2], sxx = acc[o + 3], syy = acc[o + 4], sxy = acc[o + 5];
   for (let r = 0; r < len; r++) {
