@@ -18,9 +18,7 @@ const defining = (re: RegExp) => ALL.filter((p) => re.test(text(p))).sort();
 
 describe('one definition of each shared helper', () => {
   it('declares SplitName once, in core/split/methods.ts', () => {
-    // store/preparations.ts is the STORE engineer's to replace in the same issue.
-    const pending = new Set(['src/lib/store/preparations.ts']);
-    expect(defining(/\btype SplitName\s*=/).filter((p) => !pending.has(p))).toEqual(['src/lib/core/split/methods.ts']);
+    expect(defining(/\btype SplitName\s*=/)).toEqual(['src/lib/core/split/methods.ts']);
   });
 
   it('defines nextTask once, in core/next-task.ts', () => {
