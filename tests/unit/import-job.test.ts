@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFile, preview } from '../../src/lib/jobs/import-job.ts';
 import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
-import { listDatasets, loadTable } from '../../src/lib/store/tables.ts';
+import { listDatasets } from '../../src/lib/store/tables.ts';
+import { loadTable } from '../../src/lib/store/load-table.ts';
 import { hashTable } from '../../src/lib/core/hash.ts';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 

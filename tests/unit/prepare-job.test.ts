@@ -5,7 +5,7 @@ import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare, previewStep } from '../../src/lib/jobs/prepare-job.ts';
 import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
 import { listPreparations } from '../../src/lib/store/preparations.ts';
-import { loadTable } from '../../src/lib/store/tables.ts';
+import { loadTable } from '../../src/lib/store/load-table.ts';
 import { hashJson } from '../../src/lib/core/canonical-json.ts';
 import { hashTable } from '../../src/lib/core/hash.ts';
 

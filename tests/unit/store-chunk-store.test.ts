@@ -6,7 +6,8 @@ import type { Table } from '../../src/lib/core/table.ts';
 import { chunkStore, setChunkStore, type ChunkStore } from '../../src/lib/store/chunk-store.ts';
 import { createDb, type ChunkRecord, type EnclaveDB } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
-import { loadTable, saveImport } from '../../src/lib/store/tables.ts';
+import { saveImport } from '../../src/lib/store/tables.ts';
+import { loadTable } from '../../src/lib/store/load-table.ts';
 
 let open: EnclaveDB[] = [];
 function freshDb(): EnclaveDB {

@@ -6,7 +6,8 @@ import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { createDb, type EnclaveDB, type ModelRecord, type RunRecord } from '../../src/lib/store/db.ts';
 import { listPreparations } from '../../src/lib/store/preparations.ts';
 import { datasetFootprint, deleteDataset, sweepOrphanDrafts } from '../../src/lib/store/delete.ts';
-import { loadTable, saveImport } from '../../src/lib/store/tables.ts';
+import { saveImport } from '../../src/lib/store/tables.ts';
+import { loadTable } from '../../src/lib/store/load-table.ts';
 import type { Table } from '../../src/lib/core/table.ts';
 import { withLocalStorage } from './local-storage.ts';
 

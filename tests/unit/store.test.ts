@@ -4,15 +4,8 @@ import { EnclaveError } from '../../src/lib/core/errors.ts';
 import type { Table } from '../../src/lib/core/table.ts';
 import { createDb, db as defaultDb, EnclaveDB, type ModelRecord, type RunRecord } from '../../src/lib/store/db.ts';
 import { datasetFootprint, deleteDataset } from '../../src/lib/store/delete.ts';
-import {
-  CHUNK_ROWS,
-  getVersion,
-  listDatasets,
-  loadTable,
-  requestPersistence,
-  saveImport,
-  storageInfo
-} from '../../src/lib/store/tables.ts';
+import { CHUNK_ROWS, getVersion, listDatasets, requestPersistence, saveImport, storageInfo } from '../../src/lib/store/tables.ts';
+import { loadTable } from '../../src/lib/store/load-table.ts';
 
 const HASH = 'ab'.repeat(32);
 const HASH2 = 'cd'.repeat(32);

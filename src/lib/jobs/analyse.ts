@@ -8,7 +8,7 @@ import { modelFromJSON } from '../ml/train.ts';
 import { throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { getPreparation } from '../store/preparations.ts';
-import { loadTable } from '../store/tables.ts';
+import { loadTable } from '../store/load-table.ts';
 import { getArtifact, getRun } from '../store/runs.ts';
 import { analyseModel, type Analysis } from '../services/analyse.ts';
 import { trainedOn } from './train-job.ts';

@@ -11,7 +11,8 @@ import { pearsonMatrix } from '../core/profile/correlation.ts';
 import { rowArrays, type Table, type ColumnType } from '../core/table.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
-import { saveImport, loadTable } from '../store/tables.ts';
+import { saveImport } from '../store/tables.ts';
+import { loadRows } from '../store/load-table.ts';
 import { connect } from '../bridge/connect.ts';
 import type { ImportHelperApi } from '../../../workers/import-helper.worker.ts';
 
@@ -52,10 +53,6 @@ interface JobOptions {
   onProgress?: (p: JobProgress) => void;
   database?: EnclaveDB;
 }
-
-// The last table previewed stays in memory so scrolling a preview does not reload every chunk. (Previews run in
-// their own worker, not the one that imports: an import does not fill this.)
-let cached: { hash: string; table: Table } | null = null;
 
 /**
  * The import helper worker (workers/import-helper.worker.ts), where the runtime has workers (the browser; not Node,
@@ -204,12 +201,12 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
 export async function preview(hash: string, start: number, count: number, database?: EnclaveDB): Promise<PreviewRows> {
   if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 0 || count > 10_000)
     throw new EnclaveError('invalid-argument', 'A preview asks for at most 10,000 rows from a non-negative start.');
-  if (cached?.hash !== hash) cached = { hash, table: await loadTable(database ?? defaultDb(), hash) };
-  const table = cached.table;
+  // Only the chunks these rows lie in (and text columns' dictionaries): a preview of a large table stays quick.
+  const { table, rowCount } = await loadRows(database ?? defaultDb(), hash, start, count);
   return {
     columns: table.columns.map((c) => ({ name: c.name, type: c.type })),
     start,
-    rowCount: table.rowCount,
-    rows: rowArrays(table, start, count)
+    rowCount,
+    rows: rowArrays(table)
   };
 }

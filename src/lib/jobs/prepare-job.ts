@@ -13,7 +13,8 @@ import { profileTableAsync, profileTable, type ColumnProfile, type Profile } fro
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import type { Table } from '../core/table.ts';
 import { db as defaultDb, type EnclaveDB, type PreparationRecord, type SplitConfig } from '../store/db.ts';
-import { getVersion, loadTable } from '../store/tables.ts';
+import { getVersion } from '../store/tables.ts';
+import { loadTable } from '../store/load-table.ts';
 import { savePreparation } from '../store/preparations.ts';
 
 export interface PrepareRequest {

@@ -18,7 +18,10 @@
  * missing, so a load racing a delete still says "not found".
  */
 import type { Table as DexieTable } from 'dexie';
-import type { ChunkRecord, EnclaveDB } from './db.ts';
+import type { ChunkKey, ChunkRecord, EnclaveDB } from './db.ts';
+
+/** A chunk's place in its version: [column, chunk index]. */
+export type ChunkAt = readonly [column: number, index: number];
 
 export interface ChunkStore {
   /** IndexedDB tables the caller's write transaction must span so that put and remove commit with it. */
@@ -27,8 +30,11 @@ export interface ChunkStore {
   stage(chunks: readonly ChunkRecord[]): Promise<void>;
   /** Inside the caller's transaction: these chunks belong to versions it saves. */
   put(chunks: readonly ChunkRecord[]): Promise<void>;
-  /** Every stored chunk of a version, in any order (the caller checks the set against the version's schema). */
-  read(hash: string): Promise<ChunkRecord[]>;
+  /**
+   * Every stored chunk of a version, in any order (the caller checks the set against the version's schema); with
+   * `keys`, at least the chunks at those [column, chunk index] (a store may return more; a missing one is left out).
+   */
+  read(hash: string, keys?: readonly ChunkAt[]): Promise<ChunkRecord[]>;
   /** Inside the caller's transaction: the chunks of these versions go with it. */
   remove(hashes: readonly string[]): Promise<void>;
   /** After the caller's transaction committed: what remove left to do outside it. */
@@ -44,7 +50,11 @@ export function indexedDbChunks(db: EnclaveDB): ChunkStore {
     put: async (chunks) => {
       await db.chunks.bulkPut(chunks as ChunkRecord[]);
     },
-    read: (hash) => db.chunks.where('hash').equals(hash).toArray(),
+    read: async (hash, keys) => {
+      if (!keys) return db.chunks.where('hash').equals(hash).toArray();
+      const found = await db.chunks.bulkGet(keys.map(([column, index]): ChunkKey => [hash, column, index]));
+      return found.filter((c): c is ChunkRecord => c !== undefined);
+    },
     remove: async (hashes) => {
       if (hashes.length) await db.chunks.where('hash').anyOf(hashes as string[]).delete();
     },

@@ -66,7 +66,7 @@ const VersionSchema = v.object({
 // Tag check rather than instanceof: buffers cloned by IndexedDB may come from another realm (tests, workers).
 const arrayBuffer = v.custom<ArrayBuffer>((x) => Object.prototype.toString.call(x) === '[object ArrayBuffer]', 'not an ArrayBuffer');
 
-const ChunkSchema = v.object({
+export const ChunkSchema = v.object({
   hash: v.string(),
   column: count,
   index: count,
@@ -75,7 +75,7 @@ const ChunkSchema = v.object({
   dictionary: v.optional(v.array(v.string()))
 });
 
-function corrupt(hash: string, what: string): EnclaveError {
+export function corrupt(hash: string, what: string): EnclaveError {
   return new EnclaveError('storage', `Stored data for version ${hash.slice(0, 12)} is damaged (${what}). Re-import the file.`, {
     hash,
     problem: what
@@ -88,7 +88,7 @@ function sliceBytes(arr: Float64Array | Int32Array | Uint8Array, start: number, 
   return (arr.buffer as ArrayBuffer).slice(arr.byteOffset + start * per, arr.byteOffset + end * per);
 }
 
-function chunkCount(rowCount: number): number {
+export function chunkCount(rowCount: number): number {
   // At least one chunk per column, so a string column's dictionary has a home even with zero rows.
   return Math.max(1, Math.ceil(rowCount / CHUNK_ROWS));
 }
@@ -176,7 +176,7 @@ export async function saveImport(db: EnclaveDB, input: SaveImportInput): Promise
 }
 
 // The parsed schema keeps kind and type paired, which is what lets loadTable build Columns without casts.
-function parseVersion(hash: string, raw: unknown): v.InferOutput<typeof VersionSchema> {
+export function parseVersion(hash: string, raw: unknown): v.InferOutput<typeof VersionSchema> {
   const res = v.safeParse(VersionSchema, raw);
   if (!res.success) throw corrupt(hash, `version record: ${v.summarize(res.issues)}`);
   return res.output;
@@ -186,68 +186,6 @@ function parseVersion(hash: string, raw: unknown): v.InferOutput<typeof VersionS
 export async function getVersion(db: EnclaveDB, hash: string): Promise<VersionRecord | undefined> {
   const raw = await db.versions.get(hash);
   return raw === undefined ? undefined : parseVersion(hash, raw);
-}
-
-const noVersion = (hash: string) => new EnclaveError('not-found', `No stored version ${hash.slice(0, 12)}.`, { hash });
-
-/** Reassembles a stored version into a Table, checking every chunk against the version's row count and schema. */
-export async function loadTable(db: EnclaveDB, hash: string): Promise<Table> {
-  const raw = await db.versions.get(hash);
-  if (raw === undefined) throw noVersion(hash);
-  const version = parseVersion(hash, raw);
-  // Read apart from the version record (a chunk store need not be IndexedDB): chunks missing because the version was
-  // deleted meanwhile mean "not found", not "damaged".
-  const chunks = await chunkStore(db).read(hash);
-  try {
-    return assemble(hash, version, chunks);
-  } catch (err) {
-    if (err instanceof EnclaveError && err.code === 'storage' && (await db.versions.get(hash)) === undefined) throw noVersion(hash);
-    throw err;
-  }
-}
-
-function assemble(hash: string, version: v.InferOutput<typeof VersionSchema>, rawChunks: unknown[]): Table {
-  const { rowCount, schema } = version;
-  const n = chunkCount(rowCount);
-
-  // Slot every chunk by (column, index); anything out of place means the record set is damaged.
-  const slots: (ChunkRecord | undefined)[][] = schema.map(() => new Array<ChunkRecord | undefined>(n));
-  for (const rc of rawChunks) {
-    const res = v.safeParse(ChunkSchema, rc);
-    if (!res.success) throw corrupt(hash, `chunk record: ${v.summarize(res.issues)}`);
-    const c = res.output;
-    if (c.column >= schema.length || c.index >= n || slots[c.column][c.index])
-      throw corrupt(hash, `unexpected chunk ${c.column}/${c.index}`);
-    slots[c.column][c.index] = c;
-  }
-
-  const columns: Column[] = schema.map((field, col) => {
-    const per = field.kind === 'numeric' ? 8 : 4;
-    const values = field.kind === 'numeric' ? new Float64Array(rowCount) : new Int32Array(rowCount);
-    const valid = new Uint8Array(rowCount);
-    let dictionary: string[] | undefined;
-    for (let i = 0; i < n; i++) {
-      const c = slots[col][i];
-      if (!c) throw corrupt(hash, `column "${field.name}" is missing chunk ${i}`);
-      const start = i * CHUNK_ROWS;
-      const rows = Math.min(CHUNK_ROWS, rowCount - start);
-      if (c.values.byteLength !== rows * per || c.valid.byteLength !== rows)
-        throw corrupt(hash, `column "${field.name}" chunk ${i} has the wrong byte length`);
-      if (field.kind === 'numeric') values.set(new Float64Array(c.values), start);
-      else values.set(new Int32Array(c.values), start);
-      valid.set(new Uint8Array(c.valid), start);
-      if (i === 0) dictionary = c.dictionary;
-    }
-    if (field.kind === 'numeric') return { kind: 'numeric', name: field.name, type: field.type, values: values as Float64Array, valid };
-    if (!dictionary) throw corrupt(hash, `column "${field.name}" has no dictionary`);
-    // Codes index the dictionary; an out-of-range code would surface later as a silent undefined.
-    const size = dictionary.length;
-    for (let r = 0; r < rowCount; r++) {
-      if (valid[r] && (values[r] < 0 || values[r] >= size)) throw corrupt(hash, `column "${field.name}" row ${r} has an unknown code`);
-    }
-    return { kind: 'string', name: field.name, type: field.type, codes: values as Int32Array, dictionary, valid };
-  });
-  return { rowCount, columns };
 }
 
 /** Every dataset with its latest version's size, newest first. */

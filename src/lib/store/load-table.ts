@@ -1,0 +1,107 @@
+/**
+ * Reading a stored version back as a Table: all of it (loadTable), or a window of its rows (loadRows, for previews:
+ * only the chunks the window touches, plus each text column's first chunk, which holds its dictionary). Every chunk is
+ * checked against the version's row count and schema.
+ */
+import * as v from 'valibot';
+import { EnclaveError } from '../core/errors.ts';
+import type { Column, Table } from '../core/table.ts';
+import { chunkStore, type ChunkAt } from './chunk-store.ts';
+import type { ChunkRecord, EnclaveDB } from './db.ts';
+import { CHUNK_ROWS, ChunkSchema, chunkCount, corrupt, parseVersion } from './tables.ts';
+
+type Version = ReturnType<typeof parseVersion>;
+
+const noVersion = (hash: string) => new EnclaveError('not-found', `No stored version ${hash.slice(0, 12)}.`, { hash });
+
+/** Reassembles a stored version into a Table. */
+export async function loadTable(db: EnclaveDB, hash: string): Promise<Table> {
+  const version = await versionOf(db, hash);
+  // Read apart from the version record (a chunk store need not be IndexedDB): chunks missing because the version was
+  // deleted meanwhile mean "not found", not "damaged".
+  const chunks = await chunkStore(db).read(hash);
+  return orNotFound(db, hash, () => assemble(hash, version, chunks, 0, version.rowCount));
+}
+
+/** Rows [start, start + count) of a stored version (fewer at its end), and its whole row count. */
+export async function loadRows(db: EnclaveDB, hash: string, start: number, count: number): Promise<{ table: Table; rowCount: number }> {
+  const version = await versionOf(db, hash);
+  const end = Math.min(version.rowCount, start + count);
+  const from = Math.min(start, end);
+  const first = Math.floor(from / CHUNK_ROWS);
+  const last = Math.max(first, Math.ceil(end / CHUNK_ROWS) - 1);
+  const keys: ChunkAt[] = [];
+  version.schema.forEach((field, column) => {
+    if (field.kind === 'string' && first > 0) keys.push([column, 0]);
+    for (let i = first; i <= last; i++) keys.push([column, i]);
+  });
+  const chunks = await chunkStore(db).read(hash, keys);
+  const table = await orNotFound(db, hash, () => assemble(hash, version, chunks, from, end));
+  return { table, rowCount: version.rowCount };
+}
+
+async function versionOf(db: EnclaveDB, hash: string): Promise<Version> {
+  const raw = await db.versions.get(hash);
+  if (raw === undefined) throw noVersion(hash);
+  return parseVersion(hash, raw);
+}
+
+async function orNotFound(db: EnclaveDB, hash: string, read: () => Table): Promise<Table> {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof EnclaveError && err.code === 'storage' && (await db.versions.get(hash)) === undefined) throw noVersion(hash);
+    throw err;
+  }
+}
+
+/** Rows [from, to) of the version from its chunks: every chunk those rows touch must be there and well formed. */
+function assemble(hash: string, version: Version, rawChunks: unknown[], from: number, to: number): Table {
+  const { rowCount, schema } = version;
+  const n = chunkCount(rowCount);
+  const first = Math.floor(from / CHUNK_ROWS);
+  const last = to > from ? Math.ceil(to / CHUNK_ROWS) - 1 : first;
+  const rows = to - from;
+
+  // Slot every chunk by (column, index); anything out of place means the record set is damaged.
+  const slots: (ChunkRecord | undefined)[][] = schema.map(() => new Array<ChunkRecord | undefined>(n));
+  for (const rc of rawChunks) {
+    const res = v.safeParse(ChunkSchema, rc);
+    if (!res.success) throw corrupt(hash, `chunk record: ${v.summarize(res.issues)}`);
+    const c = res.output;
+    if (c.column >= schema.length || c.index >= n || slots[c.column][c.index])
+      throw corrupt(hash, `unexpected chunk ${c.column}/${c.index}`);
+    slots[c.column][c.index] = c;
+  }
+
+  const columns: Column[] = schema.map((field, col) => {
+    const per = field.kind === 'numeric' ? 8 : 4;
+    const values = field.kind === 'numeric' ? new Float64Array(rows) : new Int32Array(rows);
+    const valid = new Uint8Array(rows);
+    for (let i = first; i <= last; i++) {
+      const c = slots[col][i];
+      if (!c) throw corrupt(hash, `column "${field.name}" is missing chunk ${i}`);
+      const start = i * CHUNK_ROWS;
+      const size = Math.min(CHUNK_ROWS, rowCount - start);
+      if (c.values.byteLength !== size * per || c.valid.byteLength !== size)
+        throw corrupt(hash, `column "${field.name}" chunk ${i} has the wrong byte length`);
+      // The part of this chunk inside [from, to), placed at its offset in the window.
+      const lo = Math.max(from, start) - start, hi = Math.min(to, start + size) - start;
+      const at = start + lo - from;
+      if (field.kind === 'numeric') values.set(new Float64Array(c.values, lo * 8, hi - lo), at);
+      else values.set(new Int32Array(c.values, lo * 4, hi - lo), at);
+      valid.set(new Uint8Array(c.valid, lo, hi - lo), at);
+    }
+    if (field.kind === 'numeric') return { kind: 'numeric', name: field.name, type: field.type, values: values as Float64Array, valid };
+    // Only chunk 0 of a text column carries the dictionary.
+    const dictionary = slots[col][0]?.dictionary;
+    if (!dictionary) throw corrupt(hash, `column "${field.name}" has no dictionary`);
+    // Codes index the dictionary; an out-of-range code would surface later as a silent undefined.
+    const size = dictionary.length;
+    for (let r = 0; r < rows; r++) {
+      if (valid[r] && (values[r] < 0 || values[r] >= size)) throw corrupt(hash, `column "${field.name}" row ${from + r} has an unknown code`);
+    }
+    return { kind: 'string', name: field.name, type: field.type, codes: values as Int32Array, dictionary, valid };
+  });
+  return { rowCount: rows, columns };
+}
