@@ -25,6 +25,14 @@ describe('one definition of each shared helper', () => {
     expect(defining(/\bfunction nextTask\b|\bnextTask\s*=\s*(async\s*)?\(/)).toEqual(['src/lib/core/next-task.ts']);
   });
 
+  it('yields to the event loop in one place (the training loop too, not a copy of nextTask)', () => {
+    expect(defining(/\bsetImmediate\(/)).toEqual(['src/lib/core/next-task.ts']);
+  });
+
+  it('computes argmax over class probabilities once, in ml/models/saved.ts', () => {
+    expect(defining(/\bfunction argmax\w*\b/)).toEqual(['src/lib/ml/models/saved.ts']);
+  });
+
   it('defines describeStep once, in the core recipe (the Prepare page uses it)', () => {
     expect(defining(/\bfunction describeStep\b/)).toEqual(['src/lib/core/recipe/describe.ts']);
   });

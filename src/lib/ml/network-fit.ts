@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
+import { nextTask } from '../core/next-task.ts';
 import { seeded, type Random } from '../core/random.ts';
 import type { Dataset } from './matrix.ts';
 import { architecture, flatten, initialWeights, NetworkModel, unflattenValues, type Architecture } from './models/network.ts';
@@ -60,19 +61,6 @@ export function balancedWeights(y: Int32Array, k: number): Float32Array {
   const counts = new Float64Array(k);
   for (const c of y) counts[c]++;
   return Float32Array.from(counts, (c) => (c ? y.length / (k * c) : 0));
-}
-
-/** Let other tasks (a cancel message, a timer) run: setImmediate in Node, a MessageChannel hop in browsers. */
-export function yieldToEvents(): Promise<void> {
-  if (typeof setImmediate === 'function') return new Promise((r) => setImmediate(r));
-  if (typeof MessageChannel === 'function') {
-    return new Promise((r) => {
-      const ch = new MessageChannel();
-      ch.port1.onmessage = () => (ch.port1.close(), r());
-      ch.port2.postMessage(null);
-    });
-  }
-  return new Promise((r) => setTimeout(r, 0));
 }
 
 /** Mean and standard deviation of a regression target (std 1 when constant), so the network learns a unit-scale value. */
@@ -136,7 +124,7 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
   const checkpoint = async () => {
     if (opts.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
     if (performance.now() - lastYield > 25) {
-      await yieldToEvents();
+      await nextTask();
       lastYield = performance.now();
       if (opts.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
     }
