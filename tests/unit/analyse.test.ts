@@ -1,12 +1,11 @@
-import 'fake-indexeddb/auto';
+import { freshDatabases } from './fresh-db.ts';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { train } from '../../src/lib/jobs/train-job.ts';
 import { analyse } from '../../src/lib/jobs/analyse.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
-import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
 import { analyseModel } from '../../src/lib/services/analyse.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 import { numericColumn, selectColumns, takeRows } from '../../src/lib/core/table-ops.ts';
@@ -16,21 +15,16 @@ import { toDataset } from '../../src/lib/ml/matrix.ts';
 import { KnnModel } from '../../src/lib/ml/models/knn.ts';
 
 const text = readFileSync('static/samples/penguins.csv', 'utf8');
-let dbs: EnclaveDB[] = [];
+const freshDb = freshDatabases('analyse');
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-afterEach(async () => {
-  for (const d of dbs) { d.close(); await d.delete(); }
-  dbs = [];
-});
 
 describe('analyse (error analysis on the Evaluate page)', () => {
   it('traces validation rows back to the right source rows when rows without a target were left out before the split', async () => {
-    const database = createDb(`analyse-${crypto.randomUUID()}`);
-    dbs.push(database);
+    const database = freshDb();
     const blob = new Blob([text]);
     const imported = await importFile({ file: { name: 'penguins.csv', size: blob.size, stream: () => blob.stream() } }, { database });
     // Body Mass (g) is empty in rows 4 and 340 of penguins.csv: they are left out, so every later row shifts by one or two.

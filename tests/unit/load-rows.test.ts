@@ -1,19 +1,14 @@
 /** A window of a stored version's rows reads only the chunks it touches (previews of large tables stay quick). */
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { freshDatabases } from './fresh-db.ts';
+import { describe, expect, it } from 'vitest';
 import { rowArrays, type Table } from '../../src/lib/core/table.ts';
 import { numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
 import { chunkStore, setChunkStore, type ChunkAt } from '../../src/lib/store/chunk-store.ts';
-import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
 import { loadRows, loadTable } from '../../src/lib/store/load-table.ts';
 import { CHUNK_ROWS, saveImport } from '../../src/lib/store/tables.ts';
 
 const source = { fileName: 'big.csv', size: 1, lastModified: 1, format: 'csv' };
-let dbs: EnclaveDB[] = [];
-afterEach(async () => {
-  for (const d of dbs) { d.close(); await d.delete(); }
-  dbs = [];
-});
+const freshDb = freshDatabases('rows');
 
 /** 2.5 chunks of rows: x = row number (every 7th missing), a text column cycling through 3 values. */
 function big(): Table {
@@ -25,8 +20,7 @@ function big(): Table {
 
 describe('loadRows', () => {
   it('gives exactly the rows of the whole table in a window across a chunk boundary, and the whole row count', async () => {
-    const d = createDb(`rows-${crypto.randomUUID()}`);
-    dbs.push(d);
+    const d = freshDb();
     const table = big();
     const hash = 'ef'.repeat(32);
     await saveImport(d, { datasetName: 'big', source, table, hash, profile: { columns: 2 } as never, warnings: [] });
@@ -48,8 +42,7 @@ describe('loadRows', () => {
   });
 
   it('says a missing chunk in the window is damaged, and an unknown version is not found', async () => {
-    const d = createDb(`rows-${crypto.randomUUID()}`);
-    dbs.push(d);
+    const d = freshDb();
     const table = big();
     const hash = 'ab'.repeat(32);
     await saveImport(d, { datasetName: 'big', source, table, hash, profile: { columns: 2 } as never, warnings: [] });

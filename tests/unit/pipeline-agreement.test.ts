@@ -2,16 +2,16 @@
  * One pipeline: the studio (import job → prepare job → train job → promote → predict, through IndexedDB) and the
  * headless runner (trainPipeline on the file's table) give the same numbers for the same file, recipe and seed.
  */
-import 'fake-indexeddb/auto';
+import { freshDatabases } from './fresh-db.ts';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { predict, promote, train } from '../../src/lib/jobs/train-job.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { trainPipeline } from '../../src/lib/services/pipeline.ts';
 import { predictTable } from '../../src/lib/services/predict.ts';
-import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
+import type { EnclaveDB } from '../../src/lib/store/db.ts';
 import { rowArrays } from '../../src/lib/core/table.ts';
 import { takeRows } from '../../src/lib/core/table-ops.ts';
 import { readFileTable } from './ml-fixtures.ts';
@@ -21,16 +21,12 @@ const speciesRecipe = JSON.parse(readFileSync('tests/fixtures/penguins-recipe.js
 /** The fixture recipe; for another target, Species becomes a feature, one-hot encoded like Island and Sex. */
 const recipeFor = (target: string) => target === 'Species' ? speciesRecipe
   : { steps: speciesRecipe.steps.map((s: { kind: string }) => (s.kind === 'onehot' ? { ...s, columns: ['Island', 'Sex', 'Species'] } : s)) };
-let dbs: EnclaveDB[] = [];
+const freshDb = freshDatabases('agreement');
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-afterEach(async () => {
-  for (const d of dbs) { d.close(); await d.delete(); }
-  dbs = [];
-});
 
 async function studio(database: EnclaveDB, target: string, algorithm: 'logistic' | 'mlp' | 'linear', hyperparameters: Record<string, unknown>, seed: number) {
   const blob = new Blob([bytes]);
@@ -48,8 +44,7 @@ describe('the studio and the headless runner', () => {
     ['Species', 'mlp', { units: [8], epochs: 15 }],
     ['Flipper Length (mm)', 'linear', {}],
   ] as const)('give the same scores on every split and the same predictions (%s, %s)', async (target, algorithm, hyperparameters) => {
-    const database = createDb(`agreement-${crypto.randomUUID()}`);
-    dbs.push(database);
+    const database = freshDb();
     const seed = 7;
     const app = await studio(database, target, algorithm, hyperparameters, seed);
     const table = await readFileTable('static/samples/penguins.csv');

@@ -1,25 +1,21 @@
 /** Retraining from a registered model: the train job starts from its weights (warm start), or says why it can't. */
-import 'fake-indexeddb/auto';
+import { freshDatabases } from './fresh-db.ts';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { promote, train } from '../../src/lib/jobs/train-job.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
-import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
+import type { EnclaveDB } from '../../src/lib/store/db.ts';
 
 const bytes = new Uint8Array(readFileSync('static/samples/penguins.csv'));
 const recipe = JSON.parse(readFileSync('tests/fixtures/penguins-recipe.json', 'utf8'));
-let dbs: EnclaveDB[] = [];
+const freshDb = freshDatabases('retrain');
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-afterEach(async () => {
-  for (const d of dbs) { d.close(); await d.delete(); }
-  dbs = [];
-});
 
 async function preparedPenguins(database: EnclaveDB, steps = recipe.steps) {
   const blob = new Blob([bytes]);
@@ -31,8 +27,7 @@ async function preparedPenguins(database: EnclaveDB, steps = recipe.steps) {
 
 describe('retraining from a registered model (warm start)', () => {
   it("continues from the champion's weights: the first epoch's loss is the trained model's, far below a fresh start's", async () => {
-    const database = createDb(`retrain-${crypto.randomUUID()}`);
-    dbs.push(database);
+    const database = freshDb();
     const preparation = await preparedPenguins(database);
     const hp = { epochs: 30, learningRate: 0.05 };
     const first = await train({ preparation, algorithm: 'logistic', hyperparameters: hp, seed: 1, backend: 'cpu' }, { database });
@@ -46,8 +41,7 @@ describe('retraining from a registered model (warm start)', () => {
   }, 60_000);
 
   it('refuses a model whose features differ from the preparation, and auto, saying why', async () => {
-    const database = createDb(`retrain-${crypto.randomUUID()}`);
-    dbs.push(database);
+    const database = freshDb();
     const preparation = await preparedPenguins(database);
     const run = await train({ preparation, algorithm: 'logistic', hyperparameters: { epochs: 2 }, seed: 1, backend: 'cpu' }, { database });
     const model = await promote(run.id, 'penguins', database);
