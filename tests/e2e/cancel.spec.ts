@@ -62,12 +62,17 @@ async function cancelOnSight(page: Page, container: string): Promise<number> {
   return (await clicked.jsonValue()) as number;
 }
 
-test('cancelling Prepare of 1,000,000 rows mid-computation returns to an idle page in under a second and stores nothing', async ({ page }, info) => {
+test('cancelling Prepare of 1,000,000 rows mid-computation ends its worker, returns to an idle page in under a second and stores nothing', async ({ page }, info) => {
   test.setTimeout(300_000);
   const path = info.outputPath('million.csv');
   writeCsv(path, 1_000_000);
   await importAndPrepare(page, path, '1,000,000');
   const before = await storeCounts(page);
+  // The worker that imported is the one that prepares: a cancel must end it (its synchronous work cannot be reached).
+  const dataWorker = page.workers().find((w) => /data\.worker/.test(w.url()));
+  expect(dataWorker, 'the data worker is running').toBeTruthy();
+  let workerClosed = false;
+  dataWorker!.once('close', () => (workerClosed = true));
 
   await page.getByRole('button', { name: 'Prepare and split' }).click();
   // Cancel while prepareTable runs its synchronous stages (splitting a million rows, or fitting or applying the
@@ -92,6 +97,7 @@ test('cancelling Prepare of 1,000,000 rows mid-computation returns to an idle pa
   const took = ((await idle.jsonValue()) as number) - at;
   info.annotations.push({ type: 'cancel to idle (ms)', description: took.toFixed(0) });
   expect(took).toBeLessThan(1000);
+  await expect.poll(() => workerClosed, { timeout: 1000, message: 'the cancelled job\'s worker was terminated' }).toBe(true);
   await expect(page.getByRole('alert')).toHaveText('Cancelled. Nothing was stored.');
   await expect(page.getByRole('table', { name: 'Split sizes' })).toHaveCount(0);
   expect(await storeCounts(page)).toEqual(before);
