@@ -20,6 +20,7 @@ import { getVersion } from '../store/tables.ts';
 import { loadTable } from '../store/load-table.ts';
 import { getArtifact, getRun, saveRunWithArtifact } from '../store/runs.ts';
 import { getModel, registerModelVersion } from '../store/models.ts';
+import { recordModelEvent } from '../store/model-history.ts';
 import type { FitRequest } from '../services/fit.ts';
 import { trainOnSplits, type TrainedOnSplits } from '../services/train.ts';
 import { scoreSealedTest } from '../services/promote.ts';
@@ -182,10 +183,12 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
   throwIfAborted(signal);
   // What a person enters to get a prediction: the source columns, before the recipe.
   const source = await getVersion(database, prep.source);
-  return registerModelVersion(database, {
+  const record = await registerModelVersion(database, {
     run, name, testScores: scored.scores, testReport: scored.report, source: prep.source, fitted: prep.fitted,
     inputSchema: (source?.schema ?? []).filter((f) => f.name !== run.target)
   });
+  await recordModelEvent(database, { action: 'register', model: record });
+  return record;
 }
 
 /**

@@ -186,6 +186,35 @@ export interface ModelRecord {
 }
 
 /**
+ * One entry of a model name's history: a version registered, retrained from another, a rollout stage set, promoted to
+ * champion, or rolled back. Append-only: the history is what happened, in order.
+ */
+export interface ModelEventRecord {
+  id: string;
+  /** The model name (every version of it shares the history). */
+  name: string;
+  at: number;
+  action: 'register' | 'retrain' | 'rollout' | 'promote' | 'rollback';
+  /** The version the event is about (the new champion for promote and rollback). */
+  model: string;
+  /** promote / rollback: the champion it replaced; retrain: the version it was retrained from. */
+  previous?: string;
+  /** rollout: the share of scored rows routed to the challenger (0.05, 0.25, 0.5, 1). */
+  share?: number;
+}
+
+/** A staged rollout of a challenger against the champion of the same name: which share of rows it scores. */
+export interface RolloutRecord {
+  name: string;
+  champion: string;
+  challenger: string;
+  share: number;
+  /** Seeds the row hash that assigns rows to the two models. */
+  seed: number;
+  updated: number;
+}
+
+/**
  * A run's trained model: the JSON of `TrainedModel.toJSON()` (spec, shape, weights; a k-NN model holds all its training
  * rows, so this can be large). Kept apart from RunRecord and ModelRecord so that listing runs and models reads no
  * weights; read one by run id, in the worker that needs it. A registered model version uses its run's artifact.
@@ -220,6 +249,8 @@ export class EnclaveDB extends Dexie {
   declare models: EntityTable<ModelRecord, 'id'>;
   declare artifacts: EntityTable<ArtifactRecord, 'run'>;
   declare settings: EntityTable<SettingRecord, 'key'>;
+  declare modelEvents: EntityTable<ModelEventRecord, 'id'>;
+  declare rollouts: EntityTable<RolloutRecord, 'name'>;
 
   constructor(name = 'enclave', options?: DexieOptions) {
     super(name, options);
@@ -267,6 +298,8 @@ export class EnclaveDB extends Dexie {
     this.version(5).stores({ versions: 'hash, dataset, parent, recipe' });
     // 6: settings (key → JSON value), e.g. the measured backend choice per device and browser version.
     this.version(6).stores({ settings: 'key' });
+    // 7: deployment — each model name's history (aliases swapped, rollouts, rollbacks) and its staged rollout.
+    this.version(7).stores({ modelEvents: 'id, name, at, model', rollouts: 'name' });
   }
 }
 

@@ -95,7 +95,7 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
 }
 
 function tablesOf(db: EnclaveDB) {
-  return [db.datasets, db.versions, db.recipes, db.preparations, db.runs, db.artifacts, db.models, ...chunkStore(db).tables];
+  return [db.datasets, db.versions, db.recipes, db.preparations, db.runs, db.artifacts, db.models, db.modelEvents, db.rollouts, ...chunkStore(db).tables];
 }
 
 export interface Footprint {
@@ -131,6 +131,12 @@ export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean>
     plan = await db.transaction('rw', tablesOf(db), async () => {
       const p = await planDeletion(db, id);
       await db.models.bulkDelete(p.models);
+      // The deleted versions' history entries and any rollout they take part in go with them.
+      if (p.models.length) {
+        await db.modelEvents.where('model').anyOf(p.models).delete();
+        const gone = new Set(p.models);
+        for (const r of await db.rollouts.toArray()) if (gone.has(r.champion) || gone.has(r.challenger)) await db.rollouts.delete(r.name);
+      }
       await db.artifacts.bulkDelete(p.runs);
       await db.runs.bulkDelete(p.runs);
       await db.preparations.bulkDelete(p.preparations);
