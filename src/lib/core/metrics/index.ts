@@ -28,3 +28,5 @@ export {
 export { regressionReport, type RegressionReport } from './regression-report.ts';
 export { permutationImportance, type PermutationImportance } from './permutation-importance.ts';
 export { metricsBySlice, type SliceMetric } from './slices.ts';
+export { mcnemar, mcnemarCounts, binomialHalfCdf, discordantCounts, MCNEMAR_EXACT_BELOW, type Correctness, type McNemarOptions, type McNemarResult } from './mcnemar.ts';
+export { pairedBootstrap, pairedBootstrapAccuracy, pairedBootstrapError, quantileSorted, DEFAULT_RESAMPLES, type PairedBootstrap, type PairedBootstrapOptions } from './paired-bootstrap.ts';
