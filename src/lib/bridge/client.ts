@@ -1,7 +1,7 @@
 /**
  * The studio's workers, as the UI thread calls them. One worker per kind of job, so that a long job never queues an
  * unrelated short one: 'data' (import, prepare), 'preview' (rows of a version, a recipe step's before/after), 'train'
- * (train, tune, retrain) and 'model' (promote, predict, analyse). Every call is a cancellable Job (./connect.ts); only types
+ * (train, tune, retrain) and 'model' (promote, predict, analyse, score a batch). Every call is a cancellable Job (./connect.ts); only types
  * cross from the worker files.
  */
 import { connect } from './connect.ts';
@@ -15,6 +15,7 @@ export type { ImportSummary, JobProgress, PreviewRows } from '../jobs/import-job
 export type { PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview } from '../jobs/prepare-job.ts';
 export type { TrainRequest, TuneRequest, TrainJobProgress } from '../jobs/train-job.ts';
 export type { RetrainRequest, RetrainProgress } from '../jobs/retrain-job.ts';
+export type { ScoreBatchRequest, ScoreBatchProgress, ScoreBatchResult } from '../jobs/score-batch-job.ts';
 export type Analysis = Awaited<ReturnType<ModelWorkerApi['analyse']>>;
 export type Prediction = Awaited<ReturnType<ModelWorkerApi['predict']>>;
 
@@ -33,3 +34,4 @@ export const retrainModel = train.retrain;
 export const promoteRun = model.promote;
 export const predictWith = model.predict;
 export const analyseRun = model.analyse;
+export const scoreBatch = model.scoreBatch;

@@ -83,6 +83,8 @@ export function checkBatch(inputSchema: readonly InputField[], batch: Table, opt
 function wrongType(field: InputField, col: Column, n: number): BatchProblem | null {
   // Numbers where text is expected are read as their text (an id or a code): not a problem.
   if (field.kind === 'string') return null;
+  // An all-empty column is unknown values whatever its kind (conformBatch gives it the schema's).
+  if (!presentRows(col, n).length) return null;
   const want = field.type === 'datetime' ? 'dates' : field.type === 'boolean' ? 'true/false values' : 'numbers';
   if (col.kind === 'numeric') {
     // Both numeric: only a date where a number is expected (or the reverse) is read wrongly.

@@ -1,0 +1,91 @@
+/**
+ * Scoring a file with a registered model (model worker): read it (CSV, TSV, JSON or Parquet, as the import reads
+ * them), check it against the model's input schema with the ranges and categories of the data the model was trained
+ * on, refuse it when a problem blocks scoring (nothing is stored either way), predict every row, and hand back the
+ * check, the row count and a CSV of the input with the predictions (and class probabilities).
+ */
+import { EnclaveError, throwIfAborted } from '../core/errors.ts';
+import { readTable, type ByteSource } from '../core/io/index.ts';
+import { initBackend } from '../ml/backend.ts';
+import { modelFromJSON } from '../ml/train.ts';
+import { hintsFromProfile } from '../services/batch-hints.ts';
+import { checkBatch, type BatchCheck } from '../services/check-batch.ts';
+import { conformBatch } from '../services/conform-batch.ts';
+import { predictTable } from '../services/predict.ts';
+import { predictionsCsv } from '../services/predictions-csv.ts';
+import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
+import { getModel } from '../store/models.ts';
+import { getArtifact } from '../store/runs.ts';
+import { getVersion } from '../store/tables.ts';
+
+export interface ScoreBatchRequest {
+  /** The model version's id. */
+  model: string;
+  /** A File (or anything that streams its bytes, as the import takes it). */
+  file: ByteSource;
+  maxBytes?: number;
+}
+
+export interface ScoreBatchProgress {
+  stage: 'read' | 'check' | 'predict' | 'write';
+  /** Bytes read while reading; then 0 or 1 per stage. */
+  done: number;
+  total: number;
+  rows?: number;
+}
+
+export interface ScoreBatchResult {
+  check: BatchCheck;
+  rows: number;
+  /** Each predicted class with its row count (classification), most frequent first. */
+  classCounts?: [string, number][];
+  /** The input's columns, `prediction`, and `p_<class>` per class: RFC 4180, UTF-8. */
+  csv: Uint8Array;
+}
+
+export interface ScoreBatchOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: ScoreBatchProgress) => void;
+  database?: EnclaveDB;
+}
+
+export async function scoreBatch(req: ScoreBatchRequest, opts: ScoreBatchOptions = {}): Promise<ScoreBatchResult> {
+  const { signal, onProgress } = opts;
+  const database = opts.database ?? defaultDb();
+  const m = await getModel(database, req.model);
+  const { table } = await readTable(req.file, {
+    signal,
+    maxBytes: req.maxBytes,
+    onProgress: (p) => onProgress?.({ stage: 'read', done: p.done, total: p.total, rows: p.rows })
+  });
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'check', done: 0, total: 1, rows: table.rowCount });
+  // An imported model has no source version here: its schema is still checked, without ranges or categories.
+  const source = m.source ? await getVersion(database, m.source) : undefined;
+  const check = checkBatch(m.inputSchema, table, { hints: source ? hintsFromProfile(source.profile) : undefined, target: m.target });
+  if (!check.ok) {
+    const blocking = check.columns.filter((p) => p.blocking);
+    throw new EnclaveError('invalid-argument', `This file can't be scored by ${m.name} ${m.version}: ${blocking.map((p) => p.message).join(' ')}`, { problems: check.columns });
+  }
+  onProgress?.({ stage: 'predict', done: 0, total: 1, rows: table.rowCount });
+  const saved = await getArtifact(database, m.run);
+  await initBackend();
+  const model = modelFromJSON(saved);
+  let scored;
+  try {
+    scored = await predictTable(model, m, conformBatch(m.inputSchema, table), signal);
+  } finally {
+    model.dispose();
+  }
+  throwIfAborted(signal);
+  onProgress?.({ stage: 'write', done: 0, total: 1, rows: table.rowCount });
+  const csv = predictionsCsv(table, scored, m.classNames);
+  onProgress?.({ stage: 'write', done: 1, total: 1, rows: table.rowCount });
+  return { check, rows: table.rowCount, ...(m.task === 'classification' ? { classCounts: countClasses(scored.predictions) } : {}), csv };
+}
+
+function countClasses(predictions: readonly (string | number)[]): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const p of predictions) counts.set(String(p), (counts.get(String(p)) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]);
+}
