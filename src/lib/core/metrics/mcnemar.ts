@@ -14,7 +14,7 @@
  * b + c = 0 (the models agree on every row) gives p = 1.
  */
 import { chi2Sf, lnGamma } from '../validate/drift/special.ts';
-import { checkSameLength, invalid } from './input.ts';
+import { invalid } from './input.ts';
 
 /** Below this many discordant rows the exact binomial test is used (mlxtend's rule; see above). */
 export const MCNEMAR_EXACT_BELOW = 25;
@@ -47,7 +47,8 @@ function isRight(v: number | boolean, i: number, name: string): boolean {
 
 /** The discordant counts b (A right, B wrong) and c (A wrong, B right). */
 export function discordantCounts(correctA: Correctness, correctB: Correctness): { b: number; c: number } {
-  checkSameLength(correctA, correctB, "The two models' per-row results");
+  if (correctA.length !== correctB.length)
+    invalid(`The two models' per-row results must have the same length (got ${correctA.length} and ${correctB.length}).`, { lengths: [correctA.length, correctB.length] });
   let b = 0, c = 0;
   for (let i = 0; i < correctA.length; i++) {
     const a = isRight(correctA[i], i, "Model A's per-row results"), bb = isRight(correctB[i], i, "Model B's per-row results");
