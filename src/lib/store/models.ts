@@ -6,8 +6,9 @@
 import * as v from 'valibot';
 import { EnclaveError } from '../core/errors.ts';
 import type { FittedRecipe } from '../core/recipe/types.ts';
+import type { SavedModel } from '../ml/models/saved.ts';
 import type { Scores } from '../ml/models/score.ts';
-import type { EnclaveDB, EvaluationReport, ModelRecord, RunRecord, SchemaField } from './db.ts';
+import type { ArtifactRecord, EnclaveDB, EvaluationReport, ModelRecord, RunRecord, SchemaField } from './db.ts';
 import { storageError } from './tables.ts';
 import { FittedRecipeSchema, MetricsSchema, parseRecord, SchemaFieldSchema } from './validate.ts';
 
@@ -109,4 +110,85 @@ export async function registerModelVersion(db: EnclaveDB, input: RegisterModelIn
   } catch (err) {
     throw storageError(err, 'register the model');
   }
+}
+
+/** What registerImportedModel needs of a bundle read by readBundle (services/bundle), already checked there. */
+export interface ImportedBundle {
+  manifest: {
+    name: string;
+    version: string;
+    contentHash: string;
+    features: string[];
+    target: string;
+    task: 'classification' | 'regression';
+    classNames?: string[];
+    inputSchema: SchemaField[];
+    /** As JSON holds them: a NaN score is null. */
+    metrics: Partial<Record<'train' | 'validation' | 'test', Record<string, number | null>>>;
+  };
+  model: SavedModel;
+  recipe: FittedRecipe;
+}
+
+/** The synthetic run an imported bundle's artifact is stored under: the bundle's content hash names it. */
+export const importedRunId = (contentHash: string): string => `bundle:${contentHash}`;
+
+/** The version an earlier import of this bundle registered, if any (to tell a person it is already here). */
+export async function findImportedModel(db: EnclaveDB, contentHash: string): Promise<ModelRecord | undefined> {
+  const raw = await db.models.where('run').equals(importedRunId(contentHash)).first();
+  return raw && parseModel(raw, String(raw.id));
+}
+
+/**
+ * Registers an imported bundle's model: its artifact under the run `bundle:<contentHash>` and a version of its name
+ * (the bundle's version if that is free, else the next; champion if the name has none, else challenger), in one
+ * transaction. The same bundle imported again registers nothing and returns the version the first import made. The
+ * version's `source` is '' (no dataset version of this device is its input schema; `inputSchema` is).
+ */
+export async function registerImportedModel(db: EnclaveDB, bundle: ImportedBundle): Promise<ModelRecord> {
+  const { manifest } = bundle;
+  const run = importedRunId(manifest.contentHash);
+  const now = Date.now();
+  const metrics: ModelRecord['metrics'] = {};
+  for (const split of ['train', 'validation', 'test'] as const) {
+    const s = manifest.metrics[split];
+    if (s) metrics[split] = Object.fromEntries(Object.entries(s).map(([k, x]) => [k, x ?? NaN])) as unknown as Scores;
+  }
+  const artifact: ArtifactRecord = { run, model: bundle.model, created: now };
+  try {
+    return await db.transaction('rw', [db.models, db.artifacts], async () => {
+      const earlier = await db.models.where('run').equals(run).first();
+      if (earlier) return parseModel(earlier, String(earlier.id));
+      const existing = (await db.models.where('name').equals(manifest.name).toArray()).map((m) => parseModel(m, String(m.id))).sort((a, b) => b.created - a.created);
+      const taken = existing.some((m) => m.version === manifest.version);
+      const record: ModelRecord = {
+        id: crypto.randomUUID(),
+        name: manifest.name,
+        version: taken ? nextFreeVersion(existing, manifest.features) : manifest.version,
+        run,
+        source: '',
+        fitted: bundle.recipe,
+        inputSchema: manifest.inputSchema,
+        features: manifest.features,
+        target: manifest.target,
+        task: manifest.task,
+        ...(manifest.classNames ? { classNames: manifest.classNames } : {}),
+        aliases: existing.some((m) => m.aliases.includes('champion')) ? ['challenger'] : ['champion'],
+        metrics,
+        created: now
+      };
+      await db.artifacts.put(artifact);
+      await db.models.add(record);
+      return record;
+    });
+  } catch (err) {
+    throw storageError(err, 'import the model');
+  }
+}
+
+/** nextVersion after the newest, stepped on while another version already holds it (an import may have taken it). */
+function nextFreeVersion(existing: ModelRecord[], features: string[]): string {
+  let version = nextVersion(existing[0], features);
+  while (existing.some((m) => m.version === version)) version = nextVersion({ ...existing[0], version }, features);
+  return version;
 }
