@@ -124,18 +124,22 @@ describe('ONNX export, run in ONNX Runtime (onnxruntime-web, WebAssembly)', () =
     r.model.dispose();
   });
 
-  it('a linear regression of body mass (Species one-hot too) gives the studio\'s values to 1e-5 of their size', async () => {
+  it('a linear regression of body mass (Species one-hot too), and its ensemble with kNN regression, give the studio\'s values to 1e-5 of their size', async () => {
     const target = 'Body Mass (g)';
     const r = await trainPipeline(penguins, { target, recipe: recipeFor(target), algorithm: 'linear', seed: SEED });
+    const knn = await trainPipeline(penguins, { target, recipe: recipeFor(target), algorithm: 'knn', hyperparameters: { k: 3 }, seed: SEED });
     const rows = testRows(target);
-    const { bytes, inputs } = exportOf(r);
-    const out = await runOnnx(bytes, rows, inputs);
-    const studio = await studioPredictions(r, rows);
-    expect(out.prediction.dims).toEqual([rows.rowCount]);
-    const got = out.prediction.data as Float32Array;
-    // float32 values near 4,000 g are 0.00024 apart: the comparison is relative.
-    studio.predictions.forEach((v, i) => expect(Math.abs(got[i] - (v as number))).toBeLessThanOrEqual(TOL * Math.abs(v as number)));
+    for (const model of [r.model, new EnsembleModel([r.model, knn.model])]) {
+      const { bytes, inputs } = exportOf(r, model);
+      const out = await runOnnx(bytes, rows, inputs);
+      const studio = await studioPredictions(r, rows, model);
+      expect(out.prediction.dims).toEqual([rows.rowCount]);
+      const got = out.prediction.data as Float32Array;
+      // float32 values near 4,000 g are 0.00024 apart: the comparison is relative.
+      studio.predictions.forEach((v, i) => expect(Math.abs(got[i] - (v as number))).toBeLessThanOrEqual(TOL * Math.abs(v as number)));
+    }
     r.model.dispose();
+    knn.model.dispose();
   });
 
   it('replays every step kind with an ONNX form (derive, cast, impute with indicators, outliers, bin, ordinal, one-hot with other columns, scale, column choices) as the studio does, missing cells included', async () => {
@@ -180,15 +184,38 @@ describe('ONNX export, run in ONNX Runtime (onnxruntime-web, WebAssembly)', () =
     r.model.dispose();
   });
 
-  it('refuses a step it cannot map, naming the step: date-parts, a text column cast to numbers', async () => {
-    // 40 rows: a date (one a week from 2024-01-01 UTC), a number kept as text, and y = x.
-    const day = Date.UTC(2024, 0, 1);
+  it('computes UTC date parts (year, month, day, weekday, hour) from milliseconds as the studio does, before 1970 and on leap days too', async () => {
+    // 60 dates: edges (the epoch and the millisecond before it, leap days, a century that is not a leap year) and a
+    // spread of times from 1875 to 2096 (seeded by a plain linear congruence, no randomness), one missing.
+    const edges = [0, -1, Date.UTC(2000, 1, 29, 23, 59), Date.UTC(2100, 1, 28, 12), Date.UTC(1900, 2, 1), Date.UTC(1969, 11, 31, 0, 30), Date.UTC(2024, 1, 29, 6)];
+    const spread = Array.from({ length: 52 }, (_, i) => -3e12 + ((i * 7_919_000_003_041) % 7e12));
+    const when: (number | null)[] = [...edges, ...spread, null];
+    const table = tableOf({ when, y: when.map((_, i) => ((i * 37) % 101) / 4) }, { when: 'datetime' });
+    const fields: SourceField[] = table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind }));
+    const recipe = { steps: [
+      { kind: 'date-parts', column: 'when', parts: ['year', 'month', 'day', 'weekday', 'hour'], dropOriginal: true },
+      { kind: 'impute', columns: '*numeric', strategy: 'median' },
+    ] };
+    const r = await trainPipeline(table, { target: 'y', recipe, algorithm: 'linear', seed: SEED });
+    const { bytes, inputs } = exportOnnxModel({ model: r.model.toJSON(), fitted: r.fitted, inputSchema: fields, target: 'y', task: 'regression', withFeatures: true });
+    expect(inputs).toEqual([{ name: 'when', type: 'float64' }]);
+    const out = await runOnnx(bytes, table, inputs);
+    expect(r.features).toEqual(['when_year', 'when_month', 'when_day', 'when_weekday', 'when_hour']);
+    expect(out.features.data).toEqual(featureMatrix(applyRecipe(table, r.fitted, 'predict'), 'y', r.features).X);
+    // 1969-12-31T23:59:59.999Z is a Wednesday (2) at 23 h; 2000-02-29 a Tuesday (1).
+    const X = out.features.data as Float32Array;
+    expect(Array.from(X.subarray(5, 10))).toEqual([1969, 12, 31, 2, 23]);
+    expect(Array.from(X.subarray(10, 15))).toEqual([2000, 2, 29, 1, 23]);
+    r.model.dispose();
+  });
+
+  it('refuses a step it cannot map, naming the step: a text column cast to numbers, a formula that reads no column', async () => {
+    // 40 rows: a number kept as text, and y = x + 0.5.
     const table = tableOf({
-      when: Array.from({ length: 40 }, (_, i) => day + i * 7 * 86_400_000),
       code: Array.from({ length: 40 }, (_, i) => String(i % 7)),
       x: Array.from({ length: 40 }, (_, i) => i / 4),
       y: Array.from({ length: 40 }, (_, i) => i / 4 + 0.5),
-    }, { when: 'datetime' });
+    });
     const fields: SourceField[] = table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind }));
     const refusal = async (steps: unknown[]) => {
       const r = await trainPipeline(table, { target: 'y', recipe: { steps }, algorithm: 'linear' });
@@ -200,12 +227,12 @@ describe('ONNX export, run in ONNX Runtime (onnxruntime-web, WebAssembly)', () =
       }
       throw new Error('expected a refusal');
     };
-    const dates = await refusal([{ kind: 'date-parts', column: 'when', parts: ['month'], dropOriginal: true }, { kind: 'drop-columns', columns: ['code'] }]);
-    expect(dates).toBeInstanceOf(EnclaveError);
-    expect(dates.code).toBe('invalid-argument');
-    expect(dates.message).toMatch(/^ONNX export does not support the date-parts step yet: Step 1 \(date-parts\) \(Extract month from when\)/);
-    expect(dates.detail).toMatchObject({ step: 0, kind: 'date-parts' });
-    const cast = await refusal([{ kind: 'drop-columns', columns: ['when'] }, { kind: 'cast', column: 'code', to: 'integer' }]);
-    expect(cast.message).toMatch(/^ONNX export does not support casting text to integer yet: Step 2 \(cast\) casts "code"/);
+    const cast = await refusal([{ kind: 'cast', column: 'code', to: 'integer' }]);
+    expect(cast).toBeInstanceOf(EnclaveError);
+    expect(cast.code).toBe('invalid-argument');
+    expect(cast.message).toMatch(/^ONNX export does not support casting text to integer yet: Step 1 \(cast\) casts "code"/);
+    expect(cast.detail).toMatchObject({ step: 0, column: 'code' });
+    const constant = await refusal([{ kind: 'drop-columns', columns: ['code'] }, 'two = 2']);
+    expect(constant.message).toMatch(/^ONNX export does not support a formula without columns yet: Step 2 \(derive\) \("two"\) reads no column/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The fitted recipe as graph nodes, step by step, over the source columns: each step's spec is parsed by its kind's
- * own parse (the same checks as replaying it), its state checked by the mapping. A step kind without a mapping
- * (date-parts: calendar arithmetic in UTC) is refused, naming the step.
+ * own parse (the same checks as replaying it), its state checked by the mapping. A step kind without a mapping is
+ * refused, naming the step (every kind has one today; a new kind must add its own).
  */
 import { EnclaveError } from '../../core/errors.ts';
 import { kindOf } from '../../core/recipe/registry.ts';

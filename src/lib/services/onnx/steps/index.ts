@@ -3,6 +3,7 @@ import type { StepInput } from '../ops.ts';
 import { binStep } from './bin.ts';
 import { castStep } from './cast.ts';
 import { dropColumnsStep, dropDuplicatesStep, dropMissingStep, keepColumnsStep } from './columns.ts';
+import { datePartsStep } from './date-parts.ts';
 import { deriveStep } from './derive.ts';
 import { imputeStep } from './impute.ts';
 import { onehotStep } from './onehot.ts';
@@ -22,6 +23,7 @@ export const STEP_MAPPINGS: ReadonlyMap<string, Mapping> = new Map<string, Mappi
   ['bin', binStep as Mapping],
   ['cast', castStep as Mapping],
   ['derive', deriveStep as Mapping],
+  ['date-parts', datePartsStep as Mapping],
   ['drop-columns', dropColumnsStep as Mapping],
   ['keep-columns', keepColumnsStep as Mapping],
   ['drop-missing', dropMissingStep as Mapping],

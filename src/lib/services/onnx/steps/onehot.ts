@@ -23,20 +23,20 @@ export function onehotStep(s: StepInput<OnehotParams>): void {
       throw unsupported(`one-hot encoding the ${c.type} column "${st.name}"`, `${s.label} was fitted on a categorical or boolean column.`, { step: s.index, column: st.name });
     const made: [string, string][] = [];
     const k = st.categories.length;
-    if (k > 0) {
-      const parts = splitColumns(g, asDouble(g, categoryMatches(g, c, st.categories)), k);
+    const block = k > 0 ? asDouble(g, categoryMatches(g, c, st.categories)) : null;
+    if (block) {
+      const parts = splitColumns(g, block, k);
       st.categories.forEach((cat, i) => made.push([`${st.name}=${cat}`, parts[i]]));
     }
     if (st.other) {
+      const anyOf = (b: string) => g.op('ReduceMax', [b, g.int64([1], [1])], { keepdims: 1 });
       let other: string;
       if (s.params.unknown === 'infrequent') {
         // Present and none of the listed categories.
-        const known = k > 0 ? g.op('ReduceMax', [asDouble(g, categoryMatches(g, c, st.categories)), g.int64([1], [1])], { keepdims: 1 }) : null;
         const present = g.op('Not', [missing(g, c)]);
-        other = asDouble(g, known ? g.op('And', [present, g.op('Not', [g.op('Cast', [known], { to: DT.BOOL })])]) : present);
-      } else if (st.infrequent.length > 0) {
-        other = g.op('ReduceMax', [asDouble(g, categoryMatches(g, c, st.infrequent)), g.int64([1], [1])], { keepdims: 1 });
-      } else other = g.op('Mul', [asDouble(g, missing(g, c)), g.double(0)]);
+        other = asDouble(g, block ? g.op('And', [present, g.op('Not', [g.op('Cast', [anyOf(block)], { to: DT.BOOL })])]) : present);
+      } else if (st.infrequent.length > 0) other = anyOf(asDouble(g, categoryMatches(g, c, st.infrequent)));
+      else other = g.op('Mul', [asDouble(g, missing(g, c)), g.double(0)]); // the column exists, and is never 1
       made.push([`${st.name}_other`, other]);
     }
     for (const [name] of made) {
