@@ -234,5 +234,10 @@ describe('ONNX export, run in ONNX Runtime (onnxruntime-web, WebAssembly)', () =
     expect(cast.detail).toMatchObject({ step: 0, column: 'code' });
     const constant = await refusal([{ kind: 'drop-columns', columns: ['code'] }, 'two = 2']);
     expect(constant.message).toMatch(/^ONNX export does not support a formula without columns yet: Step 2 \(derive\) \("two"\) reads no column/);
+    // A damaged stored state is named, not a TypeError.
+    const r = await trainPipeline(table, { target: 'y', recipe: { steps: [{ kind: 'drop-columns', columns: ['code'] }] }, algorithm: 'linear' });
+    const damaged = { steps: [...r.fitted.steps, { spec: { kind: 'scale', columns: ['x'], method: 'minmax' }, state: { columns: [{ name: 'x', center: '0', scale: 1 }] } }] };
+    expect(() => exportOnnx({ model: r.model.toJSON(), fitted: damaged, inputSchema: fields, target: 'y', task: 'regression' })).toThrow(/^Step 2 \(scale\): its fitted state is damaged \(columns\.0\.center: /);
+    r.model.dispose();
   });
 });

@@ -8,6 +8,7 @@
  * Outputs: classification — `probabilities` float32 [N, k] (classes in `classNames` order), `prediction` int64 [N]
  * (the class index; ties go to the first class) and `label` string [N]; regression — `prediction` float32 [N].
  */
+import * as v from 'valibot';
 import { EnclaveError } from '../../core/errors.ts';
 import type { FittedRecipe } from '../../core/recipe/types.ts';
 import { parseSaved } from '../../ml/models/saved.ts';
@@ -42,14 +43,33 @@ export function exportOnnx(input: OnnxExportInput): Uint8Array {
   return exportOnnxModel(input).bytes;
 }
 
+const NUMERIC_TYPES = ['integer', 'float', 'boolean', 'datetime', 'identifier'] as const;
+const fieldSchema = v.union([
+  v.object({ name: v.string(), type: v.picklist(NUMERIC_TYPES), kind: v.literal('numeric') }),
+  v.object({ name: v.string(), type: v.picklist(['categorical', 'text', 'identifier']), kind: v.literal('string') }),
+]);
+
+/** The source columns, checked: kind and type agree, names are distinct. */
+function sourceFields(fields: unknown): SourceField[] {
+  const r = v.safeParse(v.array(fieldSchema), fields);
+  if (!r.success) throw new EnclaveError('invalid-argument', `The model's input schema is damaged (${v.getDotPath(r.issues[0]) ?? 'schema'}: ${r.issues[0].message}).`);
+  const seen = new Set<string>();
+  for (const f of r.output) {
+    if (seen.has(f.name)) throw new EnclaveError('invalid-argument', `The model's input schema names the column "${f.name}" twice.`, { column: f.name });
+    seen.add(f.name);
+  }
+  return r.output;
+}
+
 export function exportOnnxModel(input: OnnxExportInput): OnnxExport {
   const m = parseSaved(input.model);
+  const schema = sourceFields(input.inputSchema);
   const { shape } = m;
   if (shape.task !== input.task) throw new EnclaveError('invalid-argument', `The model is a ${shape.task} model, but the version says ${input.task}.`);
   if (input.task === 'classification' && JSON.stringify(shape.classNames) !== JSON.stringify(input.classNames))
     throw new EnclaveError('invalid-argument', `The model's classes (${shape.classNames?.join(', ')}) differ from the version's (${input.classNames?.join(', ') ?? 'none'}).`);
   const g = new Graph();
-  const columns = recipeGraph(g, input.fitted, input.inputSchema, input.target);
+  const columns = recipeGraph(g, input.fitted, schema, input.target);
   const features = shape.features.map((name) => {
     const c = columns.get(name);
     if (!c) throw new EnclaveError('invalid-argument', `The model needs the feature column "${name}", which the recipe does not make from the source columns.`, { column: name });
@@ -71,7 +91,7 @@ export function exportOnnxModel(input: OnnxExportInput): OnnxExport {
     outputs.push({ name: ONNX_OUTPUTS.prediction, value: g.op('Reshape', [out, g.int64([-1], [1])]), elemType: DT.FLOAT, dims: ['N'] });
   }
   if (input.withFeatures) outputs.push({ name: ONNX_OUTPUTS.features, value: x, elemType: DT.FLOAT, dims: ['N', shape.features.length] });
-  const types = new Map(input.inputSchema.map((f) => [f.name, f.kind === 'numeric' ? 'float64' as const : 'string' as const]));
+  const types = new Map(schema.map((f) => [f.name, f.kind === 'numeric' ? 'float64' as const : 'string' as const]));
   const contract = (names: string[]) =>
     [
       `Enclave model: predicts "${input.target}" (${shape.task}, ${m.spec.algorithm}) from the source columns, recipe included (ONNX opset ${OPSET}).`,

@@ -3,10 +3,12 @@
  * own parse (the same checks as replaying it), its state checked by the mapping. A step kind without a mapping is
  * refused, naming the step (every kind has one today; a new kind must add its own).
  */
+import * as v from 'valibot';
 import { EnclaveError } from '../../core/errors.ts';
 import { kindOf } from '../../core/recipe/registry.ts';
 import { stepLabel } from '../../core/recipe/select.ts';
 import type { FittedRecipe } from '../../core/recipe/types.ts';
+import type { ColumnType } from '../../core/table.ts';
 import { DT, type Graph } from './graph.ts';
 import { unsupported, type Columns } from './ops.ts';
 import { STEP_MAPPINGS } from './steps/index.ts';
@@ -14,12 +16,22 @@ import { STEP_MAPPINGS } from './steps/index.ts';
 /** A source column as the model's input needs it: its name, and kind and type as the source table has them. */
 export interface SourceField {
   name: string;
-  type: import('../../core/table.ts').ColumnType;
+  type: ColumnType;
   kind: 'numeric' | 'string';
 }
 
 /** The columns after the recipe; inputs are declared for every source column but the target (unused ones are pruned). */
-export function recipeGraph(g: Graph, fitted: FittedRecipe, source: readonly SourceField[], target: string): Columns {
+const fittedSchema = v.object({
+  target: v.optional(v.string()),
+  steps: v.array(v.object({ spec: v.looseObject({ kind: v.string() }), state: v.unknown() })),
+});
+
+export function recipeGraph(g: Graph, recipe: FittedRecipe, source: readonly SourceField[], target: string): Columns {
+  const checked = v.safeParse(fittedSchema, recipe);
+  if (!checked.success) throw new EnclaveError('invalid-argument', `The fitted recipe is damaged (${v.getDotPath(checked.issues[0]) ?? 'recipe'}: ${checked.issues[0].message}).`);
+  const fitted = checked.output as FittedRecipe;
+  if (fitted.target !== undefined && fitted.target !== target)
+    throw new EnclaveError('invalid-argument', `The fitted recipe's target is "${fitted.target}", not "${target}".`, { target });
   const columns: Columns = new Map();
   for (const f of source) {
     if (f.name === target) continue;
@@ -34,7 +46,5 @@ export function recipeGraph(g: Graph, fitted: FittedRecipe, source: readonly Sou
     const params = kind.parse(spec, { index, target, mode: 'predict' });
     map({ g, columns, params: params as never, state, label, index, kind: kind.kind, target });
   });
-  if (fitted.target !== undefined && fitted.target !== target)
-    throw new EnclaveError('invalid-argument', `The fitted recipe's target is "${fitted.target}", not "${target}".`, { target });
   return columns;
 }
