@@ -158,6 +158,14 @@ describe('compareModels (regression)', () => {
     expect((await compareModels(exact, biased, batch, { target: 'y' })).verdict).toBe('worse');
   });
 
+  it('refuses a text target column for regression models, and stops when cancelled', async () => {
+    const text: Table = { rowCount: 2, columns: [numericColumn('x', 'float', Float64Array.from([1, 2])), stringColumn('y', 'categorical', ['low', 'high'])] };
+    await expect(compareModels(biased, exact, text, { target: 'y' })).rejects.toMatchObject({ code: 'invalid-target', message: /holds categorical values/ });
+    const controller = new AbortController();
+    controller.abort();
+    await expect(compareModels(biased, exact, batch, { target: 'y', signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('finds no difference between a model and itself (interval [0, 0])', async () => {
     const r = await compareModels(exact, exact, batch, { target: 'y' });
     expect(r.difference).toEqual({ estimate: 0, ci95: [0, 0] });

@@ -7,8 +7,8 @@
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { mcnemar, type McNemarResult } from '../core/metrics/mcnemar.ts';
-import { pairedBootstrapAccuracy, pairedBootstrapError, type PairedBootstrap } from '../core/metrics/paired-bootstrap.ts';
-import { column, type Column, type Table } from '../core/table.ts';
+import { pairedBootstrapAccuracy, pairedBootstrapError, type PairedBootstrap, type PairedBootstrapOptions } from '../core/metrics/paired-bootstrap.ts';
+import { column, type Column, type NumericColumn, type Table } from '../core/table.ts';
 import type { TrainedModel } from '../ml/models/saved.ts';
 import { predictTable, type ModelCard } from './predict.ts';
 
@@ -54,10 +54,10 @@ function refuse(message: string, detail?: Record<string, unknown>): never {
   throw new EnclaveError('invalid-argument', message, detail);
 }
 
-/** Each row's class as text, as the training split named classes (ml/matrix.ts); null where the label is missing. */
-function classLabels(col: Column): (string | null)[] {
-  return Array.from(col.valid, (ok, i) => {
-    if (!ok) return null;
+/** Each row's class as text, as the training split names classes (ml/matrix.ts); null where the label is missing. */
+function classLabels(col: Column, n: number): (string | null)[] {
+  return Array.from({ length: n }, (_, i) => {
+    if (!col.valid[i]) return null;
     if (col.kind === 'string') return col.dictionary[col.codes[i]];
     return col.type === 'boolean' ? (col.values[i] === 1 ? 'true' : 'false') : String(col.values[i]);
   });
@@ -77,6 +77,12 @@ function checkModels(champion: ComparedModel, challenger: ComparedModel, target:
   return champion.card.task;
 }
 
+/**
+ * The champion and the challenger (same target, same task) scored on the labelled rows of `batch`. Classification:
+ * accuracy, McNemar's test, bootstrap interval of the accuracy difference; the verdict follows McNemar (p < 0.05, the
+ * direction from the accuracies). Regression: RMSE and the bootstrap interval of its difference; the verdict says
+ * better or worse only when that interval excludes 0. Rows without a label are left out and counted.
+ */
 export async function compareModels(champion: ComparedModel, challenger: ComparedModel, batch: Table, opts: CompareOptions): Promise<Comparison> {
   const { target, signal } = opts;
   const task = checkModels(champion, challenger, target);
@@ -86,52 +92,66 @@ export async function compareModels(champion: ComparedModel, challenger: Compare
     throw new EnclaveError('invalid-target', `The "${target}" column of this batch holds ${col.type} values, but the models predict numbers.`, { column: target });
 
   const a = await predictTable(champion.model, champion.card, batch, signal);
-  throwIfAborted(signal);
   const b = await predictTable(challenger.model, challenger.card, batch, signal);
   throwIfAborted(signal);
-  const boot = { seed: opts.seed, resamples: opts.resamples, signal };
+  const scored: Scored = { target, rowCount: batch.rowCount, a: a.predictions, b: b.predictions, boot: { seed: opts.seed, resamples: opts.resamples, signal } };
+  return col.kind === 'numeric' && task === 'regression' ? compareValues(col, scored) : compareClasses(col, scored);
+}
 
-  if (task === 'classification') {
-    const labels = classLabels(col);
-    const keep = labels.flatMap((l, i) => (l === null ? [] : [i]));
-    const rows = keep.length;
-    const excluded = { missingTarget: batch.rowCount - rows };
-    if (rows === 0) refuse(`Every "${target}" value in this batch is missing: there is nothing to compare the models on.`, { column: target });
-    // A label the model never saw can never equal its prediction, so it counts as wrong.
-    const rightA = Uint8Array.from(keep, (i) => (a.predictions[i] === labels[i] ? 1 : 0));
-    const rightB = Uint8Array.from(keep, (i) => (b.predictions[i] === labels[i] ? 1 : 0));
-    const test = mcnemar(rightA, rightB);
-    const difference = pairedBootstrapAccuracy(rightA, rightB, boot);
-    const accA = rightA.reduce((s, x) => s + x, 0) / rows, accB = rightB.reduce((s, x) => s + x, 0) / rows;
-    const verdict: Verdict = test.pValue < COMPARE_ALPHA ? (accB > accA ? 'better' : 'worse') : 'no-difference';
-    const scores = `accuracy ${percent(accB)} against the champion's ${percent(accA)} on ${rowsText(rows)}${leftOut(excluded.missingTarget, target)}`;
-    const tested = `McNemar's test ${pText(test.pValue)}: the challenger alone was right on ${rowsText(test.c)}, the champion alone on ${rowsText(test.b)}`;
-    const verdictText = verdict === 'no-difference'
-      ? `No difference shown: the challenger's ${scores}; ${tested}, which is not below ${COMPARE_ALPHA}.`
-      : `The challenger is ${verdict}: ${scores}; ${tested}.`;
-    return { metric: 'accuracy', rows, excluded, champion: accA, challenger: accB, difference: interval(difference), mcnemar: test, verdict, verdictText };
-  }
+interface Scored {
+  target: string;
+  rowCount: number;
+  /** The champion's and the challenger's prediction per batch row. */
+  a: (string | number)[];
+  b: (string | number)[];
+  boot: PairedBootstrapOptions;
+}
 
-  const values = (col as { values: Float64Array }).values;
+/** The batch rows that have a label; refused when there are none. */
+function labelledRows(present: (i: number) => boolean, { rowCount, target }: Scored): { keep: number[]; excluded: { missingTarget: number } } {
   const keep: number[] = [];
-  for (let i = 0; i < batch.rowCount; i++) if (col.valid[i] && Number.isFinite(values[i])) keep.push(i);
+  for (let i = 0; i < rowCount; i++) if (present(i)) keep.push(i);
+  if (keep.length === 0) refuse(`Every "${target}" value in this batch is missing: there is nothing to compare the models on.`, { column: target });
+  return { keep, excluded: { missingTarget: rowCount - keep.length } };
+}
+
+function compareClasses(col: Column, s: Scored): Comparison {
+  const labels = classLabels(col, s.rowCount);
+  const { keep, excluded } = labelledRows((i) => labels[i] !== null, s);
   const rows = keep.length;
-  const excluded = { missingTarget: batch.rowCount - rows };
-  if (rows === 0) refuse(`Every "${target}" value in this batch is missing: there is nothing to compare the models on.`, { column: target });
+  // A label the model never saw can never equal its prediction, so it counts as wrong.
+  const rightA = Uint8Array.from(keep, (i) => (s.a[i] === labels[i] ? 1 : 0));
+  const rightB = Uint8Array.from(keep, (i) => (s.b[i] === labels[i] ? 1 : 0));
+  const test = mcnemar(rightA, rightB);
+  const difference = pairedBootstrapAccuracy(rightA, rightB, s.boot);
+  const accA = rightA.reduce((t, x) => t + x, 0) / rows, accB = rightB.reduce((t, x) => t + x, 0) / rows;
+  const verdict: Verdict = test.pValue < COMPARE_ALPHA ? (accB > accA ? 'better' : 'worse') : 'no-difference';
+  const scores = `accuracy ${percent(accB)} against the champion's ${percent(accA)} on ${rowsText(rows)}${leftOut(excluded.missingTarget, s.target)}`;
+  const tested = `McNemar's test ${pText(test.pValue)}: the challenger alone was right on ${rowsText(test.c)}, the champion alone on ${rowsText(test.b)}`;
+  const verdictText = verdict === 'no-difference'
+    ? `No difference shown: the challenger's ${scores}; ${tested}, which is not below ${COMPARE_ALPHA}.`
+    : `The challenger is ${verdict}: ${scores}; ${tested}.`;
+  return { metric: 'accuracy', rows, excluded, champion: accA, challenger: accB, difference: interval(difference), mcnemar: test, verdict, verdictText };
+}
+
+function compareValues(col: NumericColumn, s: Scored): Comparison {
+  const values = col.values;
+  const { keep, excluded } = labelledRows((i) => col.valid[i] === 1 && Number.isFinite(values[i]), s);
+  const rows = keep.length;
   const y = Float64Array.from(keep, (i) => values[i]);
-  const pa = Float64Array.from(keep, (i) => Number(a.predictions[i]));
-  const pb = Float64Array.from(keep, (i) => Number(b.predictions[i]));
+  const pa = Float64Array.from(keep, (i) => Number(s.a[i]));
+  const pb = Float64Array.from(keep, (i) => Number(s.b[i]));
   for (const [name, p] of [['champion', pa], ['challenger', pb]] as const) {
     const bad = p.filter((x) => !Number.isFinite(x)).length;
     if (bad) throw new EnclaveError('non-finite', `The ${name} predicted no number for ${rowsText(bad)} of this batch: it cannot be scored.`, { model: name, rows: bad });
   }
-  const difference = pairedBootstrapError(y, pa, pb, 'rmse', boot);
-  const rmse = (p: Float64Array) => Math.sqrt(p.reduce((s, x, i) => s + (y[i] - x) ** 2, 0) / rows);
-  const rmseA = rmse(pa), rmseB = rmse(pb);
+  const difference = pairedBootstrapError(y, pa, pb, 'rmse', s.boot);
+  const rmseOf = (p: Float64Array) => Math.sqrt(p.reduce((t, x, i) => t + (y[i] - x) ** 2, 0) / rows);
+  const rmseA = rmseOf(pa), rmseB = rmseOf(pb);
   const [lo, hi] = difference.ci95;
   // Lower RMSE is better: an interval wholly below 0 means the challenger errs less.
   const verdict: Verdict = hi < 0 ? 'better' : lo > 0 ? 'worse' : 'no-difference';
-  const scores = `RMSE ${num(rmseB)} against the champion's ${num(rmseA)} on ${rowsText(rows)}${leftOut(excluded.missingTarget, target)}`;
+  const scores = `RMSE ${num(rmseB)} against the champion's ${num(rmseA)} on ${rowsText(rows)}${leftOut(excluded.missingTarget, s.target)}`;
   const ci = `the 95% interval of the difference is ${num(lo)} to ${num(hi)}`;
   const verdictText = verdict === 'no-difference'
     ? `No difference shown: the challenger's ${scores}; ${ci}, which includes 0.`

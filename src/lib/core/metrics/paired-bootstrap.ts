@@ -12,16 +12,16 @@
 import { throwIfAborted } from '../errors.ts';
 import { seeded } from '../random.ts';
 import { checkSeed } from '../seed.ts';
+import { DEFAULT_SEED } from '../split.ts';
 import { discordantCounts, type Correctness } from './mcnemar.ts';
 import { checkSameLength, invalid, type Numbers } from './input.ts';
 
 export const DEFAULT_RESAMPLES = 2000;
-const DEFAULT_BOOTSTRAP_SEED = 42;
 
 export interface PairedBootstrapOptions {
   /** Number of resamples (default 2,000). */
   resamples?: number;
-  /** Seeds the resampling (default 42). */
+  /** Seeds the resampling (default DEFAULT_SEED, 42, as everywhere). */
   seed?: number;
   signal?: AbortSignal;
 }
@@ -45,7 +45,7 @@ function settings(n: number, opts: PairedBootstrapOptions): { resamples: number;
   if (!Number.isInteger(n) || n < 1) invalid(`A bootstrap needs at least one row; got ${n}.`);
   const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
   if (!Number.isInteger(resamples) || resamples < 1) invalid(`The number of bootstrap resamples must be a whole number ≥ 1; got ${resamples}.`);
-  return { resamples, seed: checkSeed(opts.seed ?? DEFAULT_BOOTSTRAP_SEED) };
+  return { resamples, seed: checkSeed(opts.seed ?? DEFAULT_SEED) };
 }
 
 /**
