@@ -146,7 +146,7 @@ export async function monitorBatch(input: MonitorInput): Promise<MonitorReport> 
   }
   if (metrics?.drop !== undefined && metrics.drop > thresholds.metricDrop) {
     const name = metrics.metric === 'accuracy' ? 'Accuracy' : 'R²';
-    const now = (metrics.batch as Record<string, number>)[metrics.metric], before = (metrics.test as Record<string, number>)[metrics.metric];
+    const now = scoreOf(metrics.batch, metrics.metric)!, before = scoreOf(metrics.test!, metrics.metric)!;
     alerts.push({
       kind: 'metric-drop',
       message: `${name} on this batch's ${metrics.labelled} labelled rows is ${fmt(now)}, ${fmt(metrics.drop)} below the sealed test's ${fmt(before)} (alert margin ${fmt(thresholds.metricDrop)}).`,
@@ -183,8 +183,15 @@ function labelledScores(prepared: Table, out: Float32Array, card: ModelCard, tes
     rows.forEach((r, i) => probs.set(out.subarray(r * k, r * k + k), i * k));
     batch = classificationScores(y as Int32Array, probs, k);
   } else batch = regressionScores(y as Float32Array, Float32Array.from(rows, (r) => out[r]));
-  const drop = test && metric in test ? (test as Record<string, number>)[metric] - (batch as Record<string, number>)[metric] : undefined;
+  const before = test ? scoreOf(test, metric) : undefined;
+  const drop = before !== undefined ? before - scoreOf(batch, metric)! : undefined;
   return { batch, ...(test ? { test } : {}), metric, ...(drop !== undefined ? { drop } : {}), labelled: rows.length };
+}
+
+/** The score a drop is measured on, when the scores have it. */
+function scoreOf(s: Scores, metric: BatchMetrics['metric']): number | undefined {
+  if (metric === 'accuracy') return 'accuracy' in s ? s.accuracy : undefined;
+  return 'r2' in s ? s.r2 : undefined;
 }
 
 function outputsToPredictions(out: Float32Array, card: Pick<ModelCard, 'task' | 'classNames'>): (string | number)[] {

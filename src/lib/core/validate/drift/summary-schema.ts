@@ -10,8 +10,8 @@ import { SUMMARY_FORMAT, SUMMARY_VERSION, type TrainingSummary } from './summary
 
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const num = v.pipe(v.number(), v.finite());
-const ascending = (xs: readonly number[]) => xs.every((x, i) => i === 0 || x >= xs[i - 1]);
-const strictlyAscending = (xs: readonly number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
+const ascending = (xs: number[]) => xs.every((x, i) => i === 0 || x >= xs[i - 1]);
+const strictlyAscending = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
 const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
 
 const HistogramBinSchema = v.object({ x0: num, x1: num, count });
