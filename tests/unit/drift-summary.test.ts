@@ -127,6 +127,7 @@ const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.max(
  *   d['Island'].value_counts()                                        → Biscoe 168, Dream 124, Torgersen 52
  *   cars = pd.DataFrame(json.load(open('node_modules/vega-datasets/data/cars.json')))
  *   cars['Cylinders'].value_counts().sort_index()                     → 3: 4, 4: 207, 5: 3, 6: 84, 8: 108
+ *   cars['Name'].count(), cars['Name'].nunique()                      → 406, 311
  *   h = cars['Horsepower'].dropna().values: len, missing, mean, std(ddof 0), np.quantile(h, [.5, .9, .99])
  *                                                                     → 400, 6, 105.0825, 38.72028788309818, 95, 160.5, 220.05
  */
@@ -157,6 +158,11 @@ describe('a training summary', () => {
     expect(hp.quantiles[50]).toBe(95);
     expect(hp.quantiles[90]).toBeCloseTo(160.5, 9);
     expect(hp.quantiles[99]).toBeCloseTo(220.05, 9);
+    // Car names are free text: counted, never listed (a summary leaves the device; a name can identify a person).
+    expect(s.columns.find((c) => c.name === 'Name')).toEqual({ name: 'Name', kind: 'withheld', type: 'text', count: 406, missing: 0, distinct: 311 });
+    expect(JSON.stringify(s)).not.toContain('chevrolet chevelle malibu');
+    const asked = driftFromSummary(s, await readFileTable(CARS), { columns: ['Name'], tests: new Map([['Name', 'chisquare']]) });
+    expect(asked.skipped).toEqual([{ column: 'Name', reason: 'the training summary keeps no values of text or identifier columns' }]);
     const year = s.columns.find((c) => c.name === 'Year') as NumericSummary;
     expect(year.type).toBe('datetime'); // epoch milliseconds
     expect(year.min).toBe(Date.UTC(1970, 0, 1));

@@ -11,6 +11,6 @@ export { sampleShares, EMPTY_BUCKET_SHARE, type Shares } from './shares.ts';
 export { viewOf, type DriftResult, type DriftTestName, type Sample, type SampleInput, type SampleKind, type SampleView, type Value } from './types.ts';
 export { wasserstein, wassersteinDistance, WASSERSTEIN_THRESHOLD } from './wasserstein.ts';
 export { z, Z_THRESHOLD } from './z.ts';
-export { summariseTable, summariseColumn, SUMMARY_FORMAT, SUMMARY_VERSION, type TrainingSummary, type ColumnSummary, type NumericSummary, type CategoricalSummary, type SummaryOptions } from './summary.ts';
+export { summariseTable, summariseColumn, SUMMARY_FORMAT, SUMMARY_VERSION, type TrainingSummary, type ColumnSummary, type NumericSummary, type CategoricalSummary, type WithheldSummary, type SummaryOptions } from './summary.ts';
 export { TrainingSummarySchema, parseTrainingSummary } from './summary-schema.ts';
 export { driftFromSummary, type SummaryDriftOptions } from './summary-drift.ts';

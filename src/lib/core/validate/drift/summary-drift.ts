@@ -2,6 +2,8 @@
  * The drift report of a batch against a training summary (summary.ts) instead of the training rows: the same shape as
  * report.ts's driftReport, the same default test per column (choose.ts, Evidently's rule, read with the summary's
  * reference size and distinct values), computed from what the summary keeps:
+ *   - text and identifier columns: the summary withholds their values, and no default test reads them: skipped, as
+ *     driftReport skips them;
  *   - label columns and numeric columns of at most 20 distinct values: the summary holds every count, so chi-square,
  *     z, Jensen–Shannon, PSI, L∞ — and KS and Wasserstein on such a column — are the row-based tests exactly (a label
  *     column of more than `maxCategories` labels pools the rest, in both samples, as one "other" category);
@@ -20,7 +22,7 @@ import { linf } from './linf.ts';
 import { psi } from './psi.ts';
 import { DATASET_DRIFT_SHARE, DRIFT_TESTS, type DriftColumn, type DriftReport } from './report.ts';
 import { ksFromSummary, sharesTestFromSummary, wassersteinFromSummary } from './sketch.ts';
-import type { CategoricalSummary, ColumnSummary, NumericSummary, TrainingSummary } from './summary.ts';
+import type { CategoricalSummary, NumericSummary, TrainingSummary } from './summary.ts';
 import { distinctAbove, numericSample, type DriftResult, type DriftTestName, type SampleInput, type SampleView } from './types.ts';
 import { wasserstein } from './wasserstein.ts';
 import { z } from './z.ts';
@@ -51,6 +53,11 @@ export function driftFromSummary(summary: TrainingSummary, current: Table, opts:
     const ref = byName.get(name), cur = findColumn(current, name);
     if (!ref) { skipped.push({ column: name, reason: 'not in the reference data' }); continue; }
     if (!cur) { skipped.push({ column: name, reason: 'not in the current data' }); continue; }
+    if (ref.kind === 'withheld') {
+      const why = opts.tests?.has(name) ? 'the training summary keeps no values of text or identifier columns' : `no drift test for ${ref.type} columns`;
+      skipped.push({ column: name, reason: why });
+      continue;
+    }
     if (ref.kind !== cur.kind) { skipped.push({ column: name, reason: `type changed from ${ref.type} to ${cur.type}` }); continue; }
     const c = columnSample(cur);
     if (ref.count === 0 || c.size === 0) { skipped.push({ column: name, reason: `no values in the ${ref.count === 0 ? 'reference' : 'current'} data` }); continue; }
@@ -87,7 +94,7 @@ export function driftFromSummary(summary: TrainingSummary, current: Table, opts:
 }
 
 /** Pooled distinct values as report.ts counts them (exact up to 5, else 6). */
-function pooledDistinct(ref: ColumnSummary, cur: ColumnSample): number {
+function pooledDistinct(ref: NumericSummary | CategoricalSummary, cur: ColumnSample): number {
   const LIMIT = 5;
   let keys: (string | number)[];
   if (ref.kind === 'string') {
@@ -111,7 +118,7 @@ function otherKey(ref: CategoricalSummary): string {
 }
 
 /** The current sample with labels the summary did not keep pooled as its "other" category (when it pooled any). */
-function folded(ref: ColumnSummary, cur: ColumnSample): SampleView {
+function folded(ref: NumericSummary | CategoricalSummary, cur: ColumnSample): SampleView {
   if (ref.kind !== 'string' || ref.other === 0) return cur;
   const kept = new Set(ref.categories.map((p) => p[0]));
   const other = otherKey(ref);

@@ -20,7 +20,7 @@ const NumericSummarySchema = v.pipe(
   v.object({
     name: v.string(),
     kind: v.literal('numeric'),
-    type: v.picklist(['integer', 'float', 'boolean', 'datetime', 'identifier']),
+    type: v.picklist(['integer', 'float', 'boolean', 'datetime']),
     count,
     missing: count,
     min: v.nullable(num),
@@ -56,7 +56,7 @@ const CategoricalSummarySchema = v.pipe(
   v.object({
     name: v.string(),
     kind: v.literal('string'),
-    type: v.picklist(['categorical', 'text', 'identifier']),
+    type: v.literal('categorical'),
     count,
     missing: count,
     categories: v.array(v.tuple([v.string(), v.pipe(count, v.minValue(1))])),
@@ -68,12 +68,17 @@ const CategoricalSummarySchema = v.pipe(
   v.check((c) => (c.other === 0) === (c.otherCategories === 0) && c.otherCategories <= c.other, 'other rows and other categories agree'),
 );
 
+const WithheldSummarySchema = v.pipe(
+  v.object({ name: v.string(), kind: v.literal('withheld'), type: v.picklist(['text', 'identifier']), count, missing: count, distinct: count }),
+  v.check((c) => c.distinct <= c.count && (c.count === 0) === (c.distinct === 0), 'distinct values within count'),
+);
+
 export const TrainingSummarySchema = v.pipe(
   v.object({
     format: v.literal(SUMMARY_FORMAT),
     version: v.literal(SUMMARY_VERSION),
     rowCount: count,
-    columns: v.array(v.variant('kind', [NumericSummarySchema, CategoricalSummarySchema])),
+    columns: v.array(v.variant('kind', [NumericSummarySchema, CategoricalSummarySchema, WithheldSummarySchema])),
   }),
   v.check((s) => new Set(s.columns.map((c) => c.name)).size === s.columns.length, 'each column once'),
   v.check((s) => s.columns.every((c) => c.count + c.missing === s.rowCount), 'count + missing = rowCount in every column'),

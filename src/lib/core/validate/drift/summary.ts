@@ -5,13 +5,15 @@
  *
  * Per column, over its present finite values (what the drift tests read: missing values and ±Infinity are dropped,
  * as Evidently drops them):
- *   - numbers (integer, float, datetime as epoch ms, identifier, boolean as 0/1): count, missing, min, max, mean, the
+ *   - numbers (integer, float, datetime as epoch ms, boolean as 0/1): count, missing, min, max, mean, the
  *     population standard deviation (ddof 0, the Wasserstein test's normaliser), a nice-bin histogram (the Data
  *     page's, for charts), a quantile sketch (101 R-7 quantiles by default: 0%, 1%, …, 100%), the PSI buckets (cuts
  *     at the reference deciles and the count in each, exactly as shares.ts bins), and, when there are at most 20
  *     distinct values (flags, booleans, small codes), every value's exact count;
- *   - labels (categorical, text, string identifiers): count, missing, and the counts of the most frequent
- *     categories (at most 1,000 by default), the rest pooled as `other` (rows) over `otherCategories` (labels).
+ *   - labels (categorical): count, missing, and the counts of the most frequent categories (at most 1,000 by
+ *     default), the rest pooled as `other` (rows) over `otherCategories` (labels);
+ *   - free text and identifiers: count, missing and distinct only (`withheld`). Their values can name a person, and
+ *     no drift test reads them (choose.ts), so a summary that leaves the device carries none of them.
  * summary-drift.ts runs the drift tests from this.
  */
 import { bisectLeft, quantileSorted } from 'd3-array';
@@ -34,7 +36,7 @@ export const DEFAULT_HISTOGRAM_BINS = 20;
 export interface NumericSummary {
   name: string;
   kind: 'numeric';
-  type: NumericType;
+  type: Exclude<NumericType, 'identifier'>;
   /** Present finite values. */
   count: number;
   /** Rows without a finite value. */
@@ -56,7 +58,7 @@ export interface NumericSummary {
 export interface CategoricalSummary {
   name: string;
   kind: 'string';
-  type: StringType;
+  type: Extract<StringType, 'categorical'>;
   count: number;
   missing: number;
   /** The most frequent labels with their counts (count descending, then label). */
@@ -67,7 +69,17 @@ export interface CategoricalSummary {
   otherCategories: number;
 }
 
-export type ColumnSummary = NumericSummary | CategoricalSummary;
+/** A text or identifier column: how many values, not which. */
+export interface WithheldSummary {
+  name: string;
+  kind: 'withheld';
+  type: 'text' | 'identifier';
+  count: number;
+  missing: number;
+  distinct: number;
+}
+
+export type ColumnSummary = NumericSummary | CategoricalSummary | WithheldSummary;
 
 export interface TrainingSummary {
   format: typeof SUMMARY_FORMAT;
@@ -95,6 +107,9 @@ export function summariseTable(table: Table, opts: SummaryOptions = {}): Trainin
 export function summariseColumn(col: Column, rowCount: number, opts: SummaryOptions = {}): ColumnSummary {
   const sample = columnSample(col);
   const count = sample.size;
+  if (col.type === 'text' || col.type === 'identifier') {
+    return { name: col.name, kind: 'withheld', type: col.type, count, missing: rowCount - count, distinct: sample.counts().size };
+  }
   if (col.kind === 'string') {
     const max = Math.max(0, Math.floor(opts.maxCategories ?? DEFAULT_MAX_CATEGORIES));
     const all = [...sample.counts()].map(([k, n]) => [String(k), n] as [string, number]);
