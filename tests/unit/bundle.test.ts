@@ -88,13 +88,12 @@ afterAll(async () => {
 const entries = (zip: Uint8Array) => unzipSync(zip);
 
 /** predict.js of a bundle, written to a folder of its own and imported as Node imports any ES module. */
-async function loadPredictJs(zip: Uint8Array): Promise<{ file: string; predict: (rows: unknown[]) => Predictions }> {
+async function loadPredictJs(zip: Uint8Array): Promise<{ dir: string; predict: (rows: unknown[]) => Predictions }> {
   const dir = mkdtempSync(join(tmpdir(), 'enclave-bundle-'));
   dirs.push(dir);
   const file = join(dir, 'predict.js');
   writeFileSync(file, entries(zip)['predict.js']);
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }');
-  return { file, predict: (await import(/* @vite-ignore */ pathToFileURL(file).href)).predict };
+  return { dir, predict: (await import(/* @vite-ignore */ pathToFileURL(file).href)).predict };
 }
 
 /** Same classes; probabilities (or regression values, relative to their size) within 1e-6. */
@@ -146,9 +145,10 @@ describe('a model bundle', () => {
 
   it('predict.js runs under plain node (no bundler, no studio) and names a missing column', async () => {
     const { record, saved, rows } = models.get('logistic')!;
-    const { file, predict: standalone } = await loadPredictJs(await exportBundle({ record, model: saved }));
-    const script = `import('${pathToFileURL(file).href}').then((m) => { console.log(JSON.stringify(m.predict(JSON.parse(process.argv[1])))); try { m.predict([{ Island: 'Dream' }]); } catch (e) { console.log(e.code + ': ' + e.message); } })`;
-    const r = spawnSync(process.execPath, ['-e', script, JSON.stringify(rows.slice(0, 5).map((r) => Object.fromEntries(r)))], { encoding: 'utf8' });
+    const { dir, predict: standalone } = await loadPredictJs(await exportBundle({ record, model: saved }));
+    // As README.txt says to run it: node -e "import('./predict.js')…" in its folder (no package.json there).
+    const script = `import('./predict.js').then((m) => { console.log(JSON.stringify(m.predict(JSON.parse(process.argv[1])))); try { m.predict([{ Island: 'Dream' }]); } catch (e) { console.log(e.code + ': ' + e.message); } })`;
+    const r = spawnSync(process.execPath, ['-e', script, JSON.stringify(rows.slice(0, 5).map((r) => Object.fromEntries(r)))], { cwd: dir, encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const [json, error] = r.stdout.trim().split('\n');
     expect(JSON.parse(json)).toEqual(standalone(rows.slice(0, 5)));

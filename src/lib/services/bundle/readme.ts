@@ -15,7 +15,7 @@ Files
   predict.js     a standalone JavaScript module that applies both; it imports nothing and sends nothing anywhere
   summary.json   (when present) the training data summary, for monitoring new data against it
 
-Using predict.js (Node 20 or later, or any modern browser)
+Using predict.js (Node 20.19 or later, or any modern browser; for an older Node, rename it predict.mjs)
   Node:     node -e "import('./predict.js').then(m => console.log(m.predict([{ ... }])))"
   In code:  import { predict } from './predict.js';
             const { predictions, probabilities } = predict(rows);
