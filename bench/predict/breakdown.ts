@@ -2,8 +2,8 @@
  * Where predictTable's time goes: the same work as services/predict.ts, piece by piece, with the same functions —
  * each recipe step's apply (predict mode), featureMatrix, the model's predict (upload, forward pass, read back, in the
  * app's 8,192-row batches), and shaping the output (argmax, class names, one array of probabilities per row).
- * Then, for the report's suggestions only: the forward pass alone at other batch sizes (the network's own exported
- * forward(), on the active backend), to see what the batch size costs.
+ * Then, for the report's suggestions only: two cheaper ways to the same matrix (sketches.ts, checked equal to the app's),
+ * and the predict loop at other batch sizes (the network's own exported forward(), on the active backend).
  */
 import * as tf from '@tensorflow/tfjs';
 import { kindOf } from '../../src/lib/core/recipe/registry.ts';
@@ -14,6 +14,7 @@ import { predictInBatches } from '../../src/lib/ml/models/batches.ts';
 import { forward, makeLayers, NetworkModel } from '../../src/lib/ml/models/network.ts';
 import { argmaxRows, type TrainedModel } from '../../src/lib/ml/models/saved.ts';
 import type { ModelCard } from '../../src/lib/services/predict.ts';
+import { blockedMatrix, fusedMatrix, sameMatrix } from './sketches.ts';
 
 export interface Breakdown {
   /** Each recipe step, in order: its kind, what it touched and its milliseconds. */
@@ -29,6 +30,8 @@ export interface Breakdown {
   forwardMsByBatch: { batch: number; ms: number }[];
   /** Multiply-adds per row of the network (Σ fanIn × fanOut). */
   macsPerRow: number;
+  /** The sketches (sketches.ts): their milliseconds and whether they gave exactly the app's matrix. */
+  sketches: { blockedMatrixMs: number; blockedSame: boolean; fusedMatrixMs: number; fusedSame: boolean };
 }
 
 const now = () => performance.now();
@@ -57,6 +60,17 @@ export async function breakdown(model: TrainedModel, card: ModelCard, table: Tab
   const t4 = now();
   if (predictions.length !== n || probabilities.length !== n) throw new Error('breakdown: wrong output length');
 
+  gc();
+  let s0 = now();
+  const blocked = blockedMatrix(prepared, card.features);
+  const blockedMatrixMs = now() - s0;
+  const blockedSame = sameMatrix(blocked, X);
+  gc();
+  s0 = now();
+  const fused = fusedMatrix(table, card.fitted, card.features);
+  const fusedMatrixMs = now() - s0;
+  const sketches = { blockedMatrixMs, blockedSame, fusedMatrixMs, fusedSame: sameMatrix(fused, X) };
+
   const forwardMsByBatch: Breakdown['forwardMsByBatch'] = [];
   let macsPerRow = 0;
   if (model instanceof NetworkModel) {
@@ -76,5 +90,5 @@ export async function breakdown(model: TrainedModel, card: ModelCard, table: Tab
       for (const l of layers) (l.kernel.dispose(), l.bias.dispose());
     }
   }
-  return { steps, recipeMs: t1 - t0, matrixMs: t2 - t1, predictMs: t3 - t2, outputMs: t4 - t3, totalMs: t4 - t0, forwardMsByBatch, macsPerRow };
+  return { steps, recipeMs: t1 - t0, matrixMs: t2 - t1, predictMs: t3 - t2, outputMs: t4 - t3, totalMs: t4 - t0, forwardMsByBatch, macsPerRow, sketches };
 }

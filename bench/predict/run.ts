@@ -155,7 +155,7 @@ async function main() {
   log(`            BLAS: ${blas ? `${blas.internal_api} ${blas.version} (${blas.architecture}), ${blas.num_threads} threads (${blas.threading_layer})` : 'threadpoolctl not available'}`);
   log(`load avg    ${loads.join(' → ')} (1, 5, 15 min; at the start → at the end)`);
   log(`(b) sklearn before: ${runsOf(b0)} · after: ${runsOf(b1)} → best ${b.best.toFixed(3)} s (${b.best_threads === '1' ? 'BLAS held to 1 thread' : `BLAS's default ${blas?.num_threads ?? '?'} threads`}) = ${fmt(bRate)} rows/s`);
-  log(`            of which ColumnTransformer.transform ${ms(b.transform_seconds * 1000)} + MLP predict_proba ${ms(b.mlp_seconds * 1000)} (one separate pass), ${b.dtype} ${b.matrix.join(' × ')}`);
+  log(`            of which ColumnTransformer.transform ${ms(b.transform_seconds * 1000)} + MLP predict_proba ${ms(b.mlp_seconds * 1000)} (one separate pass, same BLAS threads as the best run), ${b.dtype} ${b.matrix.join(' × ')}`);
 
   const json: Record<string, unknown> = { rows: data.rows, load_avg: loads, sklearn_rows_per_second: Math.round(bRate), sklearn_seconds: +b.best.toFixed(4), sklearn_blas_threads: b.best_threads === '1' ? 1 : blas?.num_threads ?? null };
   log('\nbackend   rows/s       ratio   best s   runs (s)                 max |Δp| vs sklearn (first 1,000 rows)   runs on');
@@ -194,8 +194,10 @@ async function main() {
     log(`predict       ${ms(p.predictMs)} (model.predict: upload + forward + read back, 8,192-row batches; ${(2 * p.macsPerRow * n / 1e9).toFixed(2)} GFLOP → ${gflops.toFixed(1)} GFLOP/s)`);
     log(`output        ${ms(p.outputMs)} (argmax, class names, one number[] of probabilities per row)`);
     log(`total         ${ms(p.totalMs)}`);
+    const k = p.sketches;
+    log(`sketches      recipe + matrix ${ms(p.recipeMs + p.matrixMs)} in the app → matrix copied in 2,048-row blocks ${ms(k.blockedMatrixMs)} (instead of ${ms(p.matrixMs)}; same matrix: ${k.blockedSame}) · recipe fused into the matrix ${ms(k.fusedMatrixMs)} (same matrix: ${k.fusedSame})`);
     log(`batch size    ${p.forwardMsByBatch.map((f) => `${f.batch}: ${ms(f.ms)}`).join(' · ')} (the predict loop alone)`);
-    json[`${backend}_breakdown`] = { recipe_ms: +p.recipeMs.toFixed(1), steps_ms: p.steps.map((s) => +s.ms.toFixed(1)), matrix_ms: +p.matrixMs.toFixed(1), predict_ms: +p.predictMs.toFixed(1), output_ms: +p.outputMs.toFixed(1), forward_ms_by_batch: Object.fromEntries(p.forwardMsByBatch.map((f) => [f.batch, +f.ms.toFixed(1)])) };
+    json[`${backend}_breakdown`] = { recipe_ms: +p.recipeMs.toFixed(1), steps_ms: p.steps.map((s) => +s.ms.toFixed(1)), matrix_ms: +p.matrixMs.toFixed(1), predict_ms: +p.predictMs.toFixed(1), output_ms: +p.outputMs.toFixed(1), forward_ms_by_batch: Object.fromEntries(p.forwardMsByBatch.map((f) => [f.batch, +f.ms.toFixed(1)])), blocked_matrix_ms: +p.sketches.blockedMatrixMs.toFixed(1), fused_matrix_ms: +p.sketches.fusedMatrixMs.toFixed(1), sketches_same: p.sketches.blockedSame && p.sketches.fusedSame };
   }
   json.sklearn_breakdown = { transform_ms: +(b.transform_seconds * 1000).toFixed(1), mlp_ms: +(b.mlp_seconds * 1000).toFixed(1) };
   json.best_backend = bestName || null;
