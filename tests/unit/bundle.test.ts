@@ -30,7 +30,7 @@ import { predictTable, type Predictions } from '../../src/lib/services/predict.t
 import { createDb, type EnclaveDB, type ModelRecord } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
 import { loadTable } from '../../src/lib/store/load-table.ts';
-import { getModel, listModels, registerImportedModel } from '../../src/lib/store/models.ts';
+import { findImportedModel, getModel, listModels, registerImportedModel } from '../../src/lib/store/models.ts';
 import { getArtifact } from '../../src/lib/store/runs.ts';
 
 const speciesRecipe = JSON.parse(readFileSync('tests/fixtures/penguins-recipe.json', 'utf8'));
@@ -268,8 +268,11 @@ describe('a model bundle', () => {
     const before = await predict(record.id, rows, db);
     const bundle = await readBundle(await exportBundle({ record, model: saved }));
     // Beside the original: the name has a champion and version 1.0.0, so the import is the challenger 1.1.0.
+    expect(await findImportedModel(db, bundle.manifest.contentHash)).toBeUndefined();
     const beside = await registerImportedModel(db, bundle);
     expect(beside).toMatchObject({ name: 'penguins-logistic', version: '1.1.0', aliases: ['challenger'], run: `bundle:${bundle.manifest.contentHash}`, source: '' });
+    // Imported again: nothing new; findImportedModel lets the page say it is already here.
+    expect(await findImportedModel(db, bundle.manifest.contentHash)).toEqual(beside);
     expect(await registerImportedModel(db, bundle)).toEqual(beside);
     expect((await listModels(db)).filter((m) => m.name === 'penguins-logistic')).toHaveLength(2);
     // The original and everything it was trained from go; the import still predicts the same.
