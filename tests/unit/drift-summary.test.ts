@@ -19,6 +19,7 @@ import {
   type NumericSummary,
   type CategoricalSummary,
 } from '../../src/lib/core/validate/drift/index.ts';
+import { ksStatisticFromSketch, SketchCdf, wassersteinFromSketch } from '../../src/lib/core/validate/drift/sketch.ts';
 import { readFileTable } from './ml-fixtures.ts';
 
 const PENGUINS = 'static/samples/penguins.csv';
@@ -209,6 +210,24 @@ describe('a training summary', () => {
     expect(refused((x) => (x.columns[1].categories[0][1] = -3))).toMatch(/column "Island", categories/);
     expect(refused((x) => x.columns.push(x.columns[0]))).toMatch(/each column once/);
     expect(refused((x) => (x.columns[0].kind = 'blob'))).toMatch(/damaged/);
+  });
+});
+
+describe('the reference CDF read off a quantile sketch', () => {
+  it('is linear between knots and jumps where knots share a value (hand-computed)', () => {
+    // Knots 1, 2, 2, 2, 3 at 0, .25, .5, .75, 1: F rises linearly to .25 at 2, jumps to .75 there, then to 1 at 3.
+    const F = new SketchCdf([1, 2, 2, 2, 3]);
+    expect([F.at(0.5), F.at(1), F.at(1.5), F.before(2), F.at(2), F.at(2.5), F.at(3), F.before(3), F.at(4)]).toEqual([0, 0, 0.125, 0.25, 0.75, 0.875, 1, 1, 1]);
+  });
+
+  it('gives KS and Wasserstein against a sample as the integrals say (uniform sketch vs a point at 0.5)', () => {
+    // F_ref(x) = x on [0, 1]; the sample is all 0.5: sup |F_ref − F_cur| = 0.5 (either side of 0.5);
+    // ∫ |F_ref − F_cur| = ∫_0^.5 x dx + ∫_.5^1 (1 − x) dx = 0.25 (= E|U − 0.5|).
+    expect(ksStatisticFromSketch([0, 1], Float64Array.of(0.5, 0.5))).toBe(0.5);
+    expect(wassersteinFromSketch([0, 1], Float64Array.of(0.5, 0.5))).toBeCloseTo(0.25, 15);
+    // A sample of 0, 0.5 and 1 (steps against the line): ∫ over [0, .5) |x − 1/3| + over [.5, 1) |x − 2/3|
+    // = 2 · (1/18 + 1/72) = 5/36.
+    expect(wassersteinFromSketch([0, 1], Float64Array.of(0, 0.5, 1))).toBeCloseTo(5 / 36, 15);
   });
 });
 

@@ -190,7 +190,9 @@ describe('monitorBatch on a regression model', () => {
     try {
       const { indices } = splitTable(source, { seed: SEED, target });
       const test = takeRows(source, indices.test), train = takeRows(source, indices.train);
-      const r = await monitorBatch({ model: reg.model, card: reg, summary: summariseTable(train), testMetrics: reg.metrics.test, batch: test, target });
+      const predictionSummary = await predictionSummaryOf(reg.model, reg, takeRows(source, indices.validation));
+      const r = await monitorBatch({ model: reg.model, card: reg, summary: summariseTable(train), predictionSummary, testMetrics: reg.metrics.test, batch: test, target });
+      expect(r.prediction).toMatchObject({ test: 'ks', drifted: false, currentSize: test.rowCount });
       const data = toDataset(applyRecipe(test, reg.fitted, 'eval'), target, { task: reg.task, features: reg.features });
       expect(r.metrics).toEqual({ batch: (await assess(reg.model, data)).scores, test: reg.metrics.test, metric: 'r2', drop: 0, labelled: test.rowCount });
       expect(r.columns.map((c) => c.column)).not.toContain(target);
