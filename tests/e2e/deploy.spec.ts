@@ -77,6 +77,9 @@ test('Deploy: typed predict form, file scoring with a check and a CSV download, 
   await page.getByRole('button', { name: 'Retrain' }).click();
   await expect(page.getByRole('status', { name: 'Last change' })).toContainText('1.1.0 was trained and registered as challenger', { timeout: 180_000 });
   await expect(versions.getByRole('row').filter({ hasText: '1.1.0' })).toContainText('challenger');
+  // The registry read again: the file's results and the download stay.
+  await expect(page.getByRole('status', { name: 'Scored rows' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'History of penguins-model' }).getByRole('listitem')).toHaveText([/1\.1\.0 retrained from 1\.0\.0, as challenger/, /1\.0\.0 registered from a training run/]);
 
   // Staged rollout, then promote: the aliases swap, and stay swapped after a reload.
   await page.getByRole('button', { name: 'Roll out to 25%' }).click();
