@@ -12,6 +12,7 @@ import { compareModels, type Comparison } from '../services/compare.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { getModel } from '../store/models.ts';
 import { getArtifact } from '../store/runs.ts';
+import { versionBackend } from './train-job.ts';
 
 export interface CompareRequest {
   champion: string;
@@ -37,7 +38,7 @@ export async function compareVersions(req: CompareRequest, opts: { signal?: Abor
   const { table } = await readTable(req.file, { signal, onProgress: (p) => onProgress?.({ stage: 'read', done: p.done, total: p.total }) });
   throwIfAborted(signal);
   onProgress?.({ stage: 'score', done: 0, total: 1 });
-  await initBackend();
+  await initBackend(await versionBackend(database, a));
   const champion = modelFromJSON(await getArtifact(database, a.run));
   const challenger = modelFromJSON(await getArtifact(database, b.run));
   try {

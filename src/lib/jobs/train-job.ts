@@ -165,6 +165,12 @@ export function trainedOn(run: RunRecord): BackendName | undefined {
   return (BACKEND_ORDER as readonly string[]).includes(run.backend) ? (run.backend as BackendName) : undefined;
 }
 
+/** The backend a registered version's run trained on (undefined for an imported version: the first that starts). */
+export async function versionBackend(database: EnclaveDB, version: ModelRecord): Promise<BackendName | undefined> {
+  const run = await getRun(database, version.run).catch(() => undefined);
+  return run ? trainedOn(run) : undefined;
+}
+
 /** Score the sealed test split once and register the run's model as a new version of `name`. */
 export async function promote(runId: string, name: string, database: EnclaveDB = defaultDb(), signal?: AbortSignal): Promise<ModelRecord> {
   const run = await getRun(database, runId);
@@ -199,7 +205,7 @@ export async function predict(modelId: string, records: readonly InputRecord[], 
   const m = await getModel(database, modelId);
   // A model version's weights are its run's artifact.
   const saved = await getArtifact(database, m.run);
-  await initBackend();
+  await initBackend(await versionBackend(database, m));
   const model = modelFromJSON(saved);
   try {
     return await predictRecords(model, m, records, signal);

@@ -16,6 +16,8 @@ import type { ColumnType } from '../core/table.ts';
 import type { Scores } from '../ml/models/score.ts';
 import type { SavedModel } from '../ml/models/saved.ts';
 import type { EpochLog } from '../ml/train.ts';
+import type { TrainingSummary } from '../core/validate/drift/summary.ts';
+import type { MonitorReport } from '../services/monitor-batch.ts';
 
 /** A model's full report on one split (confusion matrix, curves, calibration / residuals). */
 export type EvaluationReport = ClassificationReport | RegressionReport;
@@ -215,6 +217,37 @@ export interface RolloutRecord {
 }
 
 /**
+ * What monitoring compares a model version's batches with: summaries of its training split's source rows (per-column
+ * histograms, quantile sketches, category counts — never the rows) and of its predictions on the validation split.
+ * Kept apart from ModelRecord (a few KB per column) and written once, when first needed or when a bundle is imported.
+ */
+export interface ModelSummaryRecord {
+  /** The model version's id (primary key). */
+  model: string;
+  summary: TrainingSummary;
+  predictions?: TrainingSummary;
+  created: number;
+}
+
+/**
+ * One scored batch of a model version: its data hash (not its rows), when and from which file, and the monitoring report
+ * against the version's training data (feature drift, prediction drift, labelled metrics, alerts).
+ */
+export interface BatchRecord {
+  id: string;
+  /** The model version that scored it. */
+  model: string;
+  /** The model name (the Monitor page charts a name's batches across its versions). */
+  name: string;
+  created: number;
+  fileName: string;
+  /** Content hash of the batch's table (as a dataset version's): the same rows give the same hash. */
+  dataHash: string;
+  rows: number;
+  report: MonitorReport;
+}
+
+/**
  * A run's trained model: the JSON of `TrainedModel.toJSON()` (spec, shape, weights; a k-NN model holds all its training
  * rows, so this can be large). Kept apart from RunRecord and ModelRecord so that listing runs and models reads no
  * weights; read one by run id, in the worker that needs it. A registered model version uses its run's artifact.
@@ -251,6 +284,8 @@ export class EnclaveDB extends Dexie {
   declare settings: EntityTable<SettingRecord, 'key'>;
   declare modelEvents: EntityTable<ModelEventRecord, 'id'>;
   declare rollouts: EntityTable<RolloutRecord, 'name'>;
+  declare modelSummaries: EntityTable<ModelSummaryRecord, 'model'>;
+  declare batches: EntityTable<BatchRecord, 'id'>;
 
   constructor(name = 'enclave', options?: DexieOptions) {
     super(name, options);
@@ -298,8 +333,9 @@ export class EnclaveDB extends Dexie {
     this.version(5).stores({ versions: 'hash, dataset, parent, recipe' });
     // 6: settings (key → JSON value), e.g. the measured backend choice per device and browser version.
     this.version(6).stores({ settings: 'key' });
-    // 7: deployment — each model name's history (aliases swapped, rollouts, rollbacks) and its staged rollout.
-    this.version(7).stores({ modelEvents: 'id, name, at, model', rollouts: 'name' });
+    // 7: deployment — each model name's history (aliases swapped, rollouts, rollbacks), its staged rollout, the
+    // training summaries monitoring compares with, and every scored batch's monitoring report.
+    this.version(7).stores({ modelEvents: 'id, name, at, model', rollouts: 'name', modelSummaries: 'model', batches: 'id, model, name, created' });
   }
 }
 

@@ -95,7 +95,7 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
 }
 
 function tablesOf(db: EnclaveDB) {
-  return [db.datasets, db.versions, db.recipes, db.preparations, db.runs, db.artifacts, db.models, db.modelEvents, db.rollouts, ...chunkStore(db).tables];
+  return [db.datasets, db.versions, db.recipes, db.preparations, db.runs, db.artifacts, db.models, db.modelEvents, db.rollouts, db.modelSummaries, db.batches, ...chunkStore(db).tables];
 }
 
 export interface Footprint {
@@ -134,6 +134,8 @@ export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean>
       // The deleted versions' history entries and any rollout they take part in go with them.
       if (p.models.length) {
         await db.modelEvents.where('model').anyOf(p.models).delete();
+        await db.batches.where('model').anyOf(p.models).delete();
+        await db.modelSummaries.bulkDelete(p.models);
         const gone = new Set(p.models);
         for (const r of await db.rollouts.toArray()) if (gone.has(r.champion) || gone.has(r.challenger)) await db.rollouts.delete(r.name);
       }
