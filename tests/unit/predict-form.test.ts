@@ -26,15 +26,15 @@ describe('the predict form', () => {
 
   it('refuses what is not a number in a number field, in words, and reads an empty field as unknown', () => {
     const [, mass] = formFields([...schema], hints);
-    expect(checkField(mass, '', true)).toEqual({ error: 'Enter a number (2,700 to 6,300 in training), or leave it empty if unknown.' });
-    expect(checkField(mass, 'heavy')).toEqual({ error: '"heavy" is not a number. Enter a number (2,700 to 6,300 in training), or leave it empty if unknown.' });
+    expect(checkField(mass, '', true)).toEqual({ error: 'Enter a number (training data: 2,700 to 6,300), or leave it empty if unknown.' });
+    expect(checkField(mass, 'heavy')).toEqual({ error: '"heavy" is not a number. Enter a number (training data: 2,700 to 6,300), or leave it empty if unknown.' });
     expect(checkField(mass, ' 4200 ')).toEqual({ cell: 4200 });
     expect(checkField(mass, '')).toEqual({ cell: null });
   });
 
   it('uses a value outside the training range or an unseen category, with a warning', () => {
     const [island, mass, tagged, seen, note] = formFields([...schema], hints);
-    expect(checkField(mass, '9000')).toEqual({ cell: 9000, warning: 'Outside the training range (2,700 to 6,300 in training): the prediction is less reliable.' });
+    expect(checkField(mass, '9000')).toEqual({ cell: 9000, warning: 'Outside the training range of 2,700 to 6,300: the prediction is less reliable.' });
     expect(checkField(island, 'Atlantis').warning).toMatch(/^Never seen in training/);
     expect(checkField(island, 'Dream')).toEqual({ cell: 'Dream' });
     expect(checkField(tagged, 'true')).toEqual({ cell: true });

@@ -54,7 +54,8 @@ export interface FieldCheck {
  */
 export function checkField(field: FormField, raw: string, badInput = false): FieldCheck {
   const text = raw.trim();
-  const range = field.min !== undefined && field.max !== undefined ? ` (${num(field.min)} to ${num(field.max)} in training)` : '';
+  const span = field.min !== undefined && field.max !== undefined ? `${num(field.min)} to ${num(field.max)}` : '';
+  const range = span ? ` (training data: ${span})` : '';
   if (badInput) return { error: `Enter a number${range}, or leave it empty if unknown.` };
   if (text === '') return { cell: null };
   switch (field.control) {
@@ -62,7 +63,7 @@ export function checkField(field: FormField, raw: string, badInput = false): Fie
       const x = parseNumber(text);
       if (!Number.isFinite(x)) return { error: `"${text}" is not a number. Enter a number${range}, or leave it empty if unknown.` };
       if (field.min !== undefined && field.max !== undefined && (x < field.min || x > field.max))
-        return { cell: x, warning: `Outside the training range${range}: the prediction is less reliable.` };
+        return { cell: x, warning: `Outside the training range of ${span}: the prediction is less reliable.` };
       return { cell: x };
     }
     case 'date':
