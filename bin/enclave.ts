@@ -12,7 +12,8 @@ import type { ByteSource } from '../src/lib/core/io/source.ts';
 import { hashTable } from '../src/lib/core/hash.ts';
 import { profileTable } from '../src/lib/core/profile.ts';
 import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { bundleOfRun, compareCommand, exportCommand, monitorCommand, predictCommand } from './deploy.ts';
 import { parseArgs } from 'node:util';
 import { prepareTable } from '../src/lib/core/prepare.ts';
 import { driftReport } from '../src/lib/core/validate/drift/index.ts';
@@ -27,11 +28,22 @@ commands:
   drift REFERENCE CURRENT [--test psi|ks|chisquare|z|jensenshannon|linf|wasserstein]
                    compare two files column by column (Evidently's default test per column, or --test); print JSON
   train FILE --target COL [--recipe R.json] [--algorithm auto|logistic|mlp|knn|linear] [--seed N] [--drop COL,COL]
-             [--backend wasm|cpu]
+             [--backend wasm|cpu] [--bundle OUT.zip]
                    leave out rows without a target, split FILE 60/20/20 (stratified for classes), fit the recipe on
                    train (default: drop identifiers and free text, dates into year/month/weekday, mean / most-frequent
                    imputation, standard scaling, one-hot; each drop named in "warnings"), train (auto: the best of a
-                   few candidates on validation), score train, validation and test; print JSON
+                   few candidates on validation), score train, validation and test; print JSON; --bundle also
+                   writes the model bundle (model, fitted recipe, input schema, metrics, training summaries, predict.js)
+  predict BUNDLE.zip FILE
+                   print CSV: each input row's number, the prediction, and p_<class> per class for a classifier
+  monitor BUNDLE.zip FILE [--target COL]
+                   drift of FILE against the model's training data (per column, share drifted, predictions); with
+                   --target, FILE's metrics beside the sealed test metrics; print JSON
+  compare CHAMPION.zip CHALLENGER.zip FILE --target COL [--seed N]
+                   both models on FILE's labelled rows: metric difference with a paired bootstrap 95% interval,
+                   McNemar's test for classes, a verdict; print JSON
+  export BUNDLE.zip --onnx OUT.onnx
+                   write the recipe and model as one ONNX graph over the source columns
 
   --seed N         a whole number from 0 to 4294967295`;
 
@@ -131,7 +143,7 @@ async function train(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { target: { type: 'string' }, recipe: { type: 'string' }, algorithm: { type: 'string' }, seed: { type: 'string' }, drop: { type: 'string' }, backend: { type: 'string' } }
+    options: { target: { type: 'string' }, recipe: { type: 'string' }, algorithm: { type: 'string' }, seed: { type: 'string' }, drop: { type: 'string' }, backend: { type: 'string' }, bundle: { type: 'string' } }
   });
   const [path] = positionals;
   if (!path) throw new EnclaveError('invalid-argument', 'train needs a FILE.\n\n' + USAGE);
@@ -148,13 +160,24 @@ async function train(args: string[]) {
   const { trainPipeline } = await import('../src/lib/services/pipeline.ts');
   const backend = await initBackend(backendName);
   const table = await readFileTable(path);
-  const { model, fitted: _fitted, history, ...report } = await trainPipeline(table, { target: values.target, recipe, algorithm: algorithm as never, seed, drop });
-  model.dispose();
+  const options = { target: values.target, recipe, algorithm: algorithm as never, seed, drop };
+  const result = await trainPipeline(table, options);
+  const { model, fitted: _fitted, history, ...report } = result;
+  try {
+    if (values.bundle) await writeFile(values.bundle, await bundleOfRun(table, options, result, basename(path)));
+  } finally {
+    model.dispose();
+  }
   const last = history[history.length - 1];
-  return { file: basename(path), ...report, rows: { total: table.rowCount, ...report.rows }, backendTrials: backend.trials, history: { epochs: history.length, last } };
+  return { file: basename(path), ...report, rows: { total: table.rowCount, ...report.rows }, backendTrials: backend.trials, history: { epochs: history.length, last }, ...(values.bundle ? { bundle: values.bundle } : {}) };
 }
 
-const commands: Record<string, (args: string[]) => Promise<unknown>> = { profile, prepare, drift, train };
+const commands: Record<string, (args: string[]) => Promise<unknown>> = {
+  profile, prepare, drift, train,
+  monitor: (args) => monitorCommand(args, readFileTable),
+  compare: (args) => compareCommand(args, readFileTable),
+  export: exportCommand
+};
 
 async function main(argv: string[]) {
   const [cmd, ...rest] = argv;
@@ -162,7 +185,12 @@ async function main(argv: string[]) {
     console.log(USAGE);
     return;
   }
-  const run = commands[cmd];
+  if (cmd === 'predict') {
+    // CSV, not JSON.
+    process.stdout.write(await predictCommand(rest, readFileTable));
+    return;
+  }
+  const run = Object.hasOwn(commands, cmd) ? commands[cmd] : undefined;
   if (!run) throw new EnclaveError('invalid-argument', `Unknown command "${cmd}".\n\n${USAGE}`);
   const out = await run(rest);
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');

@@ -104,4 +104,10 @@ describe('mcnemar', () => {
     expect(() => mcnemar(Uint8Array.from([1, 2]), Uint8Array.from([1, 0]))).toThrow(/row 2 holds 2/);
     expect(() => mcnemarCounts(-1, 3)).toThrow(/count/);
   });
+
+  it('gives an exact p of exactly 1 when the smaller count is half the discordant rows or more (b = 1, c = 2: 2 · 4/8)', () => {
+    expect(mcnemarCounts(1, 2).pValue).toBe(1);
+    expect(binomialHalfCdf(1, 3)).toBe(0.5);
+    expect(binomialHalfCdf(12, 24)).toBe(9740686 / 2 ** 24); // Σ C(24, i), i ≤ 12, over 2^24, by hand in integers
+  });
 });

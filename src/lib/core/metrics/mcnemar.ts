@@ -62,6 +62,16 @@ export function discordantCounts(correctA: Correctness, correctB: Correctness): 
 export function binomialHalfCdf(k: number, n: number): number {
   if (k < 0) return 0;
   if (k >= n) return 1;
+  // Up to 50 trials every binomial coefficient is an exact integer below 2^53 and dividing by 2^n is exact, so the
+  // tail is exact (an exact test on b = 1, c = 2 gives p = 1, not 0.9999999999999991).
+  if (n <= 50) {
+    let coefficient = 1, total = 0;
+    for (let i = 0; i <= k; i++) {
+      total += coefficient;
+      coefficient = (coefficient * (n - i)) / (i + 1);
+    }
+    return Math.min(1, total / 2 ** n);
+  }
   let term = Math.exp(lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1) - n * Math.LN2);
   let sum = 0;
   for (let i = k; i >= 0; i--) {
