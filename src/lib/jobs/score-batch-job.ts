@@ -17,6 +17,7 @@ import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { getModel } from '../store/models.ts';
 import { getArtifact } from '../store/runs.ts';
 import { getVersion } from '../store/tables.ts';
+import { versionBackend } from './train-job.ts';
 
 export interface ScoreBatchRequest {
   /** The model version's id. */
@@ -69,7 +70,8 @@ export async function scoreBatch(req: ScoreBatchRequest, opts: ScoreBatchOptions
   }
   onProgress?.({ stage: 'predict', done: 0, total: 1, rows: table.rowCount });
   const saved = await getArtifact(database, m.run);
-  await initBackend();
+  // The backend the version trained on, as the predict form's: a row scores the same in a file and in the form.
+  await initBackend(await versionBackend(database, m));
   const model = modelFromJSON(saved);
   let scored;
   try {
