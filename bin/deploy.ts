@@ -16,6 +16,7 @@ import type { PipelineOptions, PipelineResult } from '../src/lib/services/pipeli
 import type { Bundle } from '../src/lib/services/bundle/index.ts';
 import type { ModelCard } from '../src/lib/services/predict.ts';
 import { csvField } from '../src/lib/services/predictions-csv.ts';
+import type { Scores } from '../src/lib/ml/models/score.ts';
 
 /** What the bundle's summary.json holds: the training split's source rows and the validation predictions, summarised. */
 export interface BundleSummaries {
@@ -43,6 +44,11 @@ function summariesOf(bundle: Bundle): BundleSummaries {
   const s = bundle.summary as { training?: unknown; predictions?: unknown } | undefined;
   if (!s || s.training === undefined) throw new EnclaveError('invalid-argument', 'This bundle carries no training summary, so there is nothing to compare the batch with: export it again from a studio that writes one.');
   return { training: parseTrainingSummary(s.training), ...(s.predictions !== undefined ? { predictions: parseTrainingSummary(s.predictions) } : {}) };
+}
+
+/** A bundle's scores: a score JSON could not hold (NaN) is written as null; it is NaN again here. */
+function scoresOf(scores: Record<string, number | null>): Scores {
+  return Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, v ?? Number.NaN])) as unknown as Scores;
 }
 
 /** `predict BUNDLE FILE`: CSV on stdout — the input's row number, `prediction`, and `p_<class>` per class. */
@@ -79,7 +85,7 @@ export async function monitorCommand(args: string[], readFileTable: (path: strin
   try {
     const report = await monitorBatch({
       model, card, summary: summaries.training, ...(summaries.predictions ? { predictionSummary: summaries.predictions } : {}),
-      ...(bundle.manifest.metrics.test ? { testMetrics: bundle.manifest.metrics.test } : {}), batch: table,
+      ...(bundle.manifest.metrics.test ? { testMetrics: scoresOf(bundle.manifest.metrics.test) } : {}), batch: table,
       ...(values.target !== undefined ? { target: values.target } : {})
     });
     return { model: `${bundle.manifest.name} ${bundle.manifest.version}`, file: basename(file), ...report };
