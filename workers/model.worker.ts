@@ -1,22 +1,37 @@
 /**
- * The model worker: what is done with a trained run — promote (its sealed test split scored once), predict with a
- * registered model, analyse a run's errors. tfjs loads here too, on the first of these.
+ * The model worker: what is done with a trained run or a registered version — promote (its sealed test split scored
+ * once), predict, analyse a run's errors, score and monitor batches, compare two versions, export and import bundles
+ * and ONNX. tfjs loads here too, on the first of these.
  */
 import { expose, transferred } from '../src/lib/bridge/expose.ts';
 import { promote, predict } from '../src/lib/jobs/train-job.ts';
 import { analyse } from '../src/lib/jobs/analyse.ts';
+import { compareVersions, type CompareProgress, type CompareRequest } from '../src/lib/jobs/compare-job.ts';
 import type { InputRecord } from '../src/lib/core/table-from-records.ts';
 import { scoreBatch, type ScoreBatchProgress, type ScoreBatchRequest } from '../src/lib/jobs/score-batch-job.ts';
+import { monitorFile, type MonitorProgress, type MonitorRequest } from '../src/lib/jobs/monitor-job.ts';
+import { exportModelBundle, exportModelOnnx, importModelBundle } from '../src/lib/jobs/bundle-job.ts';
 
 const api = {
   promote: (runId: string, name: string) => promote(runId, name),
   predict: (modelId: string, records: readonly InputRecord[]) => predict(modelId, records),
   analyse: (runId: string, sliceColumn: string | null) => analyse(runId, sliceColumn),
+  compare: (req: CompareRequest, onProgress: (p: CompareProgress) => void) => compareVersions(req, { onProgress }),
   // The CSV's buffer is moved to the page, not copied (a million rows' CSV is tens of MB).
   scoreBatch: async (req: ScoreBatchRequest, onProgress: (p: ScoreBatchProgress) => void) => {
     const r = await scoreBatch(req, { onProgress });
     return transferred(r, [r.csv.buffer as ArrayBuffer]);
-  }
+  },
+  monitor: (req: MonitorRequest, onProgress: (p: MonitorProgress) => void) => monitorFile(req, { onProgress }),
+  exportBundle: async (req: { model: string; includeTrainingRows?: boolean }) => {
+    const r = await exportModelBundle(req);
+    return transferred(r, [r.bytes.buffer as ArrayBuffer]);
+  },
+  exportOnnx: async (req: { model: string }) => {
+    const r = await exportModelOnnx(req);
+    return transferred(r, [r.bytes.buffer as ArrayBuffer]);
+  },
+  importBundle: (req: { bytes: Uint8Array; fileName?: string }) => importModelBundle(req)
 };
 
 export type ModelWorkerApi = typeof api;
