@@ -9,8 +9,7 @@
  * [64, 32], relu, 5 epochs, seed 42, on the wasm backend (Node). Regenerated when the file is missing or stale.
  * Run alone with `node --import tsx bench/predict/model.ts`.
  */
-import { openAsBlob } from 'node:fs';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { openAsBlob, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readTable } from '../../src/lib/core/io/index.ts';
