@@ -41,10 +41,11 @@ describe('Monitor page series', () => {
     for (let i = 1; i < s.length; i++) expect((s[i] - s[i - 1]) * 4).toBeGreaterThanOrEqual(70);
   });
 
-  it('writes batch dates as day and time, with seconds only when two batches share a minute', () => {
+  it('writes batch dates as day and time, with seconds only when two batches share a minute (milliseconds, a second)', () => {
     const t = new Date(2026, 11, 7, 7, 10, 5).getTime();
     expect(batchDates([t, t + 3600_000])).toEqual([{ day: '2026-12-07', time: '07:10' }, { day: '2026-12-07', time: '08:10' }]);
     expect(batchDates([t, t + 20_000])).toEqual([{ day: '2026-12-07', time: '07:10:05' }, { day: '2026-12-07', time: '07:10:25' }]);
+    expect(batchDates([t, t + 250]).map((d) => d.time)).toEqual(['07:10:05.000', '07:10:05.250']);
   });
 
   it('writes a share as a percentage to one decimal', () => {

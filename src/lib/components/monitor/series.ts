@@ -55,17 +55,17 @@ const pad = (x: number) => String(x).padStart(2, '0');
 
 /**
  * Each batch's date as two lines, in the person's time zone: the day ("2026-12-07") and the time ("07:10"), with
- * seconds when two batches fall in the same minute (they would read as one otherwise).
+ * seconds when two batches fall in the same minute, and milliseconds when in the same second (they would read as one
+ * otherwise).
  */
 export function batchDates(created: readonly number[]): { day: string; time: string }[] {
-  const minute = (ms: number) => Math.floor(ms / 60_000);
-  const minutes = created.map(minute);
-  const seconds = new Set(minutes).size < minutes.length;
+  const collide = (unit: number) => new Set(created.map((ms) => Math.floor(ms / unit))).size < created.length;
+  const seconds = collide(60_000), millis = seconds && collide(1000);
   return created.map((ms) => {
     const d = new Date(ms);
     return {
       day: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
-      time: `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`
+      time: `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}${millis ? `.${String(d.getMilliseconds()).padStart(3, '0')}` : ''}`
     };
   });
 }
