@@ -59,7 +59,7 @@ test('with the network off, the studio reloads and still imports', async ({ page
 
 test('every stage not built yet has a page that says what it will do', async ({ page }) => {
   await page.goto('/');
-  for (const name of ['Deploy', 'Monitor', 'Federated']) {
+  for (const name of ['Federated']) {
     await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name }).click();
     await expect(page.getByRole('heading', { name, level: 1 })).toBeVisible();
     await expect(page.getByText('not built yet')).toBeVisible();

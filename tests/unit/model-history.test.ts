@@ -2,15 +2,15 @@
 import { freshDatabases } from './fresh-db.ts';
 import { readFileSync } from 'node:fs';
 import Dexie from 'dexie';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { predict, promote, train } from '../../src/lib/jobs/train-job.ts';
 import { retrain } from '../../src/lib/jobs/retrain-job.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
-import type { EnclaveDB } from '../../src/lib/store/db.ts';
+import type { EnclaveDB, ModelRecord } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
-import { championOf, getRollout, modelHistory, promoteChallenger, rollback, setRollout } from '../../src/lib/store/model-history.ts';
+import { championOf, getRollout, modelHistory, recordModelEvent, promoteChallenger, rollback, setRollout } from '../../src/lib/store/model-history.ts';
 import { getModel, listModels } from '../../src/lib/store/models.ts';
 
 const bytes = new Uint8Array(readFileSync('static/samples/penguins.csv'));
@@ -71,6 +71,20 @@ describe('retrain, roll out, promote, roll back', () => {
     // A rollback of the restored champion has nothing before it.
     await expect(rollback(database, 'penguins')).rejects.toMatchObject({ message: expect.stringMatching(/nothing to roll back/) });
   }, 60_000);
+
+  it('keeps the order of events recorded within one millisecond', async () => {
+    const database = freshDb();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    try {
+      for (let i = 0; i < 12; i++) {
+        const model = { name: 'same-ms', id: `m${i}` } as unknown as ModelRecord;
+        await recordModelEvent(database, { action: i % 2 ? 'retrain' : 'register', model });
+      }
+    } finally {
+      clock.mockRestore();
+    }
+    expect((await modelHistory(database, 'same-ms')).map((e) => e.model)).toEqual(Array.from({ length: 12 }, (_, i) => `m${i}`));
+  });
 
   it('refuses a warm start for a model kind without weights, and deleting the dataset removes the history and rollout', async () => {
     const database = freshDb();

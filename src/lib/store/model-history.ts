@@ -30,7 +30,11 @@ const RolloutSchema: v.GenericSchema<unknown, RolloutRecord> = v.object({
   updated: v.number()
 });
 
-const event = (e: Omit<ModelEventRecord, 'id' | 'at'>): ModelEventRecord => ({ id: crypto.randomUUID(), at: Date.now(), ...e });
+// Events made within one millisecond (a retrain registers and records in one go) must still sort in the order they
+// happened, and ids are random: so the clock never repeats or goes back within this context.
+let lastAt = 0;
+const tick = () => (lastAt = Math.max(Date.now(), lastAt + 1));
+const event = (e: Omit<ModelEventRecord, 'id' | 'at'>): ModelEventRecord => ({ id: crypto.randomUUID(), at: tick(), ...e });
 
 /** A model name's history, oldest first. */
 export async function modelHistory(db: EnclaveDB, name: string): Promise<ModelEventRecord[]> {
