@@ -1,9 +1,10 @@
 /**
  * Where predictTable's time goes: the same work as services/predict.ts, piece by piece, with the same functions —
- * each recipe step's apply (predict mode), featureMatrix, the model's predict (upload, forward pass, read back, in the
- * app's 8,192-row batches), and shaping the output (argmax, class names, one array of probabilities per row).
- * Then, for the report's suggestions only: two cheaper ways to the same matrix (sketches.ts, checked equal to the app's),
- * and the predict loop at other batch sizes (the network's own exported forward(), on the active backend).
+ * the matrix as the app makes it for this recipe (fusedFeatureMatrix), the model's predict (upload, forward pass, read
+ * back, in the app's 8,192-row batches), and shaping the output (argmax, class names, one array of probabilities per
+ * row, the app's loop). Beside it, the general path that recipes with other steps take (each step's apply in predict
+ * mode, then featureMatrix), checked to give the same matrix, and the predict loop at other batch sizes (the network's
+ * own exported forward(), on the active backend).
  */
 import * as tf from '@tensorflow/tfjs';
 import { kindOf } from '../../src/lib/core/recipe/registry.ts';
@@ -14,13 +15,17 @@ import { predictInBatches } from '../../src/lib/ml/models/batches.ts';
 import { forward, makeLayers, NetworkModel } from '../../src/lib/ml/models/network.ts';
 import { argmaxRows, type TrainedModel } from '../../src/lib/ml/models/saved.ts';
 import type { ModelCard } from '../../src/lib/services/predict.ts';
-import { blockedMatrix, fusedMatrix, sameMatrix } from './sketches.ts';
+import { fusedFeatureMatrix } from '../../src/lib/ml/fused-matrix.ts';
 
 export interface Breakdown {
-  /** Each recipe step, in order: its kind, what it touched and its milliseconds. */
+  /** The app's road for this recipe: the fitted recipe computed straight into the matrix. */
+  fusedMs: number;
+  /** The general road (other recipes): each recipe step, in order (kind, what it touched, milliseconds), then featureMatrix. */
   steps: { kind: string; columns: string; ms: number }[];
   recipeMs: number;
   matrixMs: number;
+  /** Whether the two roads gave the same matrix, value for value. */
+  sameMatrix: boolean;
   /** model.predict: X → tensors, forward pass, probabilities read back. */
   predictMs: number;
   /** argmax + class names + number[][] of probabilities per row. */
@@ -30,13 +35,17 @@ export interface Breakdown {
   forwardMsByBatch: { batch: number; ms: number }[];
   /** Multiply-adds per row of the network (Σ fanIn × fanOut). */
   macsPerRow: number;
-  /** The sketches (sketches.ts): their milliseconds and whether they gave exactly the app's matrix. */
-  sketches: { blockedMatrixMs: number; blockedSame: boolean; fusedMatrixMs: number; fusedSame: boolean };
 }
 
 const now = () => performance.now();
 
 export async function breakdown(model: TrainedModel, card: ModelCard, table: Table, gc: () => void): Promise<Breakdown> {
+  gc();
+  const f0 = now();
+  const fused = fusedFeatureMatrix(table, card.fitted, card.features);
+  const fusedMs = now() - f0;
+  if (!fused) throw new Error('breakdown: the app does not take the fused road for this recipe');
+  gc();
   const t0 = now();
   let prepared = table;
   const steps: Breakdown['steps'] = [];
@@ -50,26 +59,24 @@ export async function breakdown(model: TrainedModel, card: ModelCard, table: Tab
   const t1 = now();
   const { X, n } = featureMatrix(prepared, card.target, card.features);
   const t2 = now();
-  const out = await model.predict(X, n);
-  const t3 = now();
+  const same = X.length === fused.length && X.every((x, i) => x === fused[i]);
+  gc();
+  const p0 = now();
+  const out = await model.predict(fused, n);
+  const p1 = now();
   const classes = card.classNames!;
   const k = classes.length;
   const codes = argmaxRows(out, k);
-  const predictions = Array.from(codes, (c) => classes[c]);
-  const probabilities = Array.from({ length: n }, (_, i) => Array.from(out.subarray(i * k, i * k + k)));
-  const t4 = now();
+  const predictions = new Array<string>(n);
+  const probabilities = new Array<number[]>(n);
+  for (let i = 0, at = 0; i < n; i++) {
+    predictions[i] = classes[codes[i]];
+    const row = new Array<number>(k);
+    for (let j = 0; j < k; j++) row[j] = out[at++];
+    probabilities[i] = row;
+  }
+  const p2 = now();
   if (predictions.length !== n || probabilities.length !== n) throw new Error('breakdown: wrong output length');
-
-  gc();
-  let s0 = now();
-  const blocked = blockedMatrix(prepared, card.features);
-  const blockedMatrixMs = now() - s0;
-  const blockedSame = sameMatrix(blocked, X);
-  gc();
-  s0 = now();
-  const fused = fusedMatrix(table, card.fitted, card.features);
-  const fusedMatrixMs = now() - s0;
-  const sketches = { blockedMatrixMs, blockedSame, fusedMatrixMs, fusedSame: sameMatrix(fused, X) };
 
   const forwardMsByBatch: Breakdown['forwardMsByBatch'] = [];
   let macsPerRow = 0;
@@ -90,5 +97,5 @@ export async function breakdown(model: TrainedModel, card: ModelCard, table: Tab
       for (const l of layers) (l.kernel.dispose(), l.bias.dispose());
     }
   }
-  return { steps, recipeMs: t1 - t0, matrixMs: t2 - t1, predictMs: t3 - t2, outputMs: t4 - t3, totalMs: t4 - t0, forwardMsByBatch, macsPerRow, sketches };
+  return { fusedMs, steps, recipeMs: t1 - t0, matrixMs: t2 - t1, sameMatrix: same, predictMs: p1 - p0, outputMs: p2 - p1, totalMs: fusedMs + (p2 - p0), forwardMsByBatch, macsPerRow };
 }

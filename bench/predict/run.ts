@@ -188,16 +188,14 @@ async function main() {
     if (!p) continue;
     const n = results.get(backend)!.rows!;
     log(`\n## Where the time goes: ${backend} (one more predictTable, piece by piece)`);
-    log(`recipe        ${ms(p.recipeMs)}: ${p.steps.map((s) => `${s.kind} ${s.columns} ${ms(s.ms)}`).join(' · ')}`);
-    log(`matrix        ${ms(p.matrixMs)} (featureMatrix: ${saved.card.features.length} columns → row-major float32)`);
+    log(`matrix        ${ms(p.fusedMs)} (the app's road for this recipe: fusedFeatureMatrix, source columns → row-major float32)`);
     const gflops = (2 * p.macsPerRow * n) / (p.predictMs * 1e6);
     log(`predict       ${ms(p.predictMs)} (model.predict: upload + forward + read back, 8,192-row batches; ${(2 * p.macsPerRow * n / 1e9).toFixed(2)} GFLOP → ${gflops.toFixed(1)} GFLOP/s)`);
     log(`output        ${ms(p.outputMs)} (argmax, class names, one number[] of probabilities per row)`);
     log(`total         ${ms(p.totalMs)}`);
-    const k = p.sketches;
-    log(`sketches      recipe + matrix ${ms(p.recipeMs + p.matrixMs)} in the app → matrix copied in 2,048-row blocks ${ms(k.blockedMatrixMs)} (instead of ${ms(p.matrixMs)}; same matrix: ${k.blockedSame}) · recipe fused into the matrix ${ms(k.fusedMatrixMs)} (same matrix: ${k.fusedSame})`);
+    log(`general road  ${ms(p.recipeMs + p.matrixMs)} for recipes with other steps: ${p.steps.map((s) => `${s.kind} ${s.columns} ${ms(s.ms)}`).join(' · ')} · featureMatrix ${ms(p.matrixMs)} (same matrix: ${p.sameMatrix})`);
     log(`batch size    ${p.forwardMsByBatch.map((f) => `${f.batch}: ${ms(f.ms)}`).join(' · ')} (the predict loop alone)`);
-    json[`${backend}_breakdown`] = { recipe_ms: +p.recipeMs.toFixed(1), steps_ms: p.steps.map((s) => +s.ms.toFixed(1)), matrix_ms: +p.matrixMs.toFixed(1), predict_ms: +p.predictMs.toFixed(1), output_ms: +p.outputMs.toFixed(1), forward_ms_by_batch: Object.fromEntries(p.forwardMsByBatch.map((f) => [f.batch, +f.ms.toFixed(1)])), blocked_matrix_ms: +p.sketches.blockedMatrixMs.toFixed(1), fused_matrix_ms: +p.sketches.fusedMatrixMs.toFixed(1), sketches_same: p.sketches.blockedSame && p.sketches.fusedSame };
+    json[`${backend}_breakdown`] = { fused_matrix_ms: +p.fusedMs.toFixed(1), recipe_ms: +p.recipeMs.toFixed(1), steps_ms: p.steps.map((s) => +s.ms.toFixed(1)), matrix_ms: +p.matrixMs.toFixed(1), predict_ms: +p.predictMs.toFixed(1), output_ms: +p.outputMs.toFixed(1), forward_ms_by_batch: Object.fromEntries(p.forwardMsByBatch.map((f) => [f.batch, +f.ms.toFixed(1)])), same_matrix: p.sameMatrix };
   }
   json.sklearn_breakdown = { transform_ms: +(b.transform_seconds * 1000).toFixed(1), mlp_ms: +(b.mlp_seconds * 1000).toFixed(1) };
   json.best_backend = bestName || null;
