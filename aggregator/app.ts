@@ -1,14 +1,17 @@
 /**
- * The aggregator's HTTP app: serves the built studio (one origin for app and federated endpoint) and, from the
- * federated issue on, the federation API under /api. Kept separate from server.ts so tests can call app.request().
+ * The aggregator's HTTP app: serves the built studio (one origin for app and federated endpoint) and the federation
+ * API under /api/federations (when given a federation service). Kept separate from server.ts so tests can call
+ * app.request() or serve it on a port of their own.
  */
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SECURITY_HEADERS } from './headers.ts';
+import { federationRoutes, type FederationRoutesOptions } from './federation/routes.ts';
+import type { FederationService } from './federation/service.ts';
 
-export function createApp(opts: { root: string }) {
+export function createApp(opts: { root: string; federation?: FederationRoutesOptions & { service: FederationService } }) {
   const root = relative(process.cwd(), opts.root) || '.';
   const app = new Hono();
 
@@ -22,6 +25,7 @@ export function createApp(opts: { root: string }) {
   });
 
   app.get('/api/health', (c) => c.json({ ok: true }));
+  if (opts.federation) app.route('/api/federations', federationRoutes(opts.federation.service, opts.federation));
   app.all('/api/*', (c) => c.json({ code: 'not-found', message: 'No such API endpoint.' }, 404));
 
   app.use('*', serveStatic({ root }));
