@@ -98,4 +98,10 @@ test('Deploy: typed predict form, file scoring with a check and a CSV download, 
   await expect(versions.getByRole('row').filter({ hasText: '1.0.0' })).toContainText('champion');
   await expect(versions.getByRole('row').filter({ hasText: '1.1.0' })).toContainText('challenger');
   await expect(page.getByRole('link', { name: 'Monitor page' })).toBeVisible();
+
+  // The file scored above was kept as a monitoring batch: Monitor lists it with its drift report.
+  await page.getByRole('link', { name: 'Monitor page' }).click();
+  await expect(page.getByRole('heading', { name: 'Monitor', level: 1 })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Batches' }).getByRole('row').filter({ hasText: 'new-penguins.csv' })).toContainText(/of 6/);
+  await expect(page.getByRole('table', { name: 'Drift per feature' }).getByRole('row').filter({ hasText: 'Body Mass (g)' })).toBeVisible();
 });
