@@ -63,6 +63,17 @@ describe('a feature named "__proto__" or "constructor" arrives and is used', () 
     expect(recordOf(values)[1]).toEqual(['constructor', null]);
   });
 
+  it('prefills a date as a person types it, and the form reads it back as the same instant', () => {
+    const fields = prefill([{ name: 'day' }, { name: 'at' }, { name: 'when' }], { columns: [{ name: 'day' }, { name: 'at' }, { name: 'when' }], rows: [['2012-01-01T00:00:00.000Z', '2012-01-01T13:45:07.000Z', new Date(Date.UTC(2015, 5, 30))]] });
+    expect(fields.map((f) => f.value)).toEqual(['2012-01-01', '2012-01-01 13:45:07', '2015-06-30']);
+    const table = tableFromRecords([recordOf(fields)]);
+    expect(table.columns.map((c) => [c.type, c.kind === 'numeric' ? c.values[0] : null])).toEqual([
+      ['datetime', Date.UTC(2012, 0, 1)],
+      ['datetime', Date.UTC(2012, 0, 1, 13, 45, 7)],
+      ['datetime', Date.UTC(2015, 5, 30)]
+    ]);
+  });
+
   it('prefills empty fields when there is no first row, or the row lacks a column', () => {
     expect(prefill([{ name: 'constructor' }], null)).toEqual([{ name: 'constructor', value: '' }]);
     expect(prefill([{ name: 'toString' }], { columns: [{ name: 'x' }], rows: [[1]] })).toEqual([{ name: 'toString', value: '' }]);

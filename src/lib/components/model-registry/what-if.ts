@@ -15,8 +15,16 @@ export function prefill(inputs: readonly { name: string }[], first: { columns: r
   return inputs.map(({ name }) => {
     const i = at.get(name);
     const v = i === undefined ? null : first?.rows[0]?.[i];
-    return { name, value: v === null || v === undefined ? '' : String(v) };
+    return { name, value: v === null || v === undefined ? '' : asTyped(v) };
   });
+}
+
+/** A value as a person would type it: a date at midnight UTC as 2012-01-01, not 2012-01-01T00:00:00.000Z. */
+function asTyped(v: unknown): string {
+  const text = v instanceof Date ? (Number.isNaN(v.getTime()) ? '' : v.toISOString()) : String(v);
+  const iso = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)(?:\.0+)?Z$/.exec(text);
+  if (!iso) return text;
+  return iso[2] === '00:00' || iso[2] === '00:00:00' ? iso[1] : `${iso[1]} ${iso[2]}`;
 }
 
 /** The row predict receives: [name, value] pairs in the form's order, an empty field as null (missing). */
