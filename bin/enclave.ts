@@ -14,6 +14,7 @@ import { profileTable } from '../src/lib/core/profile.ts';
 import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { bundleOfRun, compareCommand, exportCommand, monitorCommand, predictCommand } from './deploy.ts';
+import { privacyCommand } from './privacy.ts';
 import { parseArgs } from 'node:util';
 import { prepareTable } from '../src/lib/core/prepare.ts';
 import { driftReport } from '../src/lib/core/validate/drift/index.ts';
@@ -44,6 +45,10 @@ commands:
                    McNemar's test for classes, a verdict; print JSON
   export BUNDLE.zip --onnx OUT.onnx
                    write the recipe and model as one ONNX graph over the source columns
+  privacy --q Q --sigma Z --steps N --delta D
+                   the (ε, δ) spent by N rounds of the sampled Gaussian mechanism (sampling rate Q, noise multiplier
+                   Z), by RDP over Opacus' default orders; print one JSON line {epsilon, order, epsilonImproved,
+                   orderImproved} (classic and Balle et al. 2020 conversions; null where ε is unbounded, Z = 0)
 
   --seed N         a whole number from 0 to 4294967295`;
 
@@ -183,6 +188,11 @@ async function main(argv: string[]) {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h') {
     console.log(USAGE);
+    return;
+  }
+  if (cmd === 'privacy') {
+    // One JSON line, not the pretty-printed object of the other commands.
+    process.stdout.write(privacyCommand(rest));
     return;
   }
   if (cmd === 'predict') {
