@@ -14,6 +14,7 @@ import { profileTable } from '../src/lib/core/profile.ts';
 import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { bundleOfRun, compareCommand, exportCommand, monitorCommand, predictCommand } from './deploy.ts';
+import { federationCommand } from './federation.ts';
 import { privacyCommand } from './privacy.ts';
 import { parseArgs } from 'node:util';
 import { prepareTable } from '../src/lib/core/prepare.ts';
@@ -45,6 +46,10 @@ commands:
                    McNemar's test for classes, a verdict; print JSON
   export BUNDLE.zip --onnx OUT.onnx
                    write the recipe and model as one ONNX graph over the source columns
+  federation create --server URL [--admin-token A] SPEC.json
+                   create a federation on a running aggregator and open round 1: SPEC.json holds the settings and
+                   "initialWeightsFile" (raw float32, relative to SPEC.json) or "initialWeightsBase64"; print
+                   {id, tokens} (the join tokens are shown once; the admin token may come from ENCLAVE_ADMIN_TOKEN)
   privacy --q Q --sigma Z --steps N --delta D
                    the (ε, δ) spent by N rounds of the sampled Gaussian mechanism (sampling rate Q, noise multiplier
                    Z), by RDP over Opacus' default orders; print one JSON line {epsilon, order, epsilonImproved,
@@ -181,7 +186,8 @@ const commands: Record<string, (args: string[]) => Promise<unknown>> = {
   profile, prepare, drift, train,
   monitor: (args) => monitorCommand(args, readFileTable),
   compare: (args) => compareCommand(args, readFileTable),
-  export: exportCommand
+  export: exportCommand,
+  federation: federationCommand
 };
 
 async function main(argv: string[]) {
