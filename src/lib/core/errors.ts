@@ -23,6 +23,11 @@ export type ErrorCode =
   | 'invalid-target'
   | 'blocked-anomalies'
   | 'non-finite'
+  /** A federation's aggregator could not be reached, or refused a request (its HTTP status and reason in detail). */
+  | 'unavailable'
+  | 'refused'
+  /** A federated round would spend more privacy than the person allows, or the federation weakened its settings. */
+  | 'privacy'
   | 'internal';
 
 export interface ErrorShape {
