@@ -16,12 +16,15 @@ export function createApp(opts: { root: string; federation?: FederationRoutesOpt
   const app = new Hono();
 
   app.use('*', async (c, next) => {
-    await next();
+    // Set before the handler runs, so every response built through the context carries them. (Set after, they would
+    // rebuild each finished response around its body as a web stream: a copy of every weights download and the
+    // Node adapter's slow path for every response.)
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.header(k, v);
     // The service worker and pages must revalidate so an update reaches people; hashed assets are immutable.
     const p = c.req.path;
     if (p.startsWith('/_app/immutable/')) c.header('Cache-Control', 'public, max-age=31536000, immutable');
     else c.header('Cache-Control', 'no-cache');
+    await next();
   });
 
   app.get('/api/health', (c) => c.json({ ok: true }));

@@ -1,7 +1,8 @@
 /**
  * Serves the built studio and the federation API on localhost. Environment: PORT, HOST; ENCLAVE_DATA_DIR (the
  * federation store, default .enclave-data/ in the repository); ENCLAVE_ADMIN_TOKEN (the operator's secret, at least
- * 16 characters; without it the operator routes answer 403).
+ * 16 characters; without it the operator routes answer 403); ENCLAVE_UPLOAD_BUDGET_MIB (update bodies held in memory
+ * at once, default 64).
  */
 import { serve } from '@hono/node-server';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,14 @@ if (adminToken !== undefined && adminToken.length < 16) {
   process.exit(2);
 }
 
+const budget = Number(process.env.ENCLAVE_UPLOAD_BUDGET_MIB ?? 64);
+if (!(budget > 0)) {
+  console.error('ENCLAVE_UPLOAD_BUDGET_MIB must be a positive number of MiB.');
+  process.exit(2);
+}
+
 const store = new LmdbFederationStore(join(dataDir, 'federation'));
-const service = new FederationService(store);
+const service = new FederationService(store, { uploadBudgetBytes: budget * 1024 * 1024 });
 // Rounds whose deadline passed while the server was down close now (when they have quorum).
 await service.start();
 

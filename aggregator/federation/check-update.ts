@@ -8,17 +8,17 @@ import { ApiError } from './api-error.ts';
 
 export function checkUpdateValues(bytes: Uint8Array, settings: FederationSettings): Float32Array {
   const values = float32View(bytes);
+  // One pass for the norm: a NaN or ±Infinity makes the sum non-finite, and only then is the culprit looked for.
   let squares = 0;
-  for (let i = 0; i < values.length; i++) {
-    const x = values[i];
-    if (!Number.isFinite(x)) {
-      throw new ApiError(400, 'non-finite', `The update's value at index ${i} is ${x}: every value must be a finite number.`, { index: i, value: String(x) });
-    }
-    squares += x * x;
+  for (let i = 0; i < values.length; i++) squares += values[i] * values[i];
+  if (!Number.isFinite(squares)) {
+    const i = values.findIndex((x) => !Number.isFinite(x));
+    // (All finite but the squares overflowed: the norm check below refuses it.)
+    if (i >= 0) throw new ApiError(400, 'non-finite', `The update's value at index ${i} is ${values[i]}: every value must be a finite number.`, { index: i, value: String(values[i]) });
   }
   const bound = updateNormBound(settings.parameterCount, settings.clipNorm, settings.noiseMultiplier);
   const norm = Math.sqrt(squares);
-  if (norm > bound) {
+  if (!(norm <= bound)) {
     throw new ApiError(
       400,
       'norm-too-large',

@@ -13,11 +13,12 @@
  *             PUT  /:id/rounds/:round/update (or POST) raw float32 + X-Enclave-Client, X-Enclave-Base-Sha256 → 200 reply
  */
 import { Hono, type Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import * as v from 'valibot';
 import { CreateFederationSchema, HEADERS } from '../../src/lib/federated/protocol.ts';
 import { ApiError } from './api-error.ts';
-import { readJsonBody } from './body.ts';
+import { readJsonBody, type BodySource } from './body.ts';
 import { TokenBuckets, type RateLimit } from './rate-limit.ts';
 import { bearer, secretEquals, tokenHash } from './secrets.ts';
 import type { FederationService } from './service.ts';
@@ -32,6 +33,11 @@ export interface FederationRoutesOptions {
 }
 
 const MAX_JSON_BYTES = 1024 * 1024;
+
+type Env = { Bindings: Partial<HttpBindings> };
+
+/** The request's body: from Node's IncomingMessage when served by @hono/node-server. */
+const body = (c: Context<Env>): BodySource => ({ request: c.req.raw, incoming: c.env?.incoming });
 
 function address(c: Context): string {
   try {
@@ -50,7 +56,7 @@ function rateLimited(seconds: number): ApiError {
 export function federationRoutes(service: FederationService, opts: FederationRoutesOptions = {}) {
   const perClient = new TokenBuckets(opts.clientRate ?? { burst: 20, perSecond: 10 });
   const perAddress = new TokenBuckets(opts.failureRate ?? { burst: 30, perSecond: 5 });
-  const app = new Hono();
+  const app = new Hono<Env>();
 
   app.onError((err, c) => {
     const e = err instanceof ApiError ? err : new ApiError(500, 'internal', `Unexpected error: ${err.message}`);
@@ -81,7 +87,7 @@ export function federationRoutes(service: FederationService, opts: FederationRou
 
   app.post('/', async (c) => {
     admin(c);
-    const parsed = v.safeParse(CreateFederationSchema, await readJsonBody(c.req.raw, MAX_JSON_BYTES));
+    const parsed = v.safeParse(CreateFederationSchema, await readJsonBody(body(c), MAX_JSON_BYTES));
     if (!parsed.success) {
       const issue = parsed.issues[0];
       throw new ApiError(400, 'invalid-request', `The federation settings are not valid: ${v.getDotPath(issue) ?? 'settings'}: ${issue.message}`);
@@ -98,7 +104,7 @@ export function federationRoutes(service: FederationService, opts: FederationRou
   });
   app.put('/:id/initial-weights', async (c) => {
     admin(c);
-    return c.json(await service.setInitialWeights(c.req.param('id'), c.req.raw));
+    return c.json(await service.setInitialWeights(c.req.param('id'), body(c)));
   });
   app.post('/:id/clients/:clientId/revoke', async (c) => {
     admin(c);
@@ -133,7 +139,7 @@ export function federationRoutes(service: FederationService, opts: FederationRou
       clientHeader: c.req.header(HEADERS.client),
       baseHeader: c.req.header(HEADERS.baseSha256),
       contentType: c.req.header('content-type'),
-      request: c.req.raw
+      body: body(c)
     });
     return c.json(reply);
   });

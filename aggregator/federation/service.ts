@@ -16,7 +16,7 @@ import {
   type RoundStatusReply
 } from '../../src/lib/federated/protocol.ts';
 import { ApiError } from './api-error.ts';
-import { readExactBody } from './body.ts';
+import { readExactBody, type BodySource } from './body.ts';
 import { ByteBudget } from './byte-budget.ts';
 import { KeyedMutex } from './mutex.ts';
 import { checkRound, closeIfDue, newLiveRound, schedule, type RoundContext, type Runtime } from './rounds.ts';
@@ -36,6 +36,7 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 export class FederationService {
   private readonly ctx: RoundContext;
   private readonly budget: ByteBudget;
+  private readonly reading = new Set<string>();
   private readonly runtimes = new Map<string, Promise<Runtime | null>>();
 
   constructor(
@@ -127,12 +128,13 @@ export class FederationService {
   }
 
   /** Stores the initial weights (exactly parameterCount float32 values, all finite) and opens round 1. */
-  async setInitialWeights(id: string, request: Request): Promise<FederationStatusReply> {
+  async setInitialWeights(id: string, body: BodySource): Promise<FederationStatusReply> {
     const rt = await this.federation(id);
     const length = updateByteLength(rt.record.settings.parameterCount);
-    const release = await this.budget.acquire(length);
+    const lease = await this.budget.acquire(length);
     try {
-      const bytes = await readExactBody(request, length, 'initial weights');
+      // Not the pooled buffer: these bytes stay, as the global weights.
+      const bytes = await readExactBody(body, length, 'initial weights');
       const bad = float32View(bytes).findIndex((x) => !Number.isFinite(x));
       if (bad >= 0) throw new ApiError(400, 'non-finite', `Initial weight ${bad} is not a finite number.`, { index: bad });
       await this.ctx.mutex.run(id, async () => {
@@ -146,7 +148,7 @@ export class FederationService {
         schedule(this.ctx, rt);
       });
     } finally {
-      release();
+      lease.release();
     }
     return this.status(id);
   }
@@ -237,6 +239,6 @@ export class FederationService {
   }
 
   upload(rt: Runtime, client: ClientRecord, input: UploadInput) {
-    return acceptUpload(this.ctx, this.budget, rt, client, input);
+    return acceptUpload(this.ctx, { budget: this.budget, reading: this.reading }, rt, client, input);
   }
 }

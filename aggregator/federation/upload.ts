@@ -8,7 +8,7 @@
  */
 import { federationPaths, SHA256_HEX, updateByteLength, type UpdateReply } from '../../src/lib/federated/protocol.ts';
 import { ApiError } from './api-error.ts';
-import { readBody, readExactBody } from './body.ts';
+import { readBody, readExactBody, type BodySource } from './body.ts';
 import type { ByteBudget } from './byte-budget.ts';
 import { checkUpdateValues } from './check-update.ts';
 import { enqueueUpdate, type RoundContext, type Runtime } from './rounds.ts';
@@ -20,7 +20,7 @@ export interface UploadInput {
   clientHeader: string | undefined;
   baseHeader: string | undefined;
   contentType: string | undefined;
-  request: Request;
+  body: BodySource;
 }
 
 /** An earlier upload of this client for this round: its bytes' hash and its answer. */
@@ -47,17 +47,40 @@ async function resend(prior: Prior, bytes: Uint8Array, otherwise: ApiError): Pro
   return prior.answer();
 }
 
-export async function acceptUpload(ctx: RoundContext, budget: ByteBudget, rt: Runtime, client: ClientRecord, input: UploadInput): Promise<UpdateReply> {
+/** What bounds the bodies in memory: the byte budget, and one body at a time per client (federation/client keys). */
+export interface UploadLimits {
+  budget: ByteBudget;
+  reading: Set<string>;
+}
+
+export async function acceptUpload(ctx: RoundContext, limits: UploadLimits, rt: Runtime, client: ClientRecord, input: UploadInput): Promise<UpdateReply> {
   const { round, base } = parseMetadata(input, client);
+  // A client has no reason to send two bodies at once; refusing the second keeps one token from holding many slots
+  // of the budget with slow uploads.
+  const key = `${rt.record.id}/${client.clientId}`;
+  if (limits.reading.has(key)) {
+    const err = new ApiError(429, 'rate-limited', `An upload from ${client.clientId} is already being received; wait for its answer.`);
+    err.retryAfter = 1;
+    throw err;
+  }
+  limits.reading.add(key);
+  try {
+    return await accept(ctx, limits.budget, rt, client, round, base, input);
+  } finally {
+    limits.reading.delete(key);
+  }
+}
+
+async function accept(ctx: RoundContext, budget: ByteBudget, rt: Runtime, client: ClientRecord, round: number, base: string, input: UploadInput): Promise<UpdateReply> {
   const rec = rt.record;
   const { id, settings } = rec;
   const length = updateByteLength(settings.parameterCount);
   const readAll = async () => {
-    const release = await budget.acquire(length);
+    const lease = await budget.acquire(length);
     try {
-      return await readBody(input.request, length, 'update');
+      return await readBody(input.body, length, 'update');
     } finally {
-      release();
+      lease.release();
     }
   };
 
@@ -85,9 +108,9 @@ export async function acceptUpload(ctx: RoundContext, budget: ByteBudget, rt: Ru
   if (base !== rec.weightsSha256)
     throw new ApiError(409, 'stale-base', `The update was computed from weights ${base.slice(0, 12)}…, not the current global weights ${rec.weightsSha256!.slice(0, 12)}… of round ${round}; fetch them and train again.`);
 
-  const release = await budget.acquire(length);
+  const lease = await budget.acquire(length);
   try {
-    const bytes = await readExactBody(input.request, length, 'update');
+    const bytes = await readExactBody(input.body, length, 'update', lease.buffer());
     const values = checkUpdateValues(bytes, settings);
     const updateSha256 = sha256Hex(bytes);
     // The waits above let other requests run: the round may have closed, or this client raced itself.
@@ -109,8 +132,11 @@ export async function acceptUpload(ctx: RoundContext, budget: ByteBudget, rt: Ru
         weightsUrl: federationPaths(id).weights
       }
     };
-    return await enqueueUpdate(ctx, rt, { clientId: client.clientId, updateSha256, values: settings.robust ? values : null, reply }, values);
+    const answer = enqueueUpdate(ctx, rt, { clientId: client.clientId, updateSha256, values: settings.robust ? values : null, reply }, values);
+    // Summed into the pending batch: unless a trimmed mean keeps it until the commit, the body can go now.
+    if (!settings.robust) lease.release();
+    return await answer;
   } finally {
-    release();
+    lease.release();
   }
 }

@@ -153,4 +153,27 @@ describe('rate limits', () => {
       await limited.close();
     }
   });
+
+  it('429 for a second upload from a client while its first is still arriving; the first then succeeds', async () => {
+    const f = await createFederation(agg.url, { tokens: 2, minClients: 2 }, [0, 0, 0, 0]);
+    const opts = { token: f.tokens[0].token, clientId: 'c-1', base: f.baseSha256 };
+    const bytes = bytesOf([0.1, 0, 0, 0]);
+    let finish!: () => void;
+    const stalled = new ReadableStream<Uint8Array>({
+      start(ctl) {
+        ctl.enqueue(bytes.slice(0, 8));
+        finish = () => {
+          ctl.enqueue(bytes.slice(8));
+          ctl.close();
+        };
+      }
+    });
+    const first = upload(agg.url, f.id, 1, null, { ...opts, body: stalled });
+    await new Promise((r) => setTimeout(r, 200));
+    const second = await upload(agg.url, f.id, 1, [0.1, 0, 0, 0], opts);
+    expect(second.status).toBe(429);
+    expect(await second.json()).toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/already being received/) });
+    finish();
+    expect((await first).status).toBe(200);
+  });
 });
