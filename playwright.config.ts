@@ -1,4 +1,7 @@
 import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const PORT = Number(process.env.E2E_PORT ?? 4390);
 
@@ -39,7 +42,8 @@ export default defineConfig({
   ],
   webServer: {
     command: 'node --import tsx aggregator/server.ts',
-    env: { PORT: String(PORT), HOST: '127.0.0.1' },
+    // The federation API on, with a fresh store per run (federated.spec.ts creates one from the studio).
+    env: { PORT: String(PORT), HOST: '127.0.0.1', ENCLAVE_ADMIN_TOKEN: 'e2e-admin-token-0123456789', ENCLAVE_DATA_DIR: mkdtempSync(join(tmpdir(), 'enclave-e2e-')) },
     url: `http://127.0.0.1:${PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000

@@ -1,7 +1,8 @@
 /**
  * The studio's workers, as the UI thread calls them. One worker per kind of job, so that a long job never queues an
  * unrelated short one: 'data' (import, prepare), 'preview' (rows of a version, a recipe step's before/after), 'train'
- * (train, tune, retrain) and 'model' (promote, predict, analyse, score a batch). Every call is a cancellable Job (./connect.ts); only types
+ * (train, tune, retrain), 'model' (promote, predict, analyse, score a batch) and 'federated' (a federation client's
+ * rounds, creating a federation). Every call is a cancellable Job (./connect.ts); only types
  * cross from the worker files.
  */
 import { connect } from './connect.ts';
@@ -9,6 +10,7 @@ import type { DataWorkerApi } from '../../../workers/data.worker.ts';
 import type { PreviewWorkerApi } from '../../../workers/preview.worker.ts';
 import type { TrainWorkerApi } from '../../../workers/train.worker.ts';
 import type { ModelWorkerApi } from '../../../workers/model.worker.ts';
+import type { FederatedWorkerApi } from '../../../workers/federated.worker.ts';
 
 export type { Job } from './job.ts';
 export type { ImportSummary, JobProgress, PreviewRows } from '../jobs/import-job.ts';
@@ -21,10 +23,12 @@ export type Prediction = Awaited<ReturnType<ModelWorkerApi['predict']>>;
 export type Comparison = Awaited<ReturnType<ModelWorkerApi['compare']>>;
 export type { CompareRequest, CompareProgress } from '../jobs/compare-job.ts';
 export type { MonitorRequest, MonitorProgress } from '../jobs/monitor-job.ts';
+export type { CreateFederationRequest, CreatedFederation, FederateProgress, FederateRequest, JoinRequest } from '../jobs/federated-job.ts';
 
 const data = connect<DataWorkerApi>('data', () => new Worker(new URL('../../../workers/data.worker.ts', import.meta.url), { type: 'module', name: 'enclave-data' }));
 const preview = connect<PreviewWorkerApi>('preview', () => new Worker(new URL('../../../workers/preview.worker.ts', import.meta.url), { type: 'module', name: 'enclave-preview' }));
 const train = connect<TrainWorkerApi>('train', () => new Worker(new URL('../../../workers/train.worker.ts', import.meta.url), { type: 'module', name: 'enclave-train' }));
+const federated = connect<FederatedWorkerApi>('federated', () => new Worker(new URL('../../../workers/federated.worker.ts', import.meta.url), { type: 'module', name: 'enclave-federated' }));
 const model = connect<ModelWorkerApi>('model', () => new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'enclave-model' }));
 
 export const importFile = data.importFile;
@@ -43,3 +47,5 @@ export const exportModelBundle = model.exportBundle;
 export const exportModelOnnx = model.exportOnnx;
 export const importModelBundle = model.importBundle;
 export const scoreBatch = model.scoreBatch;
+export const federateJob = federated.federate;
+export const createFederationJob = federated.createFederation;

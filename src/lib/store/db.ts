@@ -165,6 +165,38 @@ export interface RunRecord {
   trials?: { trial: number; spec: { algorithm: string; hyperparameters: Record<string, unknown> }; score: number | null; epochs: number; trainMs: number; rung?: number; error?: string }[];
 }
 
+/**
+ * This device's part in one federation (the Federated page's list): where it is, what it pinned when it joined, how much
+ * privacy it has spent, how each global model did on the person's own validation split, and the version registered at
+ * the end. The join token stays on this device (it is what resumes the client after a reload).
+ */
+export interface FederationRecord {
+  /** Local id. */
+  id: string;
+  server: string;
+  federation: string;
+  token: string;
+  clientId?: string;
+  /** The federation's name for the model (from its settings), once joined. */
+  name?: string;
+  /** The dataset version this device trains on. */
+  source: string;
+  maxEpsilon?: number;
+  pinned?: { clipNorm: number; noiseMultiplier: number; delta: number };
+  rounds?: number;
+  roundsJoined: number;
+  epsilon: number;
+  epsilonImproved: number;
+  history: { version: number; validation: Scores }[];
+  status: 'joining' | 'running' | 'finished' | 'stopped' | 'failed' | 'cancelled';
+  /** The last thing that happened, in words (an error's message when failed). */
+  message: string;
+  /** The model version registered from the final global weights. */
+  model?: string;
+  created: number;
+  updated: number;
+}
+
 /** A registered model version: the artifacts a prediction needs, and nothing of the training data. */
 export interface ModelRecord {
   id: string;
@@ -286,6 +318,7 @@ export class EnclaveDB extends Dexie {
   declare rollouts: EntityTable<RolloutRecord, 'name'>;
   declare modelSummaries: EntityTable<ModelSummaryRecord, 'model'>;
   declare batches: EntityTable<BatchRecord, 'id'>;
+  declare federations: EntityTable<FederationRecord, 'id'>;
 
   constructor(name = 'enclave', options?: DexieOptions) {
     super(name, options);
@@ -336,6 +369,8 @@ export class EnclaveDB extends Dexie {
     // 7: deployment — each model name's history (aliases swapped, rollouts, rollbacks), its staged rollout, the
     // training summaries monitoring compares with, and every scored batch's monitoring report.
     this.version(7).stores({ modelEvents: 'id, name, at, model', rollouts: 'name', modelSummaries: 'model', batches: 'id, model, name, created' });
+    // 8: federated mode — this device's part in each federation it joined.
+    this.version(8).stores({ federations: 'id, source, created' });
   }
 }
 

@@ -133,6 +133,9 @@ export interface ImportedBundle {
 /** The synthetic run an imported bundle's artifact is stored under: the bundle's content hash names it. */
 export const importedRunId = (contentHash: string): string => `bundle:${contentHash}`;
 
+/** The synthetic run a federation's final model is stored under: the federation and its final weights name it. */
+export const federatedRunId = (federation: string, weightsSha256: string): string => `federation:${federation}:${weightsSha256}`;
+
 /** The version an earlier import of this bundle registered, if any (to tell a person it is already here). */
 export async function findImportedModel(db: EnclaveDB, contentHash: string): Promise<ModelRecord | undefined> {
   const raw = await db.models.where('run').equals(importedRunId(contentHash)).first();
@@ -145,9 +148,10 @@ export async function findImportedModel(db: EnclaveDB, contentHash: string): Pro
  * transaction. The same bundle imported again registers nothing and returns the version the first import made. The
  * version's `source` is '' (no dataset version of this device is its input schema; `inputSchema` is).
  */
-export async function registerImportedModel(db: EnclaveDB, bundle: ImportedBundle): Promise<ModelRecord> {
+export async function registerImportedModel(db: EnclaveDB, bundle: ImportedBundle, origin: { run?: string; source?: string } = {}): Promise<ModelRecord> {
   const { manifest } = bundle;
-  const run = importedRunId(manifest.contentHash);
+  // A federation's final model comes through here too, under its own run id and the dataset version it was scored on.
+  const run = origin.run ?? importedRunId(manifest.contentHash);
   const now = Date.now();
   const metrics: ModelRecord['metrics'] = {};
   for (const split of ['train', 'validation', 'test'] as const) {
@@ -166,7 +170,7 @@ export async function registerImportedModel(db: EnclaveDB, bundle: ImportedBundl
         name: manifest.name,
         version: taken ? nextFreeVersion(existing, manifest.features) : manifest.version,
         run,
-        source: '',
+        source: origin.source ?? '',
         fitted: bundle.recipe,
         inputSchema: manifest.inputSchema,
         features: manifest.features,
