@@ -76,9 +76,8 @@ function addInto(sum: Float64Array, values: Float32Array | Float64Array) {
   for (let i = 0; i < n; i++) sum[i] += values[i];
 }
 
-/** Adds a checked update to the round's next commit; resolves with `reply` once it is durable. */
-export function enqueueUpdate(ctx: RoundContext, rt: Runtime, update: Omit<Entry, 'resolve' | 'reject'>, values: Float32Array): Promise<UpdateReply> {
-  const live = rt.live!;
+/** Adds a checked update to round `live`'s next commit; resolves with `reply` once it is durable. */
+export function enqueueUpdate(ctx: RoundContext, rt: Runtime, live: LiveRound, update: Omit<Entry, 'resolve' | 'reject'>, values: Float32Array): Promise<UpdateReply> {
   const batch = (live.pending ??= { sum: new Float64Array(values.length), entries: [] });
   addInto(batch.sum, values);
   const answer = new Promise<UpdateReply>((resolve, reject) => batch.entries.push({ ...update, resolve, reject }));

@@ -90,11 +90,13 @@ export class FederationService {
     for (const c of clients) this.remember(rt, c);
     if (record.state !== 'awaiting-weights') {
       rt.weights = (await this.store.getWeights(id)) ?? null;
-      if (!rt.weights) throw new ApiError(500, 'storage', `The stored federation ${id} has no global weights.`);
+      if (rt.weights?.byteLength !== updateByteLength(record.settings.parameterCount))
+        throw new ApiError(500, 'storage', `The stored global weights of federation ${id} are missing or not parameterCount float32 values.`);
     }
     if (record.state === 'open') {
       const live = newLiveRound(record.round!, record.settings.parameterCount);
       const stored = await this.store.getRoundSum(id, live.round);
+      if (stored && stored.sum.length !== live.sum.length) throw new ApiError(500, 'storage', `The stored running sum of federation ${id} has the wrong length.`);
       if (stored) Object.assign(live, { sum: stored.sum, received: stored.received });
       for (const r of await this.store.listReceipts(id, live.round)) live.senders.add(r.clientId);
       if (live.received >= record.settings.minClients) live.quorumAt = 0;

@@ -113,10 +113,10 @@ async function accept(ctx: RoundContext, budget: ByteBudget, rt: Runtime, client
     const bytes = await readExactBody(input.body, length, 'update', lease.buffer());
     const values = checkUpdateValues(bytes, settings);
     const updateSha256 = sha256Hex(bytes);
-    // The waits above let other requests run: the round may have closed, or this client raced itself.
-    if (rt.live !== live) throw new ApiError(409, 'round-closed', `Round ${round} closed while the update was arriving; fetch the new global weights.`);
+    // The waits above let other requests run: the round may have closed (checked last, with no await after it).
     const raced = await prior();
     if (raced) return await resend(raced, bytes, sent);
+    if (rt.live !== live) throw new ApiError(409, 'round-closed', `Round ${round} closed while the update was arriving; fetch the new global weights.`);
     const now = ctx.now();
     const reply: UpdateReply = {
       accepted: true,
@@ -132,7 +132,7 @@ async function accept(ctx: RoundContext, budget: ByteBudget, rt: Runtime, client
         weightsUrl: federationPaths(id).weights
       }
     };
-    const answer = enqueueUpdate(ctx, rt, { clientId: client.clientId, updateSha256, values: settings.robust ? values : null, reply }, values);
+    const answer = enqueueUpdate(ctx, rt, live, { clientId: client.clientId, updateSha256, values: settings.robust ? values : null, reply }, values);
     // Summed into the pending batch: unless a trimmed mean keeps it until the commit, the body can go now.
     if (!settings.robust) lease.release();
     return await answer;
