@@ -51,6 +51,8 @@ export interface LiveRound {
   /** Updates accepted but not yet committed (or being committed), by client: a resend waits for its answer. */
   inFlight: Map<string, { updateSha256: string; answer: Promise<UpdateReply> }>;
   pending: Batch | null;
+  /** The sum array a commit replaced, reused (zeroed) as the next batch's: a round allocates three, not one per commit. */
+  spare: Float64Array | null;
   flushing: boolean;
   /** When the round reached quorum (0 when it had it before this process started). */
   quorumAt: number | null;
@@ -67,7 +69,7 @@ export interface Runtime {
 }
 
 export function newLiveRound(round: number, parameterCount: number): LiveRound {
-  return { round, received: 0, sum: new Float64Array(parameterCount), senders: new Set(), inFlight: new Map(), pending: null, flushing: false, quorumAt: null };
+  return { round, received: 0, sum: new Float64Array(parameterCount), senders: new Set(), inFlight: new Map(), pending: null, spare: null, flushing: false, quorumAt: null };
 }
 
 /** sum += values, element-wise (the hot loop of a round: locals only, so V8 keeps it tight). */
@@ -78,7 +80,8 @@ function addInto(sum: Float64Array, values: Float32Array | Float64Array) {
 
 /** Adds a checked update to round `live`'s next commit; resolves with `reply` once it is durable. */
 export function enqueueUpdate(ctx: RoundContext, rt: Runtime, live: LiveRound, update: Omit<Entry, 'resolve' | 'reject'>, values: Float32Array): Promise<UpdateReply> {
-  const batch = (live.pending ??= { sum: new Float64Array(values.length), entries: [] });
+  const batch = (live.pending ??= { sum: live.spare?.fill(0) ?? new Float64Array(values.length), entries: [] });
+  if (batch.sum === live.spare) live.spare = null;
   addInto(batch.sum, values);
   const answer = new Promise<UpdateReply>((resolve, reject) => batch.entries.push({ ...update, resolve, reject }));
   live.inFlight.set(update.clientId, { updateSha256: update.updateSha256, answer });
@@ -124,6 +127,7 @@ async function commitBatch(ctx: RoundContext, rt: Runtime, live: LiveRound, batc
     return fail(new ApiError(500, 'storage', 'The aggregator could not store the update; send it again.'));
   }
   if (live.received < settings.minClients && received >= settings.minClients) live.quorumAt = ctx.now();
+  live.spare = live.sum;
   live.sum = batch.sum;
   live.received = received;
   for (const e of batch.entries) {
