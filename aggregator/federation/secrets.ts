@@ -14,6 +14,7 @@ export function newFederationId(): string {
   return randomBytes(16).toString('base64url');
 }
 
+/** Synchronous (node:crypto), for the request path; protocol.ts's sha256Hex is the WebCrypto one clients share. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
