@@ -15,6 +15,7 @@ import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { bundleOfRun, compareCommand, exportCommand, monitorCommand, predictCommand } from './deploy.ts';
 import { federationCommand } from './federation.ts';
+import { federateCommand } from './federate.ts';
 import { privacyCommand } from './privacy.ts';
 import { parseArgs } from 'node:util';
 import { prepareTable } from '../src/lib/core/prepare.ts';
@@ -46,10 +47,24 @@ commands:
                    McNemar's test for classes, a verdict; print JSON
   export BUNDLE.zip --onnx OUT.onnx
                    write the recipe and model as one ONNX graph over the source columns
-  federation create --server URL [--admin-token A] SPEC.json
+  federation create --server URL [--admin-token A] SPEC.json [--model BUNDLE.zip [--seed N]] [--from-scratch]
                    create a federation on a running aggregator and open round 1: SPEC.json holds the settings and
-                   "initialWeightsFile" (raw float32, relative to SPEC.json) or "initialWeightsBase64"; print
-                   {id, tokens} (the join tokens are shown once; the admin token may come from ENCLAVE_ADMIN_TOKEN)
+                   "initialWeightsFile" (raw float32, relative to SPEC.json) or "initialWeightsBase64"; with --model,
+                   SPEC.json holds the settings only and the bundle's model (logistic or MLP: its fitted recipe,
+                   input columns, classes, algorithm, seed or --seed) gives "model", "parameterCount" and the initial
+                   weights; --from-scratch starts from the seeded init instead (of the bundle's model, or of SPEC.json's
+                   "model"); print {id, tokens, joinCodes} (joinCodes: "<id>.<token>", one per participant; shown
+                   once; the admin token may come from ENCLAVE_ADMIN_TOKEN)
+  federate --server URL --token T FILE [--federation ID] [--recipe R.json] [--max-epsilon E] [--seed N]
+           [--bundle OUT.zip] [--backend wasm|cpu]
+                   join a federation (T: the join code "<id>.<token>", or a bare token with --federation ID) with
+                   FILE's rows and take part until it finishes: each round, train from the global weights, clip and
+                   noise the update, send it; --recipe R.json: unfitted local steps (casts, derived columns) fitted on
+                   FILE and applied to it before the check against the federation's input columns; --max-epsilon:
+                   stop before a round would take ε above E; print one JSON line per progress change, then
+                   {ended, version, roundsJoined, epsilon, epsilonImproved, delta, metrics: {validation, test},
+                   weightsSha256, …} (ε null where unbounded, z = 0); --bundle also writes the final global model as
+                   a model bundle (its input columns are the federation's); Ctrl+C stops it (exit 130)
   privacy --q Q --sigma Z --steps N --delta D
                    the (ε, δ) spent by N rounds of the sampled Gaussian mechanism (sampling rate Q, noise multiplier
                    Z), by RDP over Opacus' default orders; print one JSON line {epsilon, order, epsilonImproved,
@@ -199,6 +214,19 @@ async function main(argv: string[]) {
   if (cmd === 'privacy') {
     // One JSON line, not the pretty-printed object of the other commands.
     process.stdout.write(privacyCommand(rest));
+    return;
+  }
+  if (cmd === 'federate') {
+    // Lines as they happen, not one object at the end; the first Ctrl+C stops the client cleanly, a second kills it.
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    try {
+      await federateCommand(rest, { readTable: readFileTable, write: (line) => process.stdout.write(line), signal: stop.signal });
+    } catch (err) {
+      if (!stop.signal.aborted) throw err;
+      process.stderr.write(JSON.stringify({ error: { code: 'cancelled', message: 'Stopped (Ctrl+C): this client joins no further round.' } }, null, 2) + '\n');
+      process.exitCode = 130;
+    }
     return;
   }
   if (cmd === 'predict') {
