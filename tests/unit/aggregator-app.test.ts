@@ -158,22 +158,23 @@ describe('rate limits', () => {
     const f = await createFederation(agg.url, { tokens: 2, minClients: 2 }, [0, 0, 0, 0]);
     const opts = { token: f.tokens[0].token, clientId: 'c-1', base: f.baseSha256 };
     const bytes = bytesOf([0.1, 0, 0, 0]);
-    let finish!: () => void;
-    const stalled = new ReadableStream<Uint8Array>({
-      start(ctl) {
-        ctl.enqueue(bytes.slice(0, 8));
-        finish = () => {
-          ctl.enqueue(bytes.slice(8));
-          ctl.close();
-        };
-      }
-    });
-    const first = upload(agg.url, f.id, 1, null, { ...opts, body: stalled });
-    await new Promise((r) => setTimeout(r, 200));
-    const second = await upload(agg.url, f.id, 1, [0.1, 0, 0, 0], opts);
-    expect(second.status).toBe(429);
-    expect(await second.json()).toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/already being received/) });
-    finish();
-    expect((await first).status).toBe(200);
+    // Two uploads whose bodies stall after 8 bytes: whichever the server takes second is refused without its body.
+    const finishers: (() => void)[] = [];
+    const stalled = () =>
+      new ReadableStream<Uint8Array>({
+        start(ctl) {
+          ctl.enqueue(bytes.slice(0, 8));
+          finishers.push(() => {
+            ctl.enqueue(bytes.slice(8));
+            ctl.close();
+          });
+        }
+      });
+    const sends = [upload(agg.url, f.id, 1, null, { ...opts, body: stalled() }), upload(agg.url, f.id, 1, null, { ...opts, body: stalled() })];
+    const first = await Promise.race(sends);
+    expect(first.status).toBe(429);
+    expect(await first.json()).toMatchObject({ code: 'rate-limited', message: expect.stringMatching(/already being received/) });
+    for (const finish of finishers) finish();
+    expect((await Promise.all(sends)).map((r) => r.status).sort()).toEqual([200, 429]);
   });
 });
