@@ -70,7 +70,7 @@ test('three browsers, each with a third of penguins, train one model together fr
   const create = op.getByRole('form', { name: 'Start a federation' });
   await create.getByLabel('Rounds').fill('8');
   await create.getByLabel('Clip norm C').fill('1');
-  await create.getByLabel('Noise multiplier z').fill('0.3');
+  await create.getByLabel('Noise multiplier z').fill('0.5');
   await create.getByLabel('Admin token').fill(ADMIN);
   await expect(op.getByRole('status', { name: 'Privacy per participant' })).toContainText('ε = ');
   await create.getByRole('button', { name: 'Create the federation' }).click();
