@@ -107,7 +107,7 @@ describe('retrain, roll out, promote, roll back', () => {
     const { createDb } = await import('../../src/lib/store/db.ts');
     const d = createDb(name);
     await d.open();
-    expect(d.verno).toBe(7);
+    expect(d.verno).toBe(8);
     expect(await d.settings.get('k')).toEqual({ key: 'k', value: 1, updated: 1 });
     expect(await d.modelEvents.count()).toBe(0);
     d.close();

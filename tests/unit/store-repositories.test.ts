@@ -279,7 +279,7 @@ describe('schema version 6', () => {
 
     const d = freshDb(name);
     await d.open();
-    expect(d.verno).toBe(7);
+    expect(d.verno).toBe(8);
     expect([await d.datasets.count(), await d.versions.count(), await d.chunks.count(), await d.runs.count(), await d.models.count(), await d.artifacts.count()]).toEqual([1, 1, 1, 1, 1, 1]);
     expect(await d.versions.where('recipe').equals('rc').primaryKeys()).toEqual(['h']);
     expect(await getRun(d, 'r1')).toEqual(oldRun('r1', 'A', 1));

@@ -115,7 +115,7 @@ describe('schema version 4: model artifacts apart from runs and models', () => {
 
     const d = freshDb(name);
     await d.open();
-    expect(d.verno).toBe(7);
+    expect(d.verno).toBe(8);
     expect(await d.artifacts.toArray()).toEqual([
       { run: 'run-a', model: modelA, created: 1000 },
       { run: 'run-b', model: modelB, created: 2000 },
@@ -136,7 +136,7 @@ describe('schema version 4: model artifacts apart from runs and models', () => {
     old.close();
     const d = freshDb(name);
     await d.open();
-    expect(d.verno).toBe(7);
+    expect(d.verno).toBe(8);
     expect(await d.artifacts.count()).toBe(0);
   });
 });

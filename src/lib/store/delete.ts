@@ -23,6 +23,10 @@ export interface DeletionPlan {
   recipes: string[];
   /** Source versions whose Prepare drafts (kept outside IndexedDB) go too. */
   drafts: string[];
+  /** This device's federations that trained on the dataset (their join tokens and scores on its rows). */
+  federations: string[];
+  /** The synthetic runs their final models' artifacts are stored under. */
+  federatedRuns: string[];
 }
 
 /** What deleting dataset `id` removes and hands over. Read-only; run inside a transaction over every table it reads. */
@@ -31,8 +35,13 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
   const preparations = await db.preparations.where('dataset').equals(id).toArray();
   const runs = await db.runs.where('dataset').equals(id).toArray();
   const runIds = new Set(runs.map((r) => r.id));
-  const models = runIds.size ? await db.models.where('run').anyOf([...runIds]).toArray() : [];
   const own = await db.versions.where('dataset').equals(id).toArray();
+  const ownHashes = new Set(own.map((v) => v.hash));
+  // A federation's final model was trained (in part) and scored on this dataset's rows: it goes with them.
+  const federations = (await db.federations.toArray()).filter((f) => ownHashes.has(f.source));
+  const federated = new Set(federations.flatMap((f) => (f.model ? [f.model] : [])));
+  const models = [...(runIds.size ? await db.models.where('run').anyOf([...runIds]).toArray() : []), ...(federated.size ? await db.models.where(':id').anyOf([...federated]).toArray() : [])];
+  const modelIds = new Set(models.map((m) => m.id));
 
   // Everything the deleted records point at is a candidate; it goes unless a survivor points at it too.
   const candidates = new Set<string>(own.map((v) => v.hash));
@@ -64,9 +73,8 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
     use(r.version, { dataset: r.dataset });
   }
   for (const m of await db.models.toArray()) {
-    if (!runIds.has(m.run)) use(m.source, { dataset: (await db.runs.get(m.run))?.dataset ?? id });
+    if (!runIds.has(m.run) && !modelIds.has(m.id)) use(m.source, { dataset: (await db.runs.get(m.run))?.dataset ?? id });
   }
-  const ownHashes = new Set(own.map((v) => v.hash));
   // Other datasets' versions that name a candidate recipe (by index: version records carry profiles, never scan them).
   await db.versions.where('recipe').anyOf([...recipeCandidates]).each((v) => { if (v.dataset !== id && v.recipe) recipesInUse.add(v.recipe); });
 
@@ -90,12 +98,14 @@ export async function planDeletion(db: EnclaveDB, id: string): Promise<DeletionP
     versions: versions.filter((h) => existing.has(h)),
     handover,
     recipes: storedRecipes,
-    drafts: own.filter((v) => v.parent === null && existing.has(v.hash)).map((v) => v.hash)
+    drafts: own.filter((v) => v.parent === null && existing.has(v.hash)).map((v) => v.hash),
+    federations: federations.map((f) => f.id),
+    federatedRuns: models.filter((m) => federated.has(m.id)).map((m) => m.run)
   };
 }
 
 function tablesOf(db: EnclaveDB) {
-  return [db.datasets, db.versions, db.recipes, db.preparations, db.runs, db.artifacts, db.models, db.modelEvents, db.rollouts, db.modelSummaries, db.batches, ...chunkStore(db).tables];
+  return [db.datasets, db.versions, db.recipes, db.preparations, db.runs, db.artifacts, db.models, db.modelEvents, db.rollouts, db.modelSummaries, db.batches, db.federations, ...chunkStore(db).tables];
 }
 
 export interface Footprint {
@@ -139,7 +149,8 @@ export async function deleteDataset(db: EnclaveDB, id: string): Promise<boolean>
         const gone = new Set(p.models);
         for (const r of await db.rollouts.toArray()) if (gone.has(r.champion) || gone.has(r.challenger)) await db.rollouts.delete(r.name);
       }
-      await db.artifacts.bulkDelete(p.runs);
+      await db.artifacts.bulkDelete([...p.runs, ...p.federatedRuns]);
+      await db.federations.bulkDelete(p.federations);
       await db.runs.bulkDelete(p.runs);
       await db.preparations.bulkDelete(p.preparations);
       for (const [hash, user] of p.handover) {
