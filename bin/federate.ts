@@ -13,6 +13,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { glueValues } from './secret-args.ts';
 import { EnclaveError } from '../src/lib/core/errors.ts';
 import { parseSeed } from '../src/lib/core/seed.ts';
 import type { Table } from '../src/lib/core/table.ts';
@@ -58,7 +59,7 @@ const finiteOrNull = (x: number) => (Number.isFinite(x) ? x : null);
 function options(args: string[]) {
   try {
     return parseArgs({
-      args,
+      args: glueValues(args, ['--token', '--federation']),
       allowPositionals: true,
       options: {
         server: { type: 'string' }, token: { type: 'string' }, federation: { type: 'string' }, recipe: { type: 'string' },

@@ -21,6 +21,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { glueValues } from './secret-args.ts';
 import * as v from 'valibot';
 import { EnclaveError } from '../src/lib/core/errors.ts';
 import { parseSeed } from '../src/lib/core/seed.ts';
@@ -133,7 +134,7 @@ async function call(url: string, init: RequestInit, what: string): Promise<unkno
 function options(args: string[]) {
   try {
     return parseArgs({
-      args,
+      args: glueValues(args, ['--admin-token']),
       allowPositionals: true,
       options: { server: { type: 'string' }, 'admin-token': { type: 'string' }, model: { type: 'string' }, 'from-scratch': { type: 'boolean' }, seed: { type: 'string' } }
     });

@@ -201,6 +201,9 @@ describe('enclave federate', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(JSON.parse(r.stderr).error).toMatchObject({ code: 'invalid-argument', message: expect.stringMatching(/bare token without the federation id.*--federation ID/) });
+    // Tokens and ids are base64url and may begin with "-": still a value, never an option (CI met one such token).
+    const dash = await federateCommand(['--server', agg.url, '--token', '-' + 'A'.repeat(42), path('part-1.csv')], { readTable: readFileTable, write: () => undefined }).catch((e) => e);
+    expect(dash.message).toMatch(/bare token without the federation id/);
 
     const created = await federationCreate(['--server', agg.url, '--admin-token', ADMIN, spec('s.json'), '--model', path('logistic.zip')]);
     const lines: string[] = [];
