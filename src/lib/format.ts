@@ -1,25 +1,23 @@
 /** Display formatting shared by pages and components (presentation only; no data work). */
 import type { ColumnType } from './core/table.ts';
+import { readableDate, readableIsoDate, readableNumber } from './core/readable.ts';
 
-// Created on first use, not when the module loads: a page's first Intl.NumberFormat loads ICU data (~11 ms in
-// Chromium), which would otherwise land in the hydration task of every page that imports this module.
-let nf: Intl.NumberFormat | undefined;
-const numberFormat = () => (nf ??= new Intl.NumberFormat('en', { maximumFractionDigits: 4 }));
+export { compactNumber, compactLabels, dateLabels, readableDate as formatDate } from './core/readable.ts';
 
 /** Creates the number format now: a page calls it in a task of its own, before the first render that formats numbers. */
 export function prepareNumberFormat(): void {
-  numberFormat();
+  readableNumber(1.5);
 }
 
+/** "3,000,000", "1,234.5679", "2,000,000.5": separators always, exponents only beyond 1e21 and below 1e-6. */
 export function formatNumber(x: number | null | undefined): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  // Counts are read whole: "1,200,000 rows", never "1.200e+6".
-  if (Number.isInteger(x) && Math.abs(x) < 1e15) return numberFormat().format(x);
-  return Math.abs(x) >= 1e6 || (Math.abs(x) > 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : numberFormat().format(x);
+  // Four decimals at most (significant digits = the whole part's + 4); tinier values keep six significant digits.
+  if (typeof x === 'number' && Number.isFinite(x) && Math.abs(x) >= 1e-4) return readableNumber(x, Math.floor(Math.log10(Math.abs(x))) + 5);
+  return readableNumber(x);
 }
 
 export function formatValue(x: number, type: ColumnType): string {
-  if (type === 'datetime') return Number.isFinite(x) ? new Date(x).toISOString().slice(0, 10) : '—';
+  if (type === 'datetime') return readableDate(x);
   return formatNumber(x);
 }
 
@@ -28,10 +26,7 @@ export function formatValue(x: number, type: ColumnType): string {
  * ".250" when it has milliseconds) in UTC, as the data holds it. Anything else comes back as it is.
  */
 export function formatIsoDate(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d{3})?Z$/.exec(iso);
-  if (!m) return iso;
-  if (m[2] === '00:00:00' && (!m[3] || m[3] === '.000')) return m[1];
-  return `${m[1]} ${m[2]}${m[3] && m[3] !== '.000' ? m[3] : ''}`;
+  return readableIsoDate(iso);
 }
 
 export function formatBytes(n: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatIsoDate, formatNumber } from '../../src/lib/format.ts';
+import { formatBytes, formatDuration, formatIsoDate, formatNumber, formatValue } from '../../src/lib/format.ts';
 
 describe('format', () => {
   it('formatDuration: ms under a second, seconds under a minute, then minutes and seconds', () => {
@@ -13,14 +13,24 @@ describe('format', () => {
     expect(formatDuration(-1)).toBe('—');
   });
 
-  it('formatNumber: missing as a dash, whole numbers with separators, large and tiny fractions in exponent notation', () => {
+  it('formatNumber: missing as a dash, numbers with separators and four decimals at most, never an exponent people must decode', () => {
     expect(formatNumber(null)).toBe('—');
     expect(formatNumber(NaN)).toBe('—');
     expect(formatNumber(1234.56789)).toBe('1,234.5679');
     expect(formatNumber(1_200_000)).toBe('1,200,000');
-    expect(formatNumber(2_000_000.5)).toBe('2.000e+6');
-    expect(formatNumber(0.0001)).toBe('1.000e-4');
+    expect(formatNumber(3_000_000)).toBe('3,000,000');
+    expect(formatNumber(2_000_000.5)).toBe('2,000,000.5');
+    expect(formatNumber(3_456_789.123456)).toBe('3,456,789.1235');
+    expect(formatNumber(0.0001)).toBe('0.0001');
+    expect(formatNumber(0.123456)).toBe('0.1235');
     expect(formatNumber(0)).toBe('0');
+  });
+
+  it('formatValue: a datetime column reads as a date, with its time only when it has one', () => {
+    expect(formatValue(Date.UTC(2012, 0, 1), 'datetime')).toBe('2012-01-01');
+    expect(formatValue(Date.UTC(2012, 0, 1, 13, 5, 9), 'datetime')).toBe('2012-01-01 13:05:09');
+    expect(formatValue(NaN, 'datetime')).toBe('—');
+    expect(formatValue(1_325_376_000_000, 'float')).toBe('1,325,376,000,000');
   });
 
   it('formatIsoDate: a date at midnight, else date and time (UTC); other text unchanged', () => {
