@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
-import { prepare, previewStep } from '../../src/lib/jobs/prepare-job.ts';
+import { checkRecipe, prepare, previewStep } from '../../src/lib/jobs/prepare-job.ts';
 import { createDb, type EnclaveDB } from '../../src/lib/store/db.ts';
 import { listPreparations } from '../../src/lib/store/preparations.ts';
 import { loadTable } from '../../src/lib/store/load-table.ts';
@@ -138,5 +138,25 @@ describe('previewStep', () => {
     expect(p.after).toEqual({ rows: 206, columns: 10 });
     expect(p.dropped).toEqual(['Island', 'Sex']);
     expect(p.changed.map((c) => c.name)).toContain('Island=Biscoe');
+  });
+
+  it('previews a step before a broken one: step k applies steps 0..k only', async () => {
+    const { database, source } = await withPenguins();
+    const broken = { kind: 'derive', name: 'ratio', expression: '`Beak Length (mm)` / (`Beak Depth (mm)`' };
+    const p = await previewStep(source, { ...recipe, target: 'Species', steps: [...recipe.steps, broken] }, { seed: 42 }, 2, database);
+    expect(p.after).toEqual({ rows: 206, columns: 10 });
+    // The broken step's own preview says what is wrong with it.
+    await expect(previewStep(source, { target: 'Species', steps: [broken] }, { seed: 42 }, 0, database)).rejects.toMatchObject({ message: expect.stringMatching(/^Step 1 \(derive\)/) });
+  });
+});
+
+describe('checkRecipe (job)', () => {
+  it('marks a scale step over a text column on the training rows, and gives the columns after each step that runs', async () => {
+    const { database, source } = await withPenguins();
+    const r = await checkRecipe(source, { target: 'Species', steps: [{ kind: 'onehot', columns: ['Island'] }, { kind: 'scale', columns: ['Sex'], method: 'minmax' }] }, { seed: 42 }, database);
+    // 344 penguins less 0 without a species, 60% of them for training (the split the preview uses too).
+    expect(r.sampled).toBe(206);
+    expect(r.steps[0]).toMatchObject({ status: 'ok', columns: expect.arrayContaining([{ name: 'Island=Dream', type: 'integer' }]) });
+    expect(r.steps[1]).toMatchObject({ status: 'broken', column: 'Sex', problem: expect.stringMatching(/^Step 2 \(scale\): column "Sex" is categorical/) });
   });
 });

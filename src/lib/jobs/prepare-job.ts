@@ -5,6 +5,8 @@
  */
 import { prepareTable, SPLITS, type Acceptance, type PrepareReport, type SplitName } from '../core/prepare.ts';
 import { fitRecipe, parseRecipe } from '../core/recipe/index.ts';
+import { checkSteps, type RecipeCheck } from '../core/recipe/check-steps.ts';
+import { parseJsonText } from '../core/json-text.ts';
 import { splitTable, type SplitOptions } from '../core/split.ts';
 import { takeRows } from '../core/table-ops.ts';
 import { hashTable } from '../core/hash.ts';
@@ -96,14 +98,51 @@ export interface StepPreview {
 }
 
 const PREVIEW_ROWS = 20_000;
+/** The recipe check runs every step on this many training rows each time a step is added, edited or moved. */
+const CHECK_ROWS = 2_000;
+
+// The training rows of the last split asked for: a preview or check after an edit reuses them (same source, same split).
+let sampled: { key: string; train: Uint32Array } | null = null;
+async function trainingSample(database: EnclaveDB, hash: string, splitOpts: SplitOptions, rows: number): Promise<Table> {
+  const table = await source(database, hash);
+  const key = JSON.stringify([hash, splitOpts]);
+  if (sampled?.key !== key) sampled = { key, train: splitTable(table, splitOpts).indices.train };
+  return takeRows(table, sampled.train.subarray(0, rows));
+}
+
+/** The recipe's first `count` steps, when it is a recipe object (anything else goes on to parseRecipe's refusal). */
+function recipePrefix(json: unknown, count: number): unknown {
+  let r: unknown;
+  try {
+    r = parseJsonText(json, 'invalid-recipe', 'The recipe');
+  } catch {
+    return json;
+  }
+  if (!r || typeof r !== 'object' || !Array.isArray((r as { steps?: unknown }).steps)) return r;
+  return { ...r, steps: (r as { steps: unknown[] }).steps.slice(0, Math.max(0, count)) };
+}
+
+/**
+ * Every step of a recipe checked at its place on a sample of the training rows (core/recipe/check-steps.ts): which
+ * step is broken and why, and the columns each step that runs leaves for the next.
+ */
+export async function checkRecipe(sourceHash: string, recipeJson: unknown, splitOpts: SplitOptions, database?: EnclaveDB): Promise<RecipeCheck> {
+  const target = recipeTarget(recipeJson) ?? splitOpts.target;
+  const sample = await trainingSample(database ?? defaultDb(), sourceHash, { ...splitOpts, ...(target ? { target } : {}) }, CHECK_ROWS);
+  return checkSteps(sample, recipeJson);
+}
+
+function recipeTarget(json: unknown): string | undefined {
+  const r = recipePrefix(json, 0) as { target?: unknown } | null;
+  return r && typeof r === 'object' && typeof r.target === 'string' && r.target ? r.target : undefined;
+}
 
 /** Before/after of step `index`: steps 0..index-1 fitted on (a sample of) the training split, then step `index`. */
 export async function previewStep(sourceHash: string, recipeJson: unknown, splitOpts: SplitOptions, index: number, database?: EnclaveDB): Promise<StepPreview> {
-  const recipe = parseRecipe(recipeJson);
+  // Steps 0..index only: a broken step further down (the person is still writing it) must not hide this preview.
+  const recipe = parseRecipe(recipePrefix(recipeJson, index + 1));
   if (!Number.isInteger(index) || index < 0 || index >= recipe.steps.length) throw new EnclaveError('invalid-argument', `There is no step ${index + 1} in this recipe.`);
-  const table = await source(database ?? defaultDb(), sourceHash);
-  const split = splitTable(table, { ...splitOpts, target: recipe.target ?? splitOpts.target });
-  const train = takeRows(table, split.indices.train.subarray(0, PREVIEW_ROWS));
+  const train = await trainingSample(database ?? defaultDb(), sourceHash, { ...splitOpts, target: recipe.target ?? splitOpts.target }, PREVIEW_ROWS);
   const before = fitRecipe(train, { ...recipe, steps: recipe.steps.slice(0, index) }).table;
   const after = fitRecipe(train, { ...recipe, steps: recipe.steps.slice(0, index + 1) }).table;
   const beforeByName = new Map(before.columns.map((c) => [c.name, c]));

@@ -72,14 +72,23 @@ export function fitRecipe(train: Table, recipe: Recipe, opts: FitOptions = {}): 
   recipe.steps.forEach((spec, index) => {
     throwIfAborted(opts.signal);
     const ctx: RunContext = { index, target: recipe.target, mode: 'train', note };
-    const { kind, params } = parseStep(spec, ctx);
-    opts.onProgress?.({ done: index, steps: recipe.steps.length, label: safeDescribe(kind, params) });
-    const state = plainState(kind.fit(table, params, ctx), ctx, kind.kind);
-    table = keepsTarget(table, kind.apply(table, params, state, ctx), ctx, kind.kind);
-    fitted.steps.push({ spec: structuredClone(spec), state });
+    const step = fitStep(table, spec, ctx, (label) => opts.onProgress?.({ done: index, steps: recipe.steps.length, label }));
+    table = step.table;
+    fitted.steps.push({ spec: structuredClone(spec), state: step.state });
   });
   opts.onProgress?.({ done: recipe.steps.length, steps: recipe.steps.length, label: '' });
   return { fitted, table, notes };
+}
+
+/**
+ * One step of a recipe at `ctx.index`: parsed, fitted on `table` and applied to it (mode 'train'), as fitRecipe does
+ * for each step in turn; the recipe checker (check-steps.ts) runs it step by step to say which step breaks.
+ */
+export function fitStep(table: Table, spec: StepSpec, ctx: RunContext, onLabel?: (label: string) => void): { state: unknown; table: Table } {
+  const { kind, params } = parseStep(spec, ctx);
+  onLabel?.(safeDescribe(kind, params));
+  const state = plainState(kind.fit(table, params, ctx), ctx, kind.kind);
+  return { state, table: keepsTarget(table, kind.apply(table, params, state, ctx), ctx, kind.kind) };
 }
 
 /** Replay a fitted recipe on any table: 'eval' for validation/test splits, 'predict' for new rows (no row is dropped). */
