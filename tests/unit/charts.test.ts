@@ -27,8 +27,35 @@ describe('chart axes', () => {
     const scatter = render(Scatter, { props: { label: 'Residuals', x: [1, 2], y: [0.9, 0.1] } }).body;
     expect(gridLabels(scatter)).toEqual(['0.2', '0.4', '0.6', '0.8']);
     const empty = render(Scatter, { props: { label: 'Residuals', x: [], y: [] } }).body;
-    expect(gridLabels(empty)).toEqual(['-1', '-0.5', '0', '0.5', '1']);
+    expect(gridLabels(empty)).toEqual(['−1', '−0.5', '0', '0.5', '1']); // a true minus sign
     const hist = render(Histogram, { props: { label: 'Histogram of x', bins: [{ x0: 0, x1: 1, count: 3 }, { x0: 1, x1: 2, count: 7 }] } }).body;
-    expect(gridLabels(hist)).toEqual(['0', '2', '4', '6']); // [0, 7]: 7 / 3 ≈ 2.3 → a step of 2
+    // [0, 7] on a 92-unit axis: room for two or three stacked labels at one per 35 units → d3's ticks(2): 0 and 5.
+    expect(gridLabels(hist)).toEqual(['0', '5']);
+  });
+});
+
+/** The x labels a chart draws under its plot (centred text with class "tick"). */
+function xLabels(html: string): string[] {
+  return [...html.matchAll(/<text [^>]*text-anchor="middle" class="tick">([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+describe('numbers people read on chart axes', () => {
+  it('a histogram of a date column labels its axis with dates, not milliseconds', () => {
+    const year = (y: number) => Date.UTC(y, 0, 1);
+    const bins = [2012, 2013, 2014].map((y) => ({ x0: year(y), x1: year(y + 1), count: 10 }));
+    const html = render(Histogram, { props: { label: 'Histogram of date', bins, dates: true } }).body;
+    expect(xLabels(html)).toEqual(['2012', '2013', '2014', '2015']);
+  });
+
+  it('a histogram of 50 million rows labels its counts compactly (50M), never as 5e+7', () => {
+    const html = render(Histogram, { props: { label: 'Histogram of x', bins: [{ x0: 0, x1: 1, count: 50_000_000 }, { x0: 1, x1: 2, count: 1 }] } }).body;
+    expect(gridLabels(html)).toEqual(['0', '20M', '40M']);
+    expect(html).not.toMatch(/e\+/);
+  });
+
+  it('a line chart of 300 epochs labels whole epochs only, as many as fit', () => {
+    const points = Array.from({ length: 300 }, (_, i) => ({ x: i + 1, y: 1 / (i + 1) }));
+    const labels = xLabels(render(LineChart, { props: { label: 'Loss', series: [{ name: 'train loss', points }] } }).body).slice(0, -1); // the last is the axis title
+    expect(labels).toEqual(['50', '100', '150', '200', '250', '300']);
   });
 });

@@ -58,3 +58,13 @@ describe('axis ticks', () => {
     expect(t.values).toEqual([1, 1.5, 2, 2.5, 3].filter(Number.isInteger));
   });
 });
+
+describe('axis ticks at the ends', () => {
+  it('leave out a label that would stick out of the chart past its margin', () => {
+    // 0 … 6,300 on 230 units with 12 units of room at the right: "6k" fits, a label at the very end would not.
+    const t = chooseTicks({ domain: [0, 6300], length: 230, orientation: 'x', room: [38, 12] });
+    const at = (v: number) => (v / 6300) * 230;
+    t.values.forEach((v, i) => expect(at(v) + labelWidth(t.labels[i]) / 2).toBeLessThanOrEqual(230 + 12));
+    expect(t.values.length).toBeGreaterThanOrEqual(2);
+  });
+});

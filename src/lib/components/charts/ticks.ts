@@ -22,8 +22,10 @@ export interface TickOptions {
   fontSize?: number;
   /** The least free space between two labels. */
   gap?: number;
-  /** The most ticks to ask d3 for (about one per 60 units across, 30 up, by default). */
+  /** The most ticks to ask d3 for (about one per 60 units across, 35 up, by default). */
   max?: number;
+  /** x only: the room beyond the axis's start and end (the margins); a label that would stick out further is left out. */
+  room?: readonly [number, number];
   /** Labels for a set of ticks; compact numbers ("50M", "1.2k") or dates by default. */
   format?: (ticks: number[]) => string[];
 }
@@ -60,11 +62,17 @@ export function chooseTicks(o: TickOptions): AxisTicks {
     return o.integer ? raw.filter(Number.isInteger) : raw;
   };
   let last: AxisTicks = { values: [], labels: [] };
-  // About one tick per 60 units across, 30 up: denser axes read as noise even when their labels fit.
-  const max = o.max ?? Math.min(10, Math.floor(o.length / (o.orientation === 'x' ? 60 : 30)));
+  // About one tick per 60 units across, 35 up: denser axes read as noise even when their labels fit.
+  const max = o.max ?? Math.min(10, Math.floor(o.length / (o.orientation === 'x' ? 60 : 35)));
   for (let count = Math.max(1, max); count >= 1; count--) {
-    const values = ticksOf(count);
-    const labels = format(values);
+    let values = ticksOf(count);
+    let labels = format(values);
+    if (o.room && o.orientation === 'x') {
+      const [before, after] = o.room, font = o.fontSize ?? TICK_FONT;
+      const inside = values.map((v, i) => at(v) - labelWidth(labels[i], font) / 2 >= -before && at(v) + labelWidth(labels[i], font) / 2 <= o.length + after);
+      values = values.filter((_, i) => inside[i]);
+      labels = labels.filter((_, i) => inside[i]);
+    }
     last = { values, labels };
     if (labelsFit(values.map(at), labels, o)) return last;
   }
