@@ -10,6 +10,9 @@ import { modelFromJSON, type EpochLog } from '../ml/train.ts';
 import type { Algorithm } from '../ml/models/spec.ts';
 import type { Distribution } from '../ml/tune.ts';
 import type { SavedModel } from '../ml/models/saved.ts';
+import { parseSpec } from '../ml/models/spec.ts';
+import type { TrialResult } from '../ml/tune.ts';
+import type { StoredTrial, TrainStart } from '../store/cancelled-run.ts';
 import { settingsBackendMemory } from './backend-memory.ts';
 import { checkSeed } from '../core/seed.ts';
 import type { InputRecord } from '../core/table-from-records.ts';
@@ -58,6 +61,10 @@ export interface TrainJobProgress {
   done: number;
   total: number;
   epoch?: EpochLog;
+  /** Once, when training starts: the run's fixed part (what a cancelled run is kept with). */
+  start?: TrainStart;
+  /** Auto and tuning: a candidate just scored (as a run stores it). */
+  trial?: StoredTrial;
   backend?: string;
   note?: string;
   /** Training started again from the first epoch (on another backend): earlier epoch logs no longer apply. */
@@ -106,11 +113,13 @@ async function fitAndStore(req: TrainRequest | TuneRequest, fit: FitRequest, opt
   const seed = req.seed ?? prep.split.seed;
   const t0 = performance.now();
   let on: string = backend.name;
+  const start = trainStart(fit, seed, trainData);
+  if (start) onProgress?.({ stage: 'train', done: 0, total: 1, backend: backend.name, start });
   const result = await trainOnSplits(fit, { train: trainData, validation }, {
     seed, target, backend: backend.name, signal,
     onProgress: (p) => {
       on = p.backend;
-      onProgress?.({ stage: 'train', done: p.done, total: p.total, backend: p.backend, ...(p.epoch ? { epoch: p.epoch } : {}), ...(p.note ? { note: p.note, restart: true } : {}) });
+      onProgress?.({ stage: 'train', done: p.done, total: p.total, backend: p.backend, ...(p.epoch ? { epoch: p.epoch } : {}), ...(p.trial ? { trial: storedTrial(p.trial) } : {}), ...(p.note ? { note: p.note, restart: true } : {}) });
     },
     onAssess: (p) => onProgress?.({ stage: 'evaluate', done: p.done, total: p.total, backend: on })
   });
@@ -126,6 +135,27 @@ async function fitAndStore(req: TrainRequest | TuneRequest, fit: FitRequest, opt
   // The run (small: the pages list it) and its model (the artifact) in one transaction: both or neither.
   await saveRunWithArtifact(database, run, model);
   return run;
+}
+
+/** The run's fixed part, or null when the request is refused (the fit says why). */
+function trainStart(fit: FitRequest, seed: number, data: Dataset): TrainStart | null {
+  let hyperparameters: Record<string, unknown>;
+  if (fit.kind === 'tune') hyperparameters = { ...(fit.base ?? {}) };
+  else if (fit.algorithm === 'auto') hyperparameters = {};
+  else {
+    try {
+      hyperparameters = parseSpec({ algorithm: fit.algorithm, hyperparameters: fit.hyperparameters ?? {} }).hyperparameters as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  }
+  const { task, features, classNames } = data.shape;
+  return { algorithm: fit.algorithm, hyperparameters, seed, task, features, ...(classNames ? { classNames } : {}) };
+}
+
+/** A trial as a run stores it: plain JSON, a failed score (−Infinity) as null. */
+function storedTrial(t: TrialResult): StoredTrial {
+  return JSON.parse(JSON.stringify(t)) as StoredTrial;
 }
 
 function runRecord(prep: PreparationRecord, target: string, trainData: Dataset, r: TrainedOnSplits, seed: number, durationMs: number): RunRecord {
@@ -174,6 +204,7 @@ export async function versionBackend(database: EnclaveDB, version: ModelRecord):
 /** Score the sealed test split once and register the run's model as a new version of `name`. */
 export async function promote(runId: string, name: string, database: EnclaveDB = defaultDb(), signal?: AbortSignal): Promise<ModelRecord> {
   const run = await getRun(database, runId);
+  if (run.status !== 'completed') throw new EnclaveError('invalid-argument', `This run was ${run.status} before it finished: it has no model to promote. Train again and promote the finished run.`, { run: run.id });
   if (run.metrics.test) throw new EnclaveError('invalid-argument', 'This run was already promoted: its test split has been scored once and stays sealed.');
   const prep = await getPreparation(database, run.preparation);
   await initBackend(trainedOn(run));

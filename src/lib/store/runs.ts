@@ -83,6 +83,24 @@ export async function saveRunWithArtifact(db: EnclaveDB, run: RunRecord, model: 
   }
 }
 
+/**
+ * Stores a cancelled run (./cancelled-run.ts builds it): its curves and candidates so far, no model artifact, so it
+ * is compared but never promoted. Validated as every read is, so a bad record never reaches the table.
+ */
+export async function saveCancelledRun(db: EnclaveDB, run: RunRecord): Promise<void> {
+  if (run.status !== 'cancelled') throw new EnclaveError('invalid-argument', 'Only a cancelled run is kept without its model.', { run: run.id });
+  const checked = parseRun(run, run.id);
+  try {
+    await db.transaction('rw', [db.runs, db.preparations], async () => {
+      if (!(await db.preparations.get(checked.preparation)))
+        throw new EnclaveError('not-found', 'The prepared data this run trained on was deleted; the cancelled run was not kept.', { preparation: checked.preparation });
+      await db.runs.add(checked);
+    });
+  } catch (err) {
+    throw storageError(err, 'keep the cancelled run');
+  }
+}
+
 // The outline only: modelFromJSON checks the spec and every weight when a model is made of it.
 const SavedOutline = v.looseObject({ format: v.literal('enclave-model'), weights: v.array(v.unknown()) });
 const ArtifactModelSchema = v.custom<SavedModel>((x) => v.is(SavedOutline, x), 'not a saved Enclave model');
