@@ -20,6 +20,8 @@ export interface ColumnOptions {
    * all written so (1,5) is read as numbers; one that mixes 1,5 and 2.5 is text (see remarks()).
    */
   decimalComma?: boolean;
+  /** The person said decimals are written with a comma: 1,234 is 1.234, not possibly a thousand and more. */
+  commaIsDecimal?: boolean;
   /** Called when the column first meets a number too large for a double (a reader notes where it was). */
   onFirstOverflow?: () => void;
 }
@@ -34,12 +36,14 @@ const DATE_CACHE = 1 << 16;
 export class ColumnBuilder extends ColumnStore {
   private dateCache: Map<string, number> | null = null;
   private readonly decimalComma: boolean;
+  private readonly commaIsDecimal: boolean;
   private readonly onFirstOverflow?: () => void;
 
   /** `capacity`: cells to make room for up front (see ColumnStore). */
   constructor(name: string, capacity = 16, options: ColumnOptions = {}) {
     super(name, capacity);
     this.decimalComma = options.decimalComma ?? false;
+    this.commaIsDecimal = options.commaIsDecimal ?? false;
     this.onFirstOverflow = options.onFirstOverflow;
   }
 
@@ -90,7 +94,7 @@ export class ColumnBuilder extends ColumnStore {
       n = parseDecimalComma(s);
       if (Number.isNaN(n)) return false;
       // 1,234 may be a thousand and more: a decimal only in a column already known to write decimals with commas.
-      if (this.decimals.sep !== COMMA && AMBIGUOUS_COMMA_RE.test(s.trim())) return false;
+      if (!this.commaIsDecimal && this.decimals.sep !== COMMA && AMBIGUOUS_COMMA_RE.test(s.trim())) return false;
       sep = COMMA;
     } else if (this.decimalComma && s.includes('.')) sep = DOT;
     if (!this.decimals.see(sep, s)) { // 1,5 and 2.5 in one column: which is a decimal, which a thousands separator? Text.

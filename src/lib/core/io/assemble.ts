@@ -86,11 +86,14 @@ export class TableAssembler {
     private readonly inferTypes: boolean,
     readonly warnings: string[],
     private readonly delimiter = ',',
+    private readonly options: { header?: boolean; decimalComma?: boolean } = {},
   ) {}
 
+  /** The first record: the header row, or (options.header false) the first data row of columns named column_N. */
   header(raw: string[], line: number): void {
     if (raw.length > MAX_COLUMNS) throw tooManyColumns(raw.length, ` (its header, line ${line})`);
-    const { names, renamed } = normaliseHeader(raw);
+    const headerless = this.options.header === false;
+    const { names, renamed } = headerless ? { names: raw.map((_, i) => `column_${i + 1}`), renamed: [] } : normaliseHeader(raw);
     for (const r of renamed) {
       if (r.from.trim() === '') this.note(line, NOTE.header, `Column ${r.index + 1} has no name in the header (line ${line}); it was named "${r.to}".`);
       else if (r.from.trim() !== r.to) this.note(line, NOTE.header, `Column ${r.index + 1} repeats the name "${r.from.trim()}" (line ${line}); it was renamed "${r.to}".`);
@@ -103,6 +106,11 @@ export class TableAssembler {
       this.sinks = this.typed;
     } else {
       this.sinks = names.map((n) => new TextBuilder(n));
+    }
+    if (headerless) {
+      this.line = line;
+      for (let i = 0; i < raw.length; i++) this.sinks[i].pushText(raw[i]);
+      this.end(raw.length);
     }
   }
 
@@ -122,8 +130,10 @@ export class TableAssembler {
    * first meets a number too large for a double is noted (this.rows is that row while its cells are pushed).
    */
   private builder(name: string): ColumnBuilder {
+    const decimalComma = this.options.decimalComma;
     return new ColumnBuilder(name, 16, {
-      decimalComma: this.delimiter !== ',',
+      decimalComma: decimalComma ?? this.delimiter !== ',',
+      commaIsDecimal: decimalComma === true,
       onFirstOverflow: () => this.overflowLines.set(this.rows, this.line),
     });
   }

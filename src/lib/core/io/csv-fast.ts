@@ -20,8 +20,8 @@ export { FastCsvParser } from './csv-scanner.ts';
 export { STRAY_QUOTE, unclosedQuote } from './csv-field.ts';
 
 /** Parses `input` (the head chunk first) into `asm`. */
-export async function parseFast(input: AsyncIterable<Uint8Array>, delimiter: string, asm: TableAssembler, progress: Progress): Promise<void> {
-  const parser = new FastCsvParser(delimiter, asm);
+export async function parseFast(input: AsyncIterable<Uint8Array>, delimiter: string, asm: TableAssembler, progress: Progress, firstLine = 1): Promise<void> {
+  const parser = new FastCsvParser(delimiter, asm, true, firstLine);
   const sizer = new Sizer(asm, progress.total);
   for await (const chunk of input) {
     parser.push(chunk);

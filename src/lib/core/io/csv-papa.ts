@@ -45,10 +45,10 @@ function lineBreaks(row: string[]): number {
 // A blank line; with CRLF files a stray lone LF reaches us as a one-field row too.
 const BLANK = /^[ \t\r\n]*$/;
 
-export async function parseWithPapa(input: AsyncIterable<Uint8Array>, delimiter: string, asm: TableAssembler, progress: Progress): Promise<void> {
+export async function parseWithPapa(input: AsyncIterable<Uint8Array>, delimiter: string, asm: TableAssembler, progress: Progress, firstLine = 1): Promise<void> {
   const src = new PapaInput();
   let failure: unknown = null;
-  let line = 1;
+  let line = firstLine;
   const warned = new Set<number>();
   const done = new Promise<void>((resolve, reject) => {
     Papa.parse(src as unknown as File, {

@@ -42,9 +42,13 @@ export class FastCsvParser {
   private readonly delim: number;
   private readonly out: RecordEmitter;
 
-  /** `atFileStart`: the bytes begin the file (a UTF-8 BOM there is dropped); false for a part starting mid-file. */
-  constructor(delimiter: string, private readonly asm: TableAssembler, atFileStart = true) {
+  /**
+   * `atFileStart`: the bytes begin the file (a UTF-8 BOM there is dropped); false for a part starting mid-file.
+   * `firstLine`: the file's physical line the bytes start on (after lines skipped before the header).
+   */
+  constructor(delimiter: string, private readonly asm: TableAssembler, atFileStart = true, firstLine = 1) {
     this.delim = delimiter.charCodeAt(0);
+    this.line = this.recLine = this.quoteLine = firstLine;
     this.first = atFileStart;
     this.out = new RecordEmitter(asm, !atFileStart);
   }

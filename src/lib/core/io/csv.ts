@@ -28,23 +28,26 @@ async function splitPoint(source: ByteSource, minBytes: number): Promise<number>
 }
 
 export async function readCsv(source: ByteSource, opts: ReadOptions = {}): Promise<ReadResult> {
-  return readText(source, opts, async ({ head, ended, input, check, progress }) => {
+  return readText(source, opts, async ({ head, ended, input, check, progress, encoding, firstLine }) => {
     const warnings: string[] = [];
     const ext = extensionOf(source.name);
-    const delimiter = ext === 'tsv' || ext === 'tab' ? '\t' : sniffDelimiter(new TextDecoder().decode(head), ended);
-    const asm = new TableAssembler(opts.inferTypes ?? true, warnings, delimiter);
+    const delimiter = opts.delimiter ?? (ext === 'tsv' || ext === 'tab' ? '\t' : sniffDelimiter(new TextDecoder().decode(head), ended));
+    const asm = new TableAssembler(opts.inferTypes ?? true, warnings, delimiter, { header: opts.header, decimalComma: opts.decimalComma });
     const engine = opts.engine ?? DEFAULT_CSV_ENGINE;
-    const boundary = engine === 'fast' && (opts.inferTypes ?? true) && opts.splitCsv && !ended ? await splitPoint(source, opts.splitMinBytes ?? SPLIT_MIN_BYTES) : -1;
+    // The other half is found by byte offset in the file and read with the default number rules: only for a file read
+    // as it is (UTF-8, nothing skipped, decimals as the delimiter implies).
+    const asIs = encoding === 'utf-8' && firstLine === 1 && opts.decimalComma === undefined;
+    const boundary = engine === 'fast' && asIs && (opts.inferTypes ?? true) && opts.splitCsv && !ended ? await splitPoint(source, opts.splitMinBytes ?? SPLIT_MIN_BYTES) : -1;
     if (boundary > head.byteLength) {
       const split = opts.splitCsv!;
       progress.scale = source.size / boundary;
       await parseFastSplit(input, boundary, delimiter, asm, progress, (names) => split({ start: boundary, delimiter, names }), () => (progress.scale = 1));
-    } else if (engine === 'papa') await parseWithPapa(input, delimiter, asm, progress);
-    else await parseFast(input, delimiter, asm, progress);
+    } else if (engine === 'papa') await parseWithPapa(input, delimiter, asm, progress, firstLine);
+    else await parseFast(input, delimiter, asm, progress, firstLine);
     const table = asm.finish();
     const utf8 = invalidUtf8Warning(check); // counted over the whole file (the half read elsewhere checks its own)
     if (utf8) warnings.unshift(utf8);
     progress.end();
-    return { table, format: delimiter === '\t' ? 'tsv' : 'csv', delimiter, warnings };
+    return { table, format: delimiter === '\t' ? 'tsv' : 'csv', delimiter, encoding, warnings };
   });
 }

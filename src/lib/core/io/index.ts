@@ -5,6 +5,7 @@
  */
 import { EnclaveError, throwIfAborted } from '../errors.ts';
 import { readCsv } from './csv.ts';
+import { applyDateFormats } from './date-format.ts';
 import { readJson } from './json.ts';
 import { readParquet, type ParquetReadOptions } from './parquet.ts';
 import { firstSignificantByte, isParquetMagic } from './sniff.ts';
@@ -17,6 +18,8 @@ export { bytesSource, extensionOf } from './source.ts';
 export { readCsv, DEFAULT_CSV_ENGINE } from './csv.ts';
 export { readJson } from './json.ts';
 export { readParquet } from './parquet.ts';
+export type { DateFormatOption, ImportOptions, TextEncoding } from './import-options.ts';
+export { checkImportOptions } from './import-options.ts';
 
 const CSV_EXT = new Set(['csv', 'tsv', 'tab', 'txt']);
 const JSON_EXT = new Set(['json', 'ndjson', 'jsonl']);
@@ -77,6 +80,12 @@ function unsupported(what: string): EnclaveError {
 }
 
 export async function readTable(source: ByteSource, opts: ParquetReadOptions = {}): Promise<ReadResult> {
+  const result = await readAny(source, opts);
+  if (!opts.dateFormats?.length) return result;
+  return { ...result, table: applyDateFormats(result.table, opts.dateFormats, result.warnings) };
+}
+
+async function readAny(source: ByteSource, opts: ParquetReadOptions): Promise<ReadResult> {
   throwIfAborted(opts.signal);
   checkSize(source, opts.maxBytes);
   const ext = extensionOf(source.name);

@@ -7,6 +7,8 @@ import { EnclaveError } from '../errors.ts';
 import type { ByteSource, ReadOptions } from './source.ts';
 import { checkSize, chunks, prepend, Progress, takeHead } from './stream.ts';
 import { TextCheck } from './text-check.ts';
+import type { TextEncoding } from './import-options.ts';
+import { skipLines, toUtf8 } from './text-stream.ts';
 
 /** How much of the file the sniffers look at. */
 export const HEAD_BYTES = 64 * 1024;
@@ -120,6 +122,10 @@ export interface TextHead {
   /** Bytes that are not UTF-8 in what `input` yielded so far, and where the first was (invalidUtf8Warning). */
   check: TextCheck;
   progress: Progress;
+  /** The encoding the file was read in (its bytes reach `head` and `input` as UTF-8). */
+  encoding: TextEncoding;
+  /** The physical line of the file where `input` starts (1 + the lines skipped). */
+  firstLine: number;
 }
 
 /** `input`, each chunk checked by `check` before it is yielded. */
@@ -138,14 +144,18 @@ export async function* checked(input: AsyncIterable<Uint8Array>, check: TextChec
 export async function readText<T>(source: ByteSource, opts: ReadOptions, read: (file: TextHead) => Promise<T>): Promise<T> {
   checkSize(source, opts.maxBytes);
   const progress = new Progress(source.size, opts.onProgress);
-  const it = chunks(source, opts, progress);
+  const raw = chunks(source, opts, progress);
   try {
+    // Other encodings become UTF-8 as they stream; the lines before the header are left out before anything looks.
+    const { chunks: text, encoding } = await toUtf8(raw, opts.encoding);
+    const skip = opts.skipLines ?? 0;
+    const it = skip > 0 ? skipLines(text, skip) : text;
     const { head, ended } = await takeHead(it, HEAD_BYTES);
     if (ended && isBlank(head)) throw emptyFileError();
     const invalid = checkText(head, ended);
     const check = new TextCheck();
-    return await read({ head, ended, invalid, input: checked(prepend(head, it), check), check, progress });
+    return await read({ head, ended, invalid, input: checked(prepend(head, it), check), check, progress, encoding, firstLine: skip + 1 });
   } finally {
-    await it.return(undefined); // releases the file when parsing stopped early
+    await raw.return(undefined); // releases the file when parsing stopped early
   }
 }

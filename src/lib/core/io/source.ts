@@ -4,6 +4,7 @@
  */
 import type { Table } from '../table.ts';
 import type { TablePart } from './assemble.ts';
+import type { ImportOptions, TextEncoding } from './import-options.ts';
 
 export interface ByteSource {
   /** File name; its extension picks the format (.csv .tsv .json .parquet ...). */
@@ -23,7 +24,8 @@ export interface ReadProgress {
   rows: number;
 }
 
-export interface ReadOptions {
+/** ImportOptions: how the person said to read the file (import-options.ts). */
+export interface ReadOptions extends ImportOptions {
   signal?: AbortSignal;
   /** Called at most once per ~1 MiB read (and once at the end), never per row. */
   onProgress?: (p: ReadProgress) => void;
@@ -56,9 +58,11 @@ export interface CsvSplitRequest {
 
 export interface ReadResult {
   table: Table;
-  format: 'csv' | 'tsv' | 'json' | 'parquet';
+  format: 'csv' | 'tsv' | 'json' | 'parquet' | 'xlsx';
   /** The CSV/TSV delimiter that was used. */
   delimiter?: string;
+  /** The text encoding a text file was read in. */
+  encoding?: TextEncoding;
   /** Things a person should know that did not stop the read (renamed columns, padded short rows ...). */
   warnings: string[];
 }
