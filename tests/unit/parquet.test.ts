@@ -33,7 +33,7 @@ describe('readParquet', () => {
     expect(rows(table)).toEqual([{ A: 1, B: 'foo' }, { A: 2, B: 'foo' }, { A: 3, B: 'foo' }]);
   });
 
-  it('reads several row groups with nulls, reporting progress once per row group', async () => {
+  it('reads several row groups with nulls, counting rows per row group read', async () => {
     const events: ReadProgress[] = [];
     const { table } = await readParquet(tiny(), { onProgress: (p) => events.push(p) });
     expect(table.rowCount).toBe(N);
@@ -41,8 +41,31 @@ describe('readParquet', () => {
     expect(table.columns.map(missingCount)).toEqual([20, 0, 10, 0]);
     expect(rows(table, 697, 1)).toEqual([{ n: 67, x: 697 / 8, cat: 'b', ok: false }]);
     expect(rows(table, 7, 1)).toEqual([{ n: null, x: 7 / 8, cat: 'b', ok: false }]);
-    expect(events.map((e) => e.rows)).toEqual([300, 600, 900, 1000, 1000]); // 4 row groups, then the end
+    expect([...new Set(events.map((e) => e.rows))]).toEqual([0, 300, 600, 900, 1000]); // rows counted per row group read
     expect(events.at(-1)!.done).toBe(events.at(-1)!.total);
+  });
+
+  it('reports decoding progress from the start and column by column, never going back, up to the file size', async () => {
+    const events: ReadProgress[] = [];
+    const source = tiny();
+    await readParquet(source, { onProgress: (p) => events.push(p) });
+    expect(events[0]).toEqual({ stage: 'read', done: 0, total: source.size, rows: 0 }); // before the first row group decodes
+    // 4 row groups × 4 columns, each chunk over 1% of the file: a step per column, then once more at the end.
+    expect(events.length).toBeGreaterThanOrEqual(4 * 4 + 1);
+    for (let i = 1; i < events.length; i++) {
+      expect(events[i].done).toBeGreaterThanOrEqual(events[i - 1].done);
+      expect(events[i].rows).toBeGreaterThanOrEqual(events[i - 1].rows);
+    }
+    expect(events.filter((e) => e.rows === 0).length).toBeGreaterThan(1); // moving inside the first row group
+    expect(events.at(-1)).toEqual({ stage: 'read', done: source.size, total: source.size, rows: N });
+  });
+
+  it('reaches the total when a row limit stops after the first row group', async () => {
+    const events: ReadProgress[] = [];
+    const source = tiny();
+    await readParquet(source, { rowLimit: 250, onProgress: (p) => events.push(p) });
+    // The last group read (rows 0–299, trimmed to 250) is the whole of the work: the bar ends full.
+    expect(events.filter((e) => e.rows > 0).every((e) => e.done === source.size)).toBe(true);
   });
 
   it('columns and rowLimit select part of the file', async () => {
