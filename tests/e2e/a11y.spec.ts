@@ -45,3 +45,16 @@ test('every page, with data loaded, has no axe violations (WCAG 2.1 AA)', async 
   }
   expect(found).toEqual([]);
 });
+
+test('the first Tab reaches "Skip to content", which moves focus past the header to the page', async ({ page }) => {
+  await page.goto('/prepare');
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main')).toBeFocused();
+  await page.keyboard.press('Tab');
+  // The next stop is inside the page, not the header's links.
+  expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+});
