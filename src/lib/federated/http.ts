@@ -109,7 +109,7 @@ export class FederationHttp {
       res = await this.fetchImpl(this.url(path), { ...init, headers, cache: 'no-store', ...(this.retry.signal ? { signal: this.retry.signal } : {}) });
     } catch (err) {
       if (this.retry.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
-      throw new EnclaveError('unavailable', `The aggregator at ${this.join.server} could not be reached (${err instanceof Error ? err.message : String(err)}). Check the address; the studio retries on its own.`, { server: this.join.server });
+      throw new EnclaveError('unavailable', `The aggregator at ${this.join.server} could not be reached (${err instanceof Error ? err.message : String(err)}). Check the address: the client tries again on its own a few times before it gives up.`, { server: this.join.server });
     }
     if (res.ok || res.status === 304) return res;
     const body = await res.json().catch(() => null);
