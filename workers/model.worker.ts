@@ -5,7 +5,7 @@
  */
 import { expose, transferred } from '../src/lib/bridge/expose.ts';
 import { promote, predict } from '../src/lib/jobs/train-job.ts';
-import { analyse } from '../src/lib/jobs/analyse.ts';
+import { analyse, type AnalyseProgress } from '../src/lib/jobs/analyse.ts';
 import { compareVersions, type CompareProgress, type CompareRequest } from '../src/lib/jobs/compare-job.ts';
 import type { InputRecord } from '../src/lib/core/table-from-records.ts';
 import { scoreBatch, type ScoreBatchProgress, type ScoreBatchRequest } from '../src/lib/jobs/score-batch-job.ts';
@@ -15,7 +15,7 @@ import { exportModelBundle, exportModelOnnx, importModelBundle } from '../src/li
 const api = {
   promote: (runId: string, name: string) => promote(runId, name),
   predict: (modelId: string, records: readonly InputRecord[]) => predict(modelId, records),
-  analyse: (runId: string, sliceColumn: string | null) => analyse(runId, sliceColumn),
+  analyse: (runId: string, sliceColumn: string | null, onProgress: (p: AnalyseProgress) => void) => analyse(runId, sliceColumn, undefined, undefined, onProgress),
   compare: (req: CompareRequest, onProgress: (p: CompareProgress) => void) => compareVersions(req, { onProgress }),
   // The CSV's buffer is moved to the page, not copied (a million rows' CSV is tens of MB).
   scoreBatch: async (req: ScoreBatchRequest, onProgress: (p: ScoreBatchProgress) => void) => {

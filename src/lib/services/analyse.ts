@@ -25,6 +25,17 @@ export interface Analysis {
   notes: string[];
 }
 
+/**
+ * Where an analysis is: loading its inputs (the job), predicting the validation split, shuffling features (`done` of
+ * `total` scorings: the baseline, then `repeats` per feature; `feature` is the one shuffled), then slices and rows.
+ */
+export interface AnalyseProgress {
+  stage: 'load' | 'predict' | 'importance' | 'rows';
+  done: number;
+  total: number;
+  feature?: string;
+}
+
 export interface AnalyseInput {
   model: TrainedModel;
   validation: Dataset;
@@ -37,17 +48,20 @@ export interface AnalyseInput {
   /** Shuffles per feature (default 3). */
   repeats?: number;
   signal?: AbortSignal;
+  onProgress?: (p: AnalyseProgress) => void;
 }
 
 export async function analyseModel(input: AnalyseInput): Promise<Analysis> {
-  const { model, validation: val, source, sliceColumn, signal } = input;
+  const { model, validation: val, source, sliceColumn, signal, onProgress } = input;
   const task = val.shape.task;
   const k = val.shape.classNames?.length ?? 0;
   if (sliceColumn !== null && !source.columns.some((c) => c.name === sliceColumn))
     throw new EnclaveError('invalid-argument', `There is no column "${sliceColumn}" in the source data.`, { column: sliceColumn });
+  onProgress?.({ stage: 'predict', done: 0, total: 1 });
   const out = await model.predict(val.X, val.n);
   throwIfAborted(signal);
-  const importance = await importanceOf(model, val, input.repeats ?? 3, input.seed, signal);
+  const importance = await importanceOf(model, val, input.repeats ?? 3, input.seed, signal, onProgress);
+  onProgress?.({ stage: 'rows', done: 0, total: 1 });
 
   const notes: string[] = [];
   const rows = splitTable(source, input.split).indices.validation;
@@ -76,13 +90,23 @@ export async function analyseModel(input: AnalyseInput): Promise<Analysis> {
 }
 
 /** Accuracy, or −RMSE, of the model on the validation features (higher is better, as permutation importance wants). */
-async function importanceOf(model: TrainedModel, val: Dataset, repeats: number, seed: number, signal?: AbortSignal): Promise<Analysis['importance']> {
+async function importanceOf(model: TrainedModel, val: Dataset, repeats: number, seed: number, signal?: AbortSignal, onProgress?: AnalyseInput['onProgress']): Promise<Analysis['importance']> {
   const { n, d } = val;
+  // Scorings in permutationImportance's order: the baseline, then `repeats` shuffles of each feature in turn.
+  const total = 1 + d * repeats;
+  let scored = 0;
+  const report = () => {
+    const j = scored < 2 ? -1 : Math.floor((scored - 2) / repeats); // the feature whose shuffle was just scored
+    onProgress?.({ stage: 'importance', done: scored, total, ...(j >= 0 && j < d ? { feature: val.shape.features[j] } : {}) });
+  };
+  report();
   const columns = Array.from({ length: d }, (_, j) => Float64Array.from({ length: n }, (_, i) => val.X[i * d + j]));
   const X = new Float32Array(n * d);
   const score = async (cols: Float64Array[]) => {
     for (let j = 0; j < d; j++) { const c = cols[j]; for (let i = 0; i < n; i++) X[i * d + j] = c[i]; }
     const out = await model.predict(X, n);
+    scored++;
+    report();
     if (val.shape.task === 'regression') {
       let s = 0;
       for (let i = 0; i < n; i++) s += (out[i] - val.y[i]) ** 2;

@@ -1,0 +1,45 @@
+import { freshDatabases } from './fresh-db.ts';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importFile } from '../../src/lib/jobs/import-job.ts';
+import { prepare } from '../../src/lib/jobs/prepare-job.ts';
+import { train } from '../../src/lib/jobs/train-job.ts';
+import { analyse, type AnalyseProgress } from '../../src/lib/jobs/analyse.ts';
+import { initBackend } from '../../src/lib/ml/backend.ts';
+
+const freshDb = freshDatabases('analyse-progress');
+const text = readFileSync('static/samples/penguins.csv', 'utf8');
+
+beforeAll(async () => {
+  await initBackend('cpu');
+});
+
+describe('the analyse job reports its progress', () => {
+  it('counts loading, then every scoring of the permutation importance up to the total, naming the feature shuffled', async () => {
+    const database = freshDb();
+    const blob = new Blob([text]);
+    const imported = await importFile({ file: { name: 'penguins.csv', size: blob.size, stream: () => blob.stream() } }, { database });
+    const steps = [
+      { kind: 'impute', columns: '*numeric', strategy: 'mean' },
+      { kind: 'impute', columns: ['Sex'], strategy: 'most_frequent' },
+      { kind: 'onehot', columns: ['Island', 'Sex'] }
+    ];
+    const prep = await prepare({ source: imported.hash, recipe: { target: 'Species', steps }, split: { seed: 42 } }, { database });
+    if (prep.status !== 'saved') throw new Error('expected saved');
+    const run = await train({ preparation: prep.preparation.id, algorithm: 'knn', hyperparameters: { k: 3 }, backend: 'cpu' }, { database });
+    const events: AnalyseProgress[] = [];
+    await analyse(run.id, 'Island', database, undefined, (p) => events.push(p));
+
+    expect(events.map((e) => e.stage).filter((s, i, all) => s !== all[i - 1])).toEqual(['load', 'predict', 'importance', 'rows']);
+    const load = events.filter((e) => e.stage === 'load');
+    expect(load.map((e) => e.done)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(load.every((e) => e.total === 5)).toBe(true);
+    // 4 measurements + Island (3 one-hot columns) + Sex (2) = 9 features; the baseline plus 3 shuffles of each = 28 scorings.
+    expect(run.features).toHaveLength(9);
+    const importance = events.filter((e) => e.stage === 'importance');
+    expect(importance.map((e) => e.done)).toEqual(Array.from({ length: 29 }, (_, i) => i));
+    expect(importance.every((e) => e.total === 28)).toBe(true);
+    expect(importance.slice(2, 5).map((e) => e.feature)).toEqual([run.features[0], run.features[0], run.features[0]]);
+    expect(importance.at(-1)!.feature).toBe(run.features[8]);
+  }, 60_000);
+});
