@@ -8,6 +8,7 @@
 import { quantileSorted } from 'd3-array';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { metricsBySlice, permutationImportance } from '../core/metrics/index.ts';
+import { readableDate, readableNumber } from '../core/readable.ts';
 import { splitTable, type SplitOptions } from '../core/split.ts';
 import { cell, type Column, type Table } from '../core/table.ts';
 import type { Dataset } from '../ml/matrix.ts';
@@ -138,7 +139,8 @@ function sliceCodes(col: Column, rows: Uint32Array): { codes: Int32Array; names:
   }
   const present = Array.from(rows).filter((r) => col.valid[r]).map((r) => col.values[r]).sort((a, b) => a - b);
   const edges = [0.25, 0.5, 0.75].map((p) => quantileSorted(present, p) ?? 0);
-  const f = (x: number) => String(+x.toPrecision(4));
+  // Slice names people read: dates as dates, numbers with separators (never 1.325e+12 milliseconds).
+  const f = col.type === 'datetime' ? readableDate : (x: number) => readableNumber(x, 4);
   const lo = present[0] ?? 0, hi = present[present.length - 1] ?? 0;
   const names = [`${f(lo)} – ${f(edges[0])}`, `${f(edges[0])} – ${f(edges[1])}`, `${f(edges[1])} – ${f(edges[2])}`, `${f(edges[2])} – ${f(hi)}`];
   rows.forEach((r, i) => {
