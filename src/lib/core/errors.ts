@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'too-large'
   | 'invalid-json'
   | 'invalid-parquet'
+  /** An Excel workbook whose parts are missing, damaged or past Excel's own limits. */
+  | 'invalid-xlsx'
   | 'unsupported-format'
   | 'cancelled'
   | 'storage'

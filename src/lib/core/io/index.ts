@@ -6,6 +6,7 @@
 import { EnclaveError, throwIfAborted } from '../errors.ts';
 import { readCsv } from './csv.ts';
 import { applyDateFormats } from './date-format.ts';
+import { isXlsxName, readXlsx } from './xlsx/index.ts';
 import { readJson } from './json.ts';
 import { readParquet, type ParquetReadOptions } from './parquet.ts';
 import { firstSignificantByte, isParquetMagic } from './sniff.ts';
@@ -73,10 +74,10 @@ export async function peek(source: ByteSource, n = PEEK_BYTES): Promise<{ head: 
 }
 
 /** Formats people often try, named so the message can say what to do instead of "binary file". */
-const SPREADSHEET_EXT = new Set(['xlsx', 'xlsm', 'xls', 'ods', 'numbers']);
+const SPREADSHEET_EXT = new Set(['xls', 'ods', 'numbers']);
 
 function unsupported(what: string): EnclaveError {
-  return new EnclaveError('unsupported-format', `${what} Enclave reads CSV, TSV, JSON (or JSON Lines) and Parquet files.`);
+  return new EnclaveError('unsupported-format', `${what} Enclave reads CSV, TSV, JSON (or JSON Lines), Parquet and Excel (.xlsx) files.`);
 }
 
 export async function readTable(source: ByteSource, opts: ParquetReadOptions = {}): Promise<ReadResult> {
@@ -90,13 +91,14 @@ async function readAny(source: ByteSource, opts: ParquetReadOptions): Promise<Re
   checkSize(source, opts.maxBytes);
   const ext = extensionOf(source.name);
   if (PARQUET_EXT.has(ext)) return readParquet(source, opts);
-  if (SPREADSHEET_EXT.has(ext)) throw unsupported('This is a spreadsheet file: save or export it as CSV first.');
+  if (isXlsxName(source.name)) return readXlsx(source, opts);
+  if (SPREADSHEET_EXT.has(ext)) throw unsupported('This is a spreadsheet file Enclave does not read: save it as an Excel workbook (.xlsx) or as CSV first.');
   const peeked = await peek(source);
   const src = peeked.source;
   const h = peeked.head;
   if (isParquetMagic(h)) return readParquet(src, opts);
   if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) {
-    throw unsupported('This is a ZIP archive (an Excel .xlsx file is one): unzip it, or export the sheet as CSV.');
+    throw unsupported('This is a ZIP archive (an Excel workbook is one: name it .xlsx to read it as one): unzip it, or export the sheet as CSV.');
   }
   if (h[0] === 0x1f && h[1] === 0x8b) throw unsupported('This file is gzip-compressed: decompress it first.');
   if (JSON_EXT.has(ext)) return readJson(src, opts);
