@@ -9,6 +9,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { readTable } from '../src/lib/core/io/index.ts';
 import type { ByteSource } from '../src/lib/core/io/source.ts';
+import { checkImportOptions, parseDateFormatFlag, parseEncoding, type ImportOptions } from '../src/lib/core/io/import-options.ts';
 import { hashTable } from '../src/lib/core/hash.ts';
 import { profileTable } from '../src/lib/core/profile.ts';
 import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
@@ -25,7 +26,13 @@ import { parseSeed } from '../src/lib/core/seed.ts';
 const USAGE = `usage: enclave <command> [options]
 
 commands:
-  profile FILE     read FILE (CSV, TSV, JSON, NDJSON or Parquet) and print its schema and profile as JSON
+  profile FILE [--skip N] [--no-header] [--delimiter D] [--decimal-comma] [--encoding E] [--date-format COL=FORMAT]
+               [--sheet NAME]
+                   read FILE (CSV, TSV, JSON, NDJSON, Parquet or Excel .xlsx) and print its schema and profile as JSON;
+                   --skip N: lines (Excel: rows) before the header; --no-header: the first line is data (columns
+                   column_1, …); --delimiter , ; tab or |; --decimal-comma: 1,5 is 1.5; --encoding utf-8, latin1
+                   (windows-1252), utf-16le or utf-16be; --date-format, repeatable: read COL as dates written so
+                   (YYYY MM DD, MMM for Jun, e.g. 'when=DD/MM/YYYY'); --sheet: an Excel workbook's sheet (default first)
   prepare FILE --recipe RECIPE.json [--target COL] [--seed N] [--split 60/20/20] [--method M] [--group COL] [--time COL]
                    split FILE, fit the recipe on the training split, apply it to all three, validate; print JSON
   drift REFERENCE CURRENT [--test psi|ks|chisquare|z|jensenshannon|linf|wasserstein]
@@ -80,10 +87,19 @@ async function fileSource(path: string): Promise<ByteSource> {
 }
 
 async function profile(args: string[]) {
-  const [path] = args;
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      skip: { type: 'string' }, 'no-header': { type: 'boolean' }, delimiter: { type: 'string' }, 'decimal-comma': { type: 'boolean' },
+      encoding: { type: 'string' }, 'date-format': { type: 'string', multiple: true }, sheet: { type: 'string' }
+    }
+  });
+  const [path] = positionals;
   if (!path) throw new EnclaveError('invalid-argument', 'profile needs a FILE.\n\n' + USAGE);
+  const options = importOptionsFromFlags(values);
   const source = await fileSource(path);
-  const { table, format, delimiter, warnings } = await readTable(source, {});
+  const { table, format, delimiter, warnings } = await readTable(source, options);
   const hash = await hashTable(table);
   const p = profileTable(table);
   return {
@@ -99,6 +115,21 @@ async function profile(args: string[]) {
     correlations: p.correlations,
     warnings
   };
+}
+
+/** profile's flags as ImportOptions, checked as the page's are. */
+function importOptionsFromFlags(v: { skip?: string; 'no-header'?: boolean; delimiter?: string; 'decimal-comma'?: boolean; encoding?: string; 'date-format'?: string[]; sheet?: string }): ImportOptions {
+  const skip = v.skip === undefined ? undefined : /^\d+$/.test(v.skip) ? Number(v.skip) : NaN;
+  const delimiter = v.delimiter === 'tab' || v.delimiter === '\\t' ? '\t' : v.delimiter;
+  return checkImportOptions({
+    ...(skip !== undefined ? { skipLines: skip } : {}),
+    ...(v['no-header'] ? { header: false } : {}),
+    ...(delimiter !== undefined ? { delimiter } : {}),
+    ...(v['decimal-comma'] ? { decimalComma: true } : {}),
+    ...(v.encoding !== undefined ? { encoding: parseEncoding(v.encoding) } : {}),
+    ...(v['date-format'] ? { dateFormats: v['date-format'].map(parseDateFormatFlag) } : {}),
+    ...(v.sheet !== undefined ? { sheet: v.sheet } : {})
+  });
 }
 
 async function readFileTable(path: string) {

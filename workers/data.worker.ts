@@ -4,11 +4,13 @@
  * page only receives summaries. Cancelling a job terminates this worker (src/lib/bridge/connect.ts).
  */
 import { expose } from '../src/lib/bridge/expose.ts';
-import { importFile, type ImportRequest, type JobProgress } from '../src/lib/jobs/import-job.ts';
+import { importFile, previewFile, type ImportRequest, type JobProgress } from '../src/lib/jobs/import-job.ts';
+import type { ImportOptions } from '../src/lib/core/io/import-options.ts';
 import { prepare, type PrepareRequest, type PrepareJobProgress } from '../src/lib/jobs/prepare-job.ts';
 
 const api = {
   importFile: (req: ImportRequest, onProgress: (p: JobProgress) => void) => importFile(req, { onProgress }),
+  previewFile: (file: File, options: ImportOptions) => previewFile(file, options),
   prepare: (req: PrepareRequest, onProgress: (p: PrepareJobProgress) => void) => prepare(req, { onProgress })
 };
 

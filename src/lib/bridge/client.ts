@@ -14,6 +14,8 @@ import type { FederatedWorkerApi } from '../../../workers/federated.worker.ts';
 
 export type { Job } from './job.ts';
 export type { ImportSummary, JobProgress, PreviewRows } from '../jobs/import-job.ts';
+export type { ImportPreview, ImportSuggestion } from '../core/io/preview.ts';
+export type { ImportOptions, TextEncoding } from '../core/io/import-options.ts';
 export type { PrepareRequest, PrepareResult, PrepareJobProgress, StepPreview } from '../jobs/prepare-job.ts';
 export type { RecipeCheck, StepCheck, ColumnShape } from '../core/recipe/check-steps.ts';
 export type { TrainRequest, TuneRequest, TrainJobProgress } from '../jobs/train-job.ts';
@@ -33,6 +35,7 @@ const federated = connect<FederatedWorkerApi>('federated', () => new Worker(new 
 const model = connect<ModelWorkerApi>('model', () => new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'enclave-model' }));
 
 export const importFile = data.importFile;
+export const previewImportFile = data.previewFile;
 export const prepareSplits = data.prepare;
 export const previewRows = preview.previewRows;
 export const previewStep = preview.previewStep;

@@ -3,6 +3,8 @@
  * read a file into a Table, hash it, profile it, and store it as a version in one transaction.
  */
 import { readTable } from '../core/io/index.ts';
+import { checkImportOptions, type ImportOptions } from '../core/io/import-options.ts';
+import { previewImport, type ImportPreview } from '../core/io/preview.ts';
 import type { ByteSource, CsvSplitRequest } from '../core/io/source.ts';
 import type { TablePart } from '../core/io/assemble.ts';
 import { hashTable } from '../core/hash.ts';
@@ -27,6 +29,8 @@ export interface ImportRequest {
   file: ByteSource & { lastModified?: number };
   datasetName?: string;
   maxBytes?: number;
+  /** How to read the file (lines to skip, header, delimiter, encoding, …), as the person chose on the Data page. */
+  options?: ImportOptions;
 }
 
 export interface ImportSummary {
@@ -150,7 +154,9 @@ export async function importFile(req: ImportRequest, opts: JobOptions = {}): Pro
 async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOptions): Promise<ImportSummary> {
   const { signal, onProgress } = opts;
   const file = req.file;
+  const options = checkImportOptions(req.options); // from the page: checked, only known fields kept
   const { table, format, warnings } = await readTable(file, {
+    ...options,
     signal,
     maxBytes: req.maxBytes,
     onProgress: (p) => onProgress?.({ stage: 'read', done: p.done, total: p.total, rows: p.rows }),
@@ -196,6 +202,11 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
     profile,
     warnings
   };
+}
+
+/** The first rows of a file read with `options`, and what it looks like it needs (reads its first 64 KiB only). */
+export async function previewFile(file: ByteSource, options?: ImportOptions): Promise<ImportPreview> {
+  return previewImport(file, checkImportOptions(options));
 }
 
 export async function preview(hash: string, start: number, count: number, database?: EnclaveDB): Promise<PreviewRows> {
