@@ -63,7 +63,8 @@ export const KINDS: KindInfo[] = [
     { key: 'dropOriginal', label: 'Drop the date column (models can’t use a date as it is)', type: 'checkbox' }
   ] },
   { kind: 'derive', label: 'Derived column (formula)', defaults: {}, fields: [
-    { key: 'name', label: 'New column name', type: 'text', placeholder: 'bmi' },
+    // Optional here: "bmi = …" in the formula names it too, and the step's check says when neither does.
+    { key: 'name', label: 'New column name', type: 'text', placeholder: 'bmi', optional: true },
     { key: 'expression', label: 'Formula', type: 'text', placeholder: 'mass / (height / 100) ^ 2' }
   ] },
   { kind: 'drop-columns', label: 'Drop columns', defaults: {}, fields: [{ key: 'columns', label: 'Columns', type: 'columns', filter: 'any' }] },
