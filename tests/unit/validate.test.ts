@@ -97,15 +97,16 @@ describe('checkTable', () => {
     // Row 3 has no body mass: 4 of the 342 present values are outside.
     const [a] = checkTable(t, schema);
     expect(a).toMatchObject({ id: 'out-of-range:Body Mass (g)', kind: 'out-of-range', severity: 'warning' });
-    expect(a.message).toBe('Column "Body Mass (g)": 4 values (1.2%) fall outside the training range 2700 to 6300 (seen 100 to 9000).');
+    expect(a.message).toBe('Column "Body Mass (g)": 4 values (1.2%) fall outside the training range 2,700 to 6,300 (seen 100 to 9,000).');
     expect(a.detail).toMatchObject({ below: 1, above: 3, count: 4 });
   });
 
-  it('treats later dates as information only', () => {
+  it('treats later dates as information only, and names them as dates', () => {
     const s = inferSchema(columnsOf({ day: ['2024-01-01', '2024-02-01'] }));
     const [a] = checkTable(columnsOf({ day: ['2024-03-01', '2024-01-15'] }), s);
     expect(a).toMatchObject({ kind: 'out-of-range', severity: 'info' });
-    expect(a.message).toContain('2024-03-01T00:00:00.000Z');
+    expect(a.message).toContain('training range 2024-01-01 to 2024-02-01 (seen 2024-01-15 to 2024-03-01)');
+    expect(a.message).not.toContain('T00:00:00');
   });
 
   it('warns on categories the training data never had', () => {

@@ -15,6 +15,7 @@ import type { Table } from './table.ts';
 import { inferSchema } from './validate/schema.ts';
 import { checkTable, acceptAnomalies, type Anomaly, type Acceptance } from './validate/anomalies.ts';
 import { assertModelReady } from './validate/model-ready.ts';
+import { sourceUnitsOf } from './validate/source-units.ts';
 
 export type { Acceptance };
 import { compareSplits } from './validate/compare-splits.ts';
@@ -82,7 +83,10 @@ export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOp
   throwIfAborted(signal);
   onProgress?.({ stage: 'validate', done: 3, total: 4 });
   const schema = inferSchema(train, { target });
-  const anomalies = { validation: checkTable(validation, schema), test: checkTable(test, schema) };
+  // Anomalies are told in the source's units where the recipe can be undone ("2,700 to 6,300", not "0 to 1").
+  const sourceNames = new Set(source.columns.map((c) => c.name));
+  const units = (column: string) => sourceUnitsOf(fitted, column, sourceNames);
+  const anomalies = { validation: checkTable(validation, schema, { units }), test: checkTable(test, schema, { units }) };
   const accepted = opts.accepted ?? [];
   const blocking = acceptAnomalies([...anomalies.validation, ...anomalies.test], accepted);
   // Splits are compared on the source columns (what a person recognises: "Island", not "Island=Dream"), before the

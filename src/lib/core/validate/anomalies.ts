@@ -14,6 +14,7 @@ import { EnclaveError } from '../errors.ts';
 import { valueCounts } from '../split/classes.ts';
 import type { ColumnType, NumericColumn, Table } from '../table.ts';
 import type { ColumnSchema, Schema } from './schema.ts';
+import { readableDate, readableNumber } from '../readable.ts';
 
 export type AnomalyKind =
   | 'missing-column'
@@ -46,6 +47,11 @@ export interface CheckOptions {
   missingTolerance?: number;
   /** Flag the target when a class share moved by more than this (absolute; default 0.1 = 10 points). */
   balanceTolerance?: number;
+  /**
+   * The table is a prepared split: for each column, its numbers back in the source column's units (null where no
+   * source unit applies: source-units.ts). Ranges are then told in the units a person knows, not "0 to 1" after scaling.
+   */
+  units?: (column: string) => ((x: number) => number) | null;
 }
 
 const FAMILY: Record<ColumnType, string> = {
@@ -53,7 +59,7 @@ const FAMILY: Record<ColumnType, string> = {
 };
 const DESCRIBE: Record<string, string> = { number: 'numbers', boolean: 'true/false values', datetime: 'dates', string: 'text' };
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string) => `${readableNumber(n)} ${word}${n === 1 ? '' : 's'}`;
 
 export function checkTable(table: Table, schema: Schema, opts: CheckOptions = {}): Anomaly[] {
   const missingTolerance = opts.missingTolerance ?? 0.05;
@@ -82,11 +88,11 @@ export function checkTable(table: Table, schema: Schema, opts: CheckOptions = {}
     const missingShare = n ? 1 - present / n : 0;
 
     if (n && missingShare - expected.missing > missingTolerance) {
-      add('missing-rose', 'warning', name, `Column "${name}" is ${pct(missingShare)} missing (${plural(n - present, 'row')} of ${n}), up from ${pct(expected.missing)} in the training data.`, {
+      add('missing-rose', 'warning', name, `Column "${name}" is ${pct(missingShare)} missing (${plural(n - present, 'row')} of ${readableNumber(n)}), up from ${pct(expected.missing)} in the training data.`, {
         expected: expected.missing, actual: missingShare, missing: n - present, rows: n, tolerance: missingTolerance,
       });
     }
-    if (range && expected.range && range.n) outOfRange(name, col.type, range, expected, add);
+    if (range && expected.range && range.n) outOfRange(name, col.type, range, expected, add, opts.units?.(name));
     if (counts && expected.categories) unexpected(name, counts, expected.categories, present, add);
     if (counts && expected.classBalance && name === schema.target) balance(name, counts, present, expected, balanceTolerance, add);
   }
@@ -139,17 +145,26 @@ function rangeCheck(col: NumericColumn, rowCount: number, range: ColumnSchema['r
   return { n, below, above, seenMin: min, seenMax: max };
 }
 
-function outOfRange(name: string, type: ColumnType, seen: RangeCheck, expected: ColumnSchema, add: Add): void {
+/**
+ * `toSource`: undefined when the table is not a prepared split (the numbers are the source's); a function when they can
+ * be told in the source column's units; null when they cannot (a derived or encoded column).
+ */
+function outOfRange(name: string, type: ColumnType, seen: RangeCheck, expected: ColumnSchema, add: Add, toSource?: ((x: number) => number) | null): void {
   const { min, max } = expected.range!;
   const { below, above, seenMin, seenMax } = seen;
   const outside = below + above;
   if (!outside) return;
   const isTime = type === 'datetime';
-  // Six significant digits are enough for a person; the exact numbers stay in `detail`.
-  const show = (v: number) => (isTime ? new Date(v).toISOString() : String(+v.toPrecision(6)));
+  // Six significant digits with separators are enough for a person; the exact numbers stay in `detail`.
+  const unit = toSource ?? ((x: number) => x);
+  const show = (v: number) => (isTime ? readableDate(unit(v)) : readableNumber(unit(v), 6));
+  const rescaled = toSource ? toSource(0) !== 0 || toSource(1) !== 1 : false;
+  const where = toSource === null ? ' of the prepared column (after the recipe\'s steps)' : '';
+  const units = rescaled ? ", in the source column's units (before scaling)" : '';
   add('out-of-range', isTime ? 'info' : 'warning', name,
-    `Column "${name}": ${plural(outside, 'value')} (${pct(outside / seen.n)}) fall outside the training range ${show(min)} to ${show(max)} (seen ${show(seenMin)} to ${show(seenMax)}).`,
-    { min, max, seenMin, seenMax, below, above, count: outside, share: outside / seen.n });
+    `Column "${name}": ${plural(outside, 'value')} (${pct(outside / seen.n)}) ${outside === 1 ? 'falls' : 'fall'} outside the training range${where} ${show(min)} to ${show(max)} (seen ${show(seenMin)} to ${show(seenMax)})${units}.`,
+    { min, max, seenMin, seenMax, below, above, count: outside, share: outside / seen.n,
+      ...(rescaled ? { source: { min: unit(min), max: unit(max), seenMin: unit(seenMin), seenMax: unit(seenMax) } } : {}) });
 }
 
 function unexpected(name: string, counts: ReturnType<typeof valueCounts>, categories: string[], present: number, add: Add): void {
@@ -159,7 +174,7 @@ function unexpected(name: string, counts: ReturnType<typeof valueCounts>, catego
   if (!fresh.length) return;
   fresh.sort((a, b) => b.count - a.count);
   const rows = fresh.reduce((s, f) => s + f.count, 0);
-  const shown = fresh.slice(0, 5).map((f) => `"${f.value}" (${f.count})`).join(', ') + (fresh.length > 5 ? `, and ${fresh.length - 5} more` : '');
+  const shown = fresh.slice(0, 5).map((f) => `"${f.value}" (${readableNumber(f.count)})`).join(', ') + (fresh.length > 5 ? `, and ${fresh.length - 5} more` : '');
   add('unexpected-category', 'warning', name,
     `Column "${name}": ${plural(rows, 'row')} (${pct(rows / present)}) hold ${plural(fresh.length, 'value')} the training data never had: ${shown}.`,
     { values: fresh.slice(0, 100), distinct: fresh.length, rows, share: rows / present });
