@@ -1,7 +1,9 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import { domainOf } from '../../src/lib/components/charts/domain.ts';
+import BarChart from '../../src/lib/components/charts/BarChart.svelte';
 import Histogram from '../../src/lib/components/charts/Histogram.svelte';
+import { labelWidth } from '../../src/lib/components/charts/ticks.ts';
 import LineChart from '../../src/lib/components/charts/LineChart.svelte';
 import Scatter from '../../src/lib/components/evaluation-view/Scatter.svelte';
 
@@ -57,5 +59,18 @@ describe('numbers people read on chart axes', () => {
     const points = Array.from({ length: 300 }, (_, i) => ({ x: i + 1, y: 1 / (i + 1) }));
     const labels = xLabels(render(LineChart, { props: { label: 'Loss', series: [{ name: 'train loss', points }] } }).body).slice(0, -1); // the last is the axis title
     expect(labels).toEqual(['50', '100', '150', '200', '250', '300']);
+  });
+});
+
+describe('bar chart labels', () => {
+  it('cut a long label with the whole label in a tooltip, and keep a value like 1,234,567 inside the chart', () => {
+    const html = render(BarChart, { props: { label: 'Most frequent values', items: [{ label: 'a very long category name indeed', value: 1_234_567 }, { label: 'short', value: 10 }] } }).body;
+    const [, shown, full] = /class="tick">([^<]*)<title>([^<]*)<\/title><\/text>/.exec(html)!;
+    expect(full).toBe('a very long category name indeed');
+    expect(shown.endsWith('…')).toBe(true);
+    expect(labelWidth(shown)).toBeLessThanOrEqual(110 - 6);
+    const value = /<text x="([\d.]+)"[^>]*class="tick">1,234,567<\/text>/.exec(html);
+    expect(value).not.toBeNull();
+    expect(Number(value![1]) + labelWidth('1,234,567')).toBeLessThanOrEqual(280);
   });
 });
