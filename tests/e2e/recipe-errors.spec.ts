@@ -101,3 +101,37 @@ test('a step over a column of the wrong type is marked once checked on the train
   await expect(steps.nth(2)).not.toHaveAttribute('aria-invalid');
   await expect(steps.nth(3)).not.toHaveAttribute('aria-invalid');
 });
+
+test('Train warns before a network meets unscaled features, with the fix; once the recipe scales them the warning goes', async ({ page }) => {
+  await penguinsOnPrepare(page);
+  await imputeNumbers(page);
+  await addStep(page, 'Fill missing values (impute)', async (f) => {
+    await f.getByLabel('Columns').selectOption(['Sex']);
+    await f.getByLabel('Fill with').selectOption('most_frequent');
+  });
+  await addStep(page, 'One-hot encode categories', async (f) => { await f.getByLabel('Columns').selectOption(['Island', 'Sex']); });
+  await page.getByRole('button', { name: 'Prepare and split' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
+
+  const workflow = page.getByRole('navigation', { name: 'Workflow' });
+  await workflow.getByRole('link', { name: 'Train' }).click();
+  await expect(page.getByLabel('Algorithm')).toHaveValue('mlp');
+  const warning = page.getByRole('region', { name: 'Features on very different scales' });
+  // Body Mass (g) is in grams (2,700–6,300 over all penguins) beside one-hot 0/1 columns.
+  await expect(warning).toContainText('Body Mass (g) runs');
+  await expect(warning).toContainText('stays within 0 to 1');
+  await expect(warning).toContainText('“Scale numbers” step');
+  await expect(warning.getByRole('link', { name: 'Prepare' })).toHaveAttribute('href', '/prepare');
+
+  await workflow.getByRole('link', { name: 'Prepare' }).click();
+  const suggestions = page.getByRole('region', { name: 'Suggestions' });
+  await suggestions.getByRole('listitem').filter({ hasText: /^Scale / }).getByRole('button', { name: 'Add' }).click();
+  await page.getByRole('button', { name: 'Prepare and split' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
+  await workflow.getByRole('link', { name: 'Train' }).click();
+  // Newest first: the scaled preparation is chosen; the older one still warns, the scaled one does not.
+  await page.getByLabel('Prepared data').selectOption({ index: 1 });
+  await expect(warning).toBeVisible();
+  await page.getByLabel('Prepared data').selectOption({ index: 0 });
+  await expect(warning).toHaveCount(0);
+});
