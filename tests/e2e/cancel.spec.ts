@@ -152,7 +152,7 @@ test('cancelling a step preview, a promote and an analyse: each says so, stores 
   // An analyse (on the model worker): cancelled, no result; then run to the end.
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Evaluate' }).click();
   await page.getByRole('button', { name: 'Analyse errors' }).click();
-  await cancelOnSight(page, '[role="status"][aria-label="Error analysis"]');
+  await cancelOnSight(page, 'section[aria-label="Error analysis"]');
   await expect(page.getByRole('status').filter({ hasText: 'Analysis cancelled.' })).toBeVisible();
   await expect(page.getByRole('img', { name: /Permutation feature importance/ })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Analyse errors' })).toBeEnabled();

@@ -18,8 +18,8 @@ test('tuning k of a k-nearest-neighbours model: every trial scored on validation
   await page.getByLabel(/Filter runs/).fill('knn');
   await expect(page.getByRole('table', { name: 'Runs' }).getByRole('row')).toHaveCount(2);
   const runsTable = page.getByRole('table', { name: 'Runs' });
-  await runsTable.getByRole('button', { name: 'Validation', exact: true }).click();
-  await expect(runsTable.getByRole('columnheader', { name: 'Validation', exact: true })).toHaveAttribute('aria-sort', 'descending');
+  await runsTable.getByRole('button', { name: 'Validation accuracy', exact: true }).click();
+  await expect(runsTable.getByRole('columnheader', { name: 'Validation accuracy', exact: true })).toHaveAttribute('aria-sort', 'descending');
 
   // A bad value in the search space gets a message naming the hyperparameter, and nothing runs.
   await form.getByLabel('k values').fill('1, three');

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
-import { promote, train, type TrainJobProgress } from '../../src/lib/jobs/train-job.ts';
+import { promote, thinned, train, type TrainJobProgress } from '../../src/lib/jobs/train-job.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import type { EnclaveDB, PreparationRecord } from '../../src/lib/store/db.ts';
 import { cancelledRun, followTrainProgress, newTrainLog, type TrainLog } from '../../src/lib/store/cancelled-run.ts';
@@ -67,7 +67,7 @@ describe('a cancelled training run', () => {
     expect(refused.message).toMatch(/cancelled before it finished/);
   }, 120_000);
 
-  it('auto keeps the candidates it had scored', async () => {
+  it('auto keeps the candidates it had scored, with their validation curves', async () => {
     const database = freshDb();
     const prep = await preparedPenguins(database);
     const log = await trainThenCancel(database, { preparation: prep.id, algorithm: 'auto', backend: 'cpu' }, (l) => l.trials.length >= 2);
@@ -79,7 +79,19 @@ describe('a cancelled training run', () => {
     expect(stored.trials!.map((t) => t.trial)).toEqual([0, 1]);
     expect(stored.trials!.map((t) => t.spec.algorithm)).toEqual(['logistic', 'mlp']);
     expect(stored.trials![0].score).toBeGreaterThan(0.9); // penguins: a logistic regression gets nearly every validation row
+    // The MLP trains epoch by epoch: its curve is stored (thinned to at most 100 points), first and last epochs kept.
+    const curve = stored.trials![1].history!;
+    expect(curve.length).toBeGreaterThan(1);
+    expect(curve.length).toBeLessThanOrEqual(100);
+    expect(curve[0].epoch).toBe(1);
+    expect(curve.at(-1)!.epoch).toBe(stored.trials![1].epochs);
+    expect(curve.every((e) => typeof e.valMetric === 'number')).toBe(true);
   }, 120_000);
+
+  it('thins a long curve to evenly spaced epochs, keeping the first and the last', () => {
+    expect(thinned([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 4)).toEqual([1, 4, 7, 10]); // indices 0, 3, 6, 9 (9·i/3)
+    expect(thinned([1, 2], 4)).toEqual([1, 2]);
+  });
 
   it('cancelled before anything trained keeps nothing', () => {
     const prep = { split: { target: 'Species' } } as PreparationRecord;

@@ -1,4 +1,8 @@
+import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
+import RunsTable from '../../src/lib/components/runs-table/RunsTable.svelte';
+import { runStatus } from '../../src/lib/components/runs-table/run-status.ts';
+import type { RunRecord } from '../../src/lib/store/db.ts';
 import { formatHyperparameters, readableNumber } from '../../src/lib/components/runs-table/hyperparameters.ts';
 import { isImbalanced, metricColumnsFor, metricsFor, metricValue } from '../../src/lib/components/runs-table/metric-columns.ts';
 import { DASHES, MARKERS, PALETTE, seriesStyle } from '../../src/lib/components/runs-table/palette.ts';
@@ -117,5 +121,33 @@ describe('compared runs get distinct styles', () => {
     const keys = Array.from({ length: 200 }, (_, i) => JSON.stringify(seriesStyle(i)));
     expect(new Set(keys).size).toBe(200);
     expect(() => seriesStyle(-1)).toThrow(RangeError);
+  });
+});
+
+describe('the runs table', () => {
+  const base = {
+    id: 'a', dataset: 'd', preparation: 'p', version: 'v', recipe: 'r', split: { method: 'stratified', fractions: [0.6, 0.2, 0.2], seed: 42 },
+    target: 'Species', task: 'classification', algorithm: 'mlp', seed: 42, backend: 'cpu', durationMs: 1200, created: 2, features: ['x'],
+    hyperparameters: { units: [64, 32], activation: 'relu', dropout: 0, l2: 1e-4, optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 200, patience: 20, classWeight: 'none' }
+  } as const;
+  const report = { validation: { kind: 'classification', perClass: [{ support: 30 }, { support: 14 }, { support: 24 }] } };
+  const done = { ...base, status: 'completed', history: [{ epoch: 1, loss: 1, metric: 0.5 }], metrics: { validation: { accuracy: 0.97101, logLoss: 0.1, macroF1: 0.96234 } }, evaluation: report } as unknown as RunRecord;
+  const cancelled = { ...base, id: 'b', created: 1, status: 'cancelled', hyperparameters: { ...base.hyperparameters, epochs: 5000 }, history: [1, 2, 3].map((epoch) => ({ epoch, loss: 1, metric: 0.5 })), metrics: {} } as unknown as RunRecord;
+
+  it('marks a cancelled run with how far it got, and says it has no model', () => {
+    expect(runStatus(cancelled)).toEqual({ label: 'cancelled (epoch 3 of 5,000)', detail: 'Cancelled at epoch 3 of 5,000: kept with its curves so far, without a model, so it cannot be promoted.' });
+    expect(runStatus({ ...cancelled, trials: [{}, {}] as never, hyperparameters: {} }).label).toBe('cancelled (2 candidates)');
+    expect(runStatus(done).label).toBe('completed');
+  });
+
+  it('shows status, readable hyperparameters and the scores that fit the task', () => {
+    const html = render(RunsTable, { props: { runs: [done, cancelled], selected: null, onselect: () => {} } }).body;
+    const headers = [...html.matchAll(/<th(?:\s[^>]*)?>(?:<button[^>]*>)?([^<]*)/g)].map((m) => m[1].trim());
+    expect(headers).toEqual(['Run', 'Status', 'Algorithm', 'Hyperparameters', 'Recipe', 'Backend', 'Validation accuracy', 'Validation macro-F1', 'Test (sealed)', 'Duration', 'When']);
+    expect(html).toContain('64-32 relu, lr 0.001, 200 epochs');
+    expect(html).toContain('cancelled (epoch 3 of 5,000)');
+    expect(html).toContain('0.9710');
+    expect(html).toContain('0.9623');
+    expect(html).not.toContain('{&quot;units');
   });
 });

@@ -153,9 +153,16 @@ function trainStart(fit: FitRequest, seed: number, data: Dataset): TrainStart | 
   return { algorithm: fit.algorithm, hyperparameters, seed, task, features, ...(classNames ? { classNames } : {}) };
 }
 
-/** A trial as a run stores it: plain JSON, a failed score (−Infinity) as null. */
+/** A trial as a run stores it: plain JSON, a failed score (−Infinity) as null, its curve thinned for the leaderboard. */
 function storedTrial(t: TrialResult): StoredTrial {
-  return JSON.parse(JSON.stringify(t)) as StoredTrial;
+  const { validation: _scores, ...rest } = t;
+  return JSON.parse(JSON.stringify({ ...rest, ...(t.history ? { history: thinned(t.history) } : {}) })) as StoredTrial;
+}
+
+/** At most `max` epochs, evenly spaced, the first and last kept: a search of 200 candidates stays a small record. */
+export function thinned<T>(history: readonly T[], max = 100): T[] {
+  if (history.length <= max) return [...history];
+  return Array.from({ length: max }, (_, i) => history[Math.round((i * (history.length - 1)) / (max - 1))]);
 }
 
 function runRecord(prep: PreparationRecord, target: string, trainData: Dataset, r: TrainedOnSplits, seed: number, durationMs: number): RunRecord {
@@ -183,7 +190,7 @@ function runRecord(prep: PreparationRecord, target: string, trainData: Dataset, 
     features: trainData.shape.features,
     classNames: trainData.shape.classNames,
     // Plain data (structured-clone and JSON safe): specs hold nothing else.
-    ...(r.trials ? { trials: JSON.parse(JSON.stringify(r.trials)) } : {})
+    ...(r.trials ? { trials: r.trials.map(storedTrial) } : {})
   };
 }
 

@@ -26,6 +26,8 @@ export interface TrialResult {
   /** Successive halving: the rung (0 = smallest budget). */
   rung?: number;
   error?: string;
+  /** The candidate's epochs (train and validation loss and metric), for the leaderboard's curves. */
+  history?: EpochLog[];
 }
 
 export interface TuneProgress {
@@ -68,7 +70,7 @@ async function runTrial(spec: ModelSpec, trial: number, train: Dataset, val: Dat
     const score = primaryScore(validation);
     // A NaN score would sort anywhere (every comparison with it is false): such a trial is failed, never the best.
     if (!Number.isFinite(score)) throw new EnclaveError('non-finite', `The ${spec.algorithm}'s validation score is ${score}.`, { algorithm: spec.algorithm });
-    return { result: { trial, spec, score, validation, epochs: outcome.epochs, trainMs: outcome.ms }, outcome };
+    return { result: { trial, spec, score, validation, epochs: outcome.epochs, trainMs: outcome.ms, history: outcome.history }, outcome };
   } catch (e) {
     outcome?.model.dispose();
     if (e instanceof EnclaveError && e.code === 'cancelled') throw e;

@@ -157,7 +157,8 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
       ...(outcome.bestEpoch !== undefined ? { bestEpoch: outcome.bestEpoch } : {}),
       stoppedEarly: outcome.stoppedEarly,
       history: outcome.history,
-      ...(trials ? { trials } : {}),
+      // Each candidate's epochs stay out of the CLI's JSON (the run's own history is summarised there too).
+      ...(trials ? { trials: trials.map(({ history: _history, ...t }) => t) } : {}),
       excluded: { missingTarget },
       warnings: [...left, ...chosen.warnings, ...prepared.report.blocking.map((a) => a.message)],
       model,

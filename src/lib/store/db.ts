@@ -162,7 +162,7 @@ export interface RunRecord {
    * Tuning runs: every candidate tried, with its validation score. A failed trial's score (−Infinity) is stored as
    * null: the trials go through JSON, which has no infinities.
    */
-  trials?: { trial: number; spec: { algorithm: string; hyperparameters: Record<string, unknown> }; score: number | null; epochs: number; trainMs: number; rung?: number; error?: string }[];
+  trials?: { trial: number; spec: { algorithm: string; hyperparameters: Record<string, unknown> }; score: number | null; epochs: number; trainMs: number; rung?: number; error?: string; history?: EpochLog[] }[];
 }
 
 /**

@@ -19,7 +19,8 @@ const TrialSchema = v.object({
   epochs: anyNumber,
   trainMs: anyNumber,
   rung: v.optional(anyNumber),
-  error: v.optional(v.string())
+  error: v.optional(v.string()),
+  history: v.optional(v.array(EpochSchema))
 });
 
 // Typed against RunRecord: a field the record gains must be read here too, or this stops compiling.
