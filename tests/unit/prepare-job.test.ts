@@ -159,4 +159,16 @@ describe('checkRecipe (job)', () => {
     expect(r.steps[0]).toMatchObject({ status: 'ok', columns: expect.arrayContaining([{ name: 'Island=Dream', type: 'integer' }]) });
     expect(r.steps[1]).toMatchObject({ status: 'broken', column: 'Sex', problem: expect.stringMatching(/^Step 2 \(scale\): column "Sex" is categorical/) });
   });
+
+  it('checks a source larger than it loads on its first rows only, split the same way', async () => {
+    const database = createDb(`prepare-job-${crypto.randomUUID()}`);
+    dbs.push(database);
+    const rows = Array.from({ length: 300 }, (_, i) => `${i % 7},${i % 2 ? 'yes' : 'no'},${['a', 'b', 'c'][i % 3]}`);
+    const blob = new Blob(['x,y,c\n' + rows.join('\n')]);
+    const { hash } = await importFile({ file: { name: 'rows.csv', size: blob.size, stream: () => blob.stream() } }, { database });
+    // Past a limit of 100 rows: the first 100, 60% of them (60) for training.
+    const r = await checkRecipe(hash, { target: 'y', steps: [{ kind: 'scale', columns: ['c'], method: 'minmax' }] }, { seed: 42 }, database, { loadRows: 100 });
+    expect(r.sampled).toBe(60);
+    expect(r.steps[0]).toMatchObject({ status: 'broken', column: 'c' });
+  });
 });

@@ -16,7 +16,7 @@ import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import type { Table } from '../core/table.ts';
 import { db as defaultDb, type EnclaveDB, type PreparationRecord, type SplitConfig } from '../store/db.ts';
 import { getVersion } from '../store/tables.ts';
-import { loadTable } from '../store/load-table.ts';
+import { loadRows, loadTable } from '../store/load-table.ts';
 import { savePreparation } from '../store/preparations.ts';
 
 export interface PrepareRequest {
@@ -100,6 +100,8 @@ export interface StepPreview {
 const PREVIEW_ROWS = 20_000;
 /** The recipe check runs every step on this many training rows each time a step is added, edited or moved. */
 const CHECK_ROWS = 2_000;
+/** A source larger than this is checked on its first rows only, unless a preview has loaded it already. */
+const CHECK_LOAD_ROWS = 100_000;
 
 // The training rows of the last split asked for: a preview or check after an edit reuses them (same source, same split).
 let sampled: { key: string; train: Uint32Array } | null = null;
@@ -126,10 +128,25 @@ function recipePrefix(json: unknown, count: number): unknown {
  * Every step of a recipe checked at its place on a sample of the training rows (core/recipe/check-steps.ts): which
  * step is broken and why, and the columns each step that runs leaves for the next.
  */
-export async function checkRecipe(sourceHash: string, recipeJson: unknown, splitOpts: SplitOptions, database?: EnclaveDB): Promise<RecipeCheck> {
+export async function checkRecipe(sourceHash: string, recipeJson: unknown, splitOpts: SplitOptions, database?: EnclaveDB, opts: { loadRows?: number } = {}): Promise<RecipeCheck> {
   const target = recipeTarget(recipeJson) ?? splitOpts.target;
-  const sample = await trainingSample(database ?? defaultDb(), sourceHash, { ...splitOpts, ...(target ? { target } : {}) }, CHECK_ROWS);
-  return checkSteps(sample, recipeJson);
+  const split = { ...splitOpts, ...(target ? { target } : {}) };
+  const db = database ?? defaultDb();
+  const limit = opts.loadRows ?? CHECK_LOAD_ROWS;
+  // A large source not loaded yet for a preview: its first rows, split the same way (reading it all for 2,000 rows
+  // is not cheap). Only a formula's division by zero "on training rows" could then be judged on other rows.
+  const version = cached?.hash === sourceHash ? null : await getVersion(db, sourceHash);
+  if (version && version.rowCount > limit) {
+    const { table } = await loadRows(db, sourceHash, 0, limit);
+    let rows: ArrayLike<number>;
+    try {
+      rows = splitTable(table, split).indices.train.subarray(0, CHECK_ROWS);
+    } catch {
+      rows = Array.from({ length: Math.min(CHECK_ROWS, table.rowCount) }, (_, i) => i); // a class too rare in these rows
+    }
+    return checkSteps(takeRows(table, rows), recipeJson);
+  }
+  return checkSteps(await trainingSample(db, sourceHash, split, CHECK_ROWS), recipeJson);
 }
 
 function recipeTarget(json: unknown): string | undefined {
