@@ -16,6 +16,11 @@ export function formatNumber(x: number | null | undefined): string {
   return readableNumber(x);
 }
 
+/** A metric or a mean: `digits` significant digits, separators, no exponent (an RMSE of 123,457, not 1.235e+5). */
+export function formatSignificant(x: number | null | undefined, digits = 4): string {
+  return readableNumber(x, digits);
+}
+
 export function formatValue(x: number, type: ColumnType): string {
   if (type === 'datetime') return readableDate(x);
   return formatNumber(x);

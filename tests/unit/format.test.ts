@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration, formatIsoDate, formatNumber, formatValue } from '../../src/lib/format.ts';
+import { formatBytes, formatDuration, formatIsoDate, formatNumber, formatSignificant, formatValue } from '../../src/lib/format.ts';
 
 describe('format', () => {
   it('formatDuration: ms under a second, seconds under a minute, then minutes and seconds', () => {
@@ -31,6 +31,13 @@ describe('format', () => {
     expect(formatValue(Date.UTC(2012, 0, 1, 13, 5, 9), 'datetime')).toBe('2012-01-01 13:05:09');
     expect(formatValue(NaN, 'datetime')).toBe('—');
     expect(formatValue(1_325_376_000_000, 'float')).toBe('1,325,376,000,000');
+  });
+
+  it('formatSignificant: a metric such as an RMSE of 123,456.7 reads 123,457 (never 1.235e+5); small ones keep their digits', () => {
+    expect(formatSignificant(123_456.7)).toBe('123,457');
+    expect(formatSignificant(0.0123456)).toBe('0.01235');
+    expect(formatSignificant(-0.0123456, 3)).toBe('-0.0123');
+    expect(formatSignificant(null)).toBe('—');
   });
 
   it('formatIsoDate: a date at midnight, else date and time (UTC); other text unchanged', () => {
