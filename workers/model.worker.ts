@@ -4,7 +4,7 @@
  * and ONNX. tfjs loads here too, on the first of these.
  */
 import { expose, transferred } from '../src/lib/bridge/expose.ts';
-import { promote, predict } from '../src/lib/jobs/train-job.ts';
+import { promote, predict, type PromoteProgress } from '../src/lib/jobs/train-job.ts';
 import { analyse, type AnalyseProgress } from '../src/lib/jobs/analyse.ts';
 import { compareVersions, type CompareProgress, type CompareRequest } from '../src/lib/jobs/compare-job.ts';
 import type { InputRecord } from '../src/lib/core/table-from-records.ts';
@@ -13,7 +13,7 @@ import { monitorFile, type MonitorProgress, type MonitorRequest } from '../src/l
 import { exportModelBundle, exportModelOnnx, importModelBundle } from '../src/lib/jobs/bundle-job.ts';
 
 const api = {
-  promote: (runId: string, name: string) => promote(runId, name),
+  promote: (runId: string, name: string, onProgress?: (p: PromoteProgress) => void) => promote(runId, name, undefined, undefined, onProgress),
   predict: (modelId: string, records: readonly InputRecord[]) => predict(modelId, records),
   analyse: (runId: string, sliceColumn: string | null, onProgress: (p: AnalyseProgress) => void) => analyse(runId, sliceColumn, undefined, undefined, onProgress),
   compare: (req: CompareRequest, onProgress: (p: CompareProgress) => void) => compareVersions(req, { onProgress }),

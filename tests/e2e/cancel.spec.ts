@@ -137,7 +137,7 @@ test('cancelling a step preview, a promote and an analyse: each says so, stores 
   // A promote (on the model worker): cancelled, no model version, the test split still sealed.
   const stored = await storeCounts(page);
   await run.getByRole('button', { name: 'Promote and score the test split' }).click();
-  await cancelOnSight(page, '[role="status"][aria-label="Promotion"]');
+  await cancelOnSight(page, 'section[aria-label="Promotion"]');
   await expect(run.getByRole('status').filter({ hasText: 'Promotion cancelled. No model version was registered.' })).toBeVisible();
   await expect(run).toContainText('The test split is sealed');
   await expect(page.getByRole('table', { name: 'Registered models' })).toHaveCount(0);

@@ -208,16 +208,28 @@ export async function versionBackend(database: EnclaveDB, version: ModelRecord):
   return run ? trainedOn(run) : undefined;
 }
 
+/** Where a promotion is: `done` of `total` steps (read the run, start its backend, load the test split, score, register). */
+export interface PromoteProgress {
+  stage: 'load' | 'backend' | 'test' | 'score' | 'register';
+  done: number;
+  total: number;
+}
+
 /** Score the sealed test split once and register the run's model as a new version of `name`. */
-export async function promote(runId: string, name: string, database: EnclaveDB = defaultDb(), signal?: AbortSignal): Promise<ModelRecord> {
+export async function promote(runId: string, name: string, database: EnclaveDB = defaultDb(), signal?: AbortSignal, onProgress?: (p: PromoteProgress) => void): Promise<ModelRecord> {
+  const step = (stage: PromoteProgress['stage'], done: number) => onProgress?.({ stage, done, total: 5 });
+  step('load', 0);
   const run = await getRun(database, runId);
   if (run.status !== 'completed') throw new EnclaveError('invalid-argument', `This run was ${run.status} before it finished: it has no model to promote. Train again and promote the finished run.`, { run: run.id });
   if (run.metrics.test) throw new EnclaveError('invalid-argument', 'This run was already promoted: its test split has been scored once and stays sealed.');
   const prep = await getPreparation(database, run.preparation);
+  step('backend', 1);
   await initBackend(trainedOn(run));
+  step('test', 2);
   const trainShape = { task: run.task, features: run.features, classNames: run.classNames };
   const test = toDataset(await loadTable(database, prep.splits.test), run.target, trainShape);
   const model = modelFromJSON(await getArtifact(database, run.id));
+  step('score', 3);
   let scored;
   try {
     scored = await scoreSealedTest(model, test);
@@ -225,6 +237,7 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
     model.dispose();
   }
   throwIfAborted(signal);
+  step('register', 4);
   // What a person enters to get a prediction: the source columns, before the recipe.
   const source = await getVersion(database, prep.source);
   const record = await registerModelVersion(database, {
@@ -232,6 +245,7 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
     inputSchema: (source?.schema ?? []).filter((f) => f.name !== run.target)
   });
   await recordModelEvent(database, { action: 'register', model: record });
+  step('register', 5);
   return record;
 }
 
