@@ -11,7 +11,7 @@ import { rowArrays, type ColumnType } from '../table.ts';
 import Papa from 'papaparse';
 import { readTable } from './index.ts';
 import type { ImportOptions, TextEncoding } from './import-options.ts';
-import { HEAD_BYTES, invalidUtf8Count, sniffDelimiter } from './sniff.ts';
+import { firstSignificantByte, HEAD_BYTES, invalidUtf8Count, isParquetMagic, sniffDelimiter } from './sniff.ts';
 import { bytesSource, extensionOf, type ByteSource, type ReadResult } from './source.ts';
 import { bomEncoding } from './text-stream.ts';
 import { readXlsxPreview, isXlsxName } from './xlsx/index.ts';
@@ -82,6 +82,10 @@ export async function previewImport(source: ByteSource, options: ImportOptions =
     return { format: extensionOf(source.name) === 'parquet' ? 'parquet' : 'json', lines: [], columns: [], rows: [], complete: false, error: null, warnings: [], suggestion: null };
   }
   const head = await headOf(source, HEAD_BYTES);
+  const first = firstSignificantByte(head);
+  if (extensionOf(source.name) === '' && (isParquetMagic(head) || first === 0x5b || first === 0x7b)) {
+    return { format: isParquetMagic(head) ? 'parquet' : 'json', lines: [], columns: [], rows: [], complete: false, error: null, warnings: [], suggestion: null };
+  }
   const complete = head.byteLength >= source.size;
   const bom = bomEncoding(head);
   const encoding: TextEncoding = options.encoding ?? (bom === 'utf-16le' || bom === 'utf-16be' ? bom : 'utf-8');
