@@ -40,6 +40,8 @@ test('a formula with a syntax error is marked in place; the step before it still
   await expect(broken).toHaveAttribute('aria-invalid', 'true');
   await expect(broken).toHaveAccessibleDescription(/Step 2 \(derive\): .*expected "\)"/i);
   await expect(steps.nth(0)).not.toHaveAttribute('aria-invalid');
+  const said = page.getByRole('status').filter({ hasText: 'Step 2 cannot run as it stands.' });
+  await expect(said).toHaveCount(1);
 
   // The preview of step 1 applies step 1 only: the broken step 2 does not stop it.
   await page.getByRole('button', { name: 'Preview step 1' }).click();
@@ -55,6 +57,7 @@ test('a formula with a syntax error is marked in place; the step before it still
   await expect(edit).toHaveCount(0);
   await expect(broken).not.toHaveAttribute('aria-invalid');
   await expect(broken).toContainText('Derive ratio = ');
+  await expect(said).toHaveCount(0);
   await page.getByRole('button', { name: 'Preview step 2' }).click();
   await expect(preview).toContainText('Columns: 7 → 8');
 });
