@@ -5,6 +5,7 @@
  * and stores what they return.
  */
 import { BACKEND_ORDER, initBackend, type BackendName } from '../ml/backend.ts';
+import { backendLabel } from '../ml/backend-label.ts';
 import { toDataset, type Dataset } from '../ml/matrix.ts';
 import { modelFromJSON, type EpochLog } from '../ml/train.ts';
 import type { Algorithm } from '../ml/models/spec.ts';
@@ -66,6 +67,8 @@ export interface TrainJobProgress {
   /** Auto and tuning: a candidate just scored (as a run stores it). */
   trial?: StoredTrial;
   backend?: string;
+  /** Choosing a backend: the one being measured (the first job on a device measures each, several seconds). */
+  measuring?: string;
   note?: string;
   /** Training started again from the first epoch (on another backend): earlier epoch logs no longer apply. */
   restart?: boolean;
@@ -106,7 +109,11 @@ async function fitAndStore(req: TrainRequest | TuneRequest, fit: FitRequest, opt
   if (req.seed !== undefined) checkSeed(req.seed);
   onProgress?.({ stage: 'backend', done: 0, total: 1 });
   // 'auto' measures each backend once per device and browser version, then remembers the choice (settings table).
-  const backend = await initBackend(req.backend ?? 'auto', { memory: settingsBackendMemory(database), ...(req.remeasureBackend ? { remeasure: true } : {}) });
+  const backend = await initBackend(req.backend ?? 'auto', {
+    memory: settingsBackendMemory(database),
+    ...(req.remeasureBackend ? { remeasure: true } : {}),
+    onMeasure: (m) => onProgress?.({ stage: 'backend', done: m.done, total: m.total, measuring: backendLabel(m.backend) })
+  });
   onProgress?.({ stage: 'load', done: 0, total: 1, backend: backend.name, ...(backend.note ? { note: backend.note } : {}) });
   const { prep, target, train: trainData, validation } = await splitsFor(database, req.preparation);
   throwIfAborted(signal);

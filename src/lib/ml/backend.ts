@@ -64,6 +64,11 @@ export interface BackendOptions {
   deviceKey?: string;
   /** 'auto': the measurement (default: the trial of backend-trial.ts; tests count calls with a fake). */
   measure?: Measure;
+  /**
+   * 'auto': called as the measurement starts each backend (the CPU reference first, then every available one), so a
+   * first job's several-second trial says which backend it measures and how far it is.
+   */
+  onMeasure?: (p: { backend: BackendName; done: number; total: number }) => void;
 }
 
 export const IS_NODE = typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { window?: unknown }).window === 'undefined';
@@ -268,7 +273,14 @@ async function autoBackend(available: BackendName[], opts: BackendOptions): Prom
       }
     }
   }
-  const { name, trials } = await (opts.measure ?? measureBackends)(available, (b) => activate(b, opts));
+  // The measurement starts the CPU reference, then each available backend: one step each.
+  let started = 0;
+  const start = (b: BackendName) => {
+    opts.onMeasure?.({ backend: b, done: started, total: available.length + 1 });
+    started++;
+    return activate(b, opts);
+  };
+  const { name, trials } = await (opts.measure ?? measureBackends)(available, start);
   await activate(name, opts);
   current = name;
   chosen = { version: 1, device, name, trials: trials.map((t) => ({ ...t })), measuredAt: Date.now() };
