@@ -121,7 +121,7 @@ async function fitAndStore(req: TrainRequest | TuneRequest, fit: FitRequest, opt
   const t0 = performance.now();
   let on: string = backend.name;
   const start = trainStart(fit, seed, trainData);
-  if (start) onProgress?.({ stage: 'train', done: 0, total: 1, backend: backend.name, start });
+  if (start) onProgress?.({ stage: 'load', done: 1, total: 1, backend: backend.name, start });
   const result = await trainOnSplits(fit, { train: trainData, validation }, {
     seed, target, backend: backend.name, signal,
     onProgress: (p) => {
