@@ -133,6 +133,7 @@ test('Train warns before a network meets unscaled features, with the fix; once t
   await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
   await workflow.getByRole('link', { name: 'Train' }).click();
   // Newest first: the scaled preparation is chosen; the older one still warns, the scaled one does not.
+  await expect(page.getByLabel('Prepared data').getByRole('option')).toHaveCount(2);
   await page.getByLabel('Prepared data').selectOption({ index: 1 });
   await expect(warning).toBeVisible();
   await page.getByLabel('Prepared data').selectOption({ index: 0 });
