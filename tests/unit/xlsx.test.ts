@@ -105,6 +105,10 @@ describe('Excel workbooks', () => {
     expect(p.rows.length).toBe(20);
     const two = await previewImport(bytesSource('b.xlsx', book([['One', ''], ['Two', '']])), { sheet: 'Two' });
     expect(two.error?.code).toBe('empty-file');
+    // A sheet that cannot be read still lets the person pick another.
+    expect(two.sheets).toEqual(['One', 'Two']);
+    const notes = await previewImport(bytesSource('b.xlsx', new Uint8Array(readFileSync('tests/fixtures/openpyxl.xlsx'))), {});
+    expect([notes.error?.code, notes.sheets, notes.sheet]).toEqual(['header-only', ['Notes', 'Data'], 'Notes']);
   });
 
   describe('hostile files', () => {

@@ -23,24 +23,30 @@ export function isXlsxName(name: string): boolean {
   return XLSX_EXT.has(extensionOf(name));
 }
 
-interface Parsed {
-  sheets: string[];
-  sheet: string;
-  result: ReadResult;
+interface Opened {
+  names: string[];
+  sheets: Map<string, string>;
+  rels: Map<string, string>;
+  date1904: boolean;
 }
 
-function parse(bytes: Uint8Array, opts: ImportOptions, maxRows = Infinity): Parsed {
+/** The workbook's sheets (and where its parts are), before any sheet is read. */
+function open(bytes: Uint8Array): Opened {
   // The package's root relationships name the workbook part (xl/workbook.xml in files Excel writes).
   const root = unzipParts(bytes, (p) => p === '_rels/.rels');
   const rootRels = root.has('_rels/.rels') ? relationships(partText(root.get('_rels/.rels'), '_rels/.rels', 'Relationships'), '') : new Map<string, string>();
   let wbPath = 'xl/workbook.xml';
   for (const target of rootRels.values()) if (/workbook\d*\.xml$/i.test(target)) wbPath = target;
   const first = unzipParts(bytes, (p) => p === wbPath || p === relsPath(wbPath));
-  const wbRels = relationships(partText(first.get(relsPath(wbPath)), relsPath(wbPath), 'Relationships'), wbPath);
-  const wb = readWorkbook(partText(first.get(wbPath), wbPath, 'workbook'), wbRels);
-  const names = [...wb.sheets.keys()];
+  const rels = relationships(partText(first.get(relsPath(wbPath)), relsPath(wbPath), 'Relationships'), wbPath);
+  const wb = readWorkbook(partText(first.get(wbPath), wbPath, 'workbook'), rels);
+  return { names: [...wb.sheets.keys()], sheets: wb.sheets, rels, date1904: wb.date1904 };
+}
+
+function parse(bytes: Uint8Array, opened: Opened, opts: ImportOptions, maxRows = Infinity): { sheet: string; result: ReadResult } {
+  const { names, rels: wbRels } = opened;
   const sheet = opts.sheet ?? names[0];
-  const sheetPath = wb.sheets.get(sheet);
+  const sheetPath = opened.sheets.get(sheet);
   if (sheetPath === undefined) {
     throw new EnclaveError('invalid-argument', `This workbook has no sheet named "${sheet}" (its sheets: ${names.map((n) => `"${n}"`).join(', ')}).`, { sheets: names });
   }
@@ -53,7 +59,7 @@ function parse(bytes: Uint8Array, opts: ImportOptions, maxRows = Infinity): Pars
   const ctx = {
     strings: sharedStrings(parts.has(stringsPath) ? partText(parts.get(stringsPath), stringsPath, 'sst') : null),
     dateStyles: dateStyles(parts.has(stylesPath) ? partText(parts.get(stylesPath), stylesPath, 'styleSheet') : null),
-    date1904: wb.date1904,
+    date1904: opened.date1904,
   };
   const xml = partText(parts.get(sheetPath), sheetPath, 'worksheet');
   parts.clear();
@@ -86,7 +92,7 @@ function parse(bytes: Uint8Array, opts: ImportOptions, maxRows = Infinity): Pars
   });
   if (!asm.names) throw new EnclaveError('empty-file', `The sheet "${sheet}" has no values${skip ? ` below row ${skip}` : ''}.`);
   const table = asm.finish();
-  return { sheets: names, sheet, result: { table, format: 'xlsx', warnings } };
+  return { sheet, result: { table, format: 'xlsx', warnings } };
 }
 
 /** A header cell as a column name: text as it is, a date as its day, a number as written. */
@@ -101,7 +107,7 @@ export async function readXlsx(source: ByteSource, opts: ReadOptions = {}): Prom
   const progress = new Progress(source.size, opts.onProgress);
   const bytes = await readAll(source, opts, progress);
   throwIfAborted(opts.signal);
-  const { result } = parse(bytes, opts);
+  const { result } = parse(bytes, open(bytes), opts);
   progress.rows = result.table.rowCount;
   progress.end();
   return result;
@@ -111,13 +117,15 @@ export async function readXlsx(source: ByteSource, opts: ReadOptions = {}): Prom
 export async function readXlsxPreview(source: ByteSource, opts: ImportOptions, rows: number): Promise<ImportPreview> {
   const bytes = await readAll(source, {});
   const base: ImportPreview = { format: 'xlsx', lines: [], columns: [], rows: [], complete: false, error: null, warnings: [], suggestion: null };
+  let sheets: string[] | undefined;
   try {
-    const { sheets, sheet, result } = parse(bytes, opts, rows);
+    const opened = open(bytes);
+    sheets = opened.names;
+    const { sheet, result } = parse(bytes, opened, opts, rows);
     const t = result.table;
     return { ...base, sheets, sheet, columns: t.columns.map((c) => ({ name: c.name, type: c.type })), rows: rowArrays(t, 0, rows), complete: t.rowCount < rows, warnings: result.warnings };
   } catch (e) {
     const err = e instanceof EnclaveError ? e : new EnclaveError('invalid-xlsx', `This Excel file cannot be read: ${e instanceof Error ? e.message : String(e)}`);
-    const sheets = (err.detail?.sheets as string[] | undefined) ?? undefined;
-    return { ...base, sheets, error: { code: err.code, message: err.message } };
+    return { ...base, sheets, sheet: opts.sheet ?? sheets?.[0], error: { code: err.code, message: err.message } };
   }
 }
