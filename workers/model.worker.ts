@@ -10,7 +10,7 @@ import { compareVersions, type CompareProgress, type CompareRequest } from '../s
 import type { InputRecord } from '../src/lib/core/table-from-records.ts';
 import { scoreBatch, type ScoreBatchProgress, type ScoreBatchRequest } from '../src/lib/jobs/score-batch-job.ts';
 import { monitorFile, type MonitorProgress, type MonitorRequest } from '../src/lib/jobs/monitor-job.ts';
-import { exportModelBundle, exportModelOnnx, importModelBundle } from '../src/lib/jobs/bundle-job.ts';
+import { exportModelBundle, exportModelOnnx, importModelBundle, type ExportProgress } from '../src/lib/jobs/bundle-job.ts';
 
 const api = {
   promote: (runId: string, name: string, onProgress?: (p: PromoteProgress) => void) => promote(runId, name, undefined, undefined, onProgress),
@@ -23,8 +23,8 @@ const api = {
     return transferred(r, [r.csv.buffer as ArrayBuffer]);
   },
   monitor: (req: MonitorRequest, onProgress: (p: MonitorProgress) => void) => monitorFile(req, { onProgress }),
-  exportBundle: async (req: { model: string; includeTrainingRows?: boolean }) => {
-    const r = await exportModelBundle(req);
+  exportBundle: async (req: { model: string; includeTrainingRows?: boolean }, onProgress?: (p: ExportProgress) => void) => {
+    const r = await exportModelBundle(req, { onProgress });
     return transferred(r, [r.bytes.buffer as ArrayBuffer]);
   },
   exportOnnx: async (req: { model: string }) => {

@@ -24,13 +24,27 @@ interface Options {
   database?: EnclaveDB;
 }
 
+/**
+ * An export's steps: read the version and its model, start its backend, the training summaries (a forward pass over
+ * the validation rows the first time), write the zip; `done` of `total` (4).
+ */
+export interface ExportProgress {
+  stage: 'read' | 'backend' | 'summaries' | 'write';
+  done: number;
+  total: number;
+}
+
 /** The bundle's bytes and the file name to save it under (`<name>-<version>.zip`). */
-export async function exportModelBundle(req: { model: string; includeTrainingRows?: boolean }, opts: Options = {}): Promise<{ bytes: Uint8Array; fileName: string }> {
+export async function exportModelBundle(req: { model: string; includeTrainingRows?: boolean }, opts: Options & { onProgress?: (p: ExportProgress) => void } = {}): Promise<{ bytes: Uint8Array; fileName: string }> {
   const database = opts.database ?? defaultDb();
+  const step = (stage: ExportProgress['stage'], done: number) => opts.onProgress?.({ stage, done, total: 4 });
+  step('read', 0);
   const version = await getModel(database, req.model);
   const saved = await getArtifact(database, version.run);
+  step('backend', 1);
   // Summaries need a forward pass over the validation rows the first time (then they are stored).
   await initBackend(await versionBackend(database, version));
+  step('summaries', 2);
   const model = modelFromJSON(saved);
   let summaries;
   try {
@@ -43,6 +57,7 @@ export async function exportModelBundle(req: { model: string; includeTrainingRow
     model.dispose();
   }
   throwIfAborted(opts.signal);
+  step('write', 3);
   const run = await getRun(database, version.run).catch(() => undefined);
   const prep = run ? await getPreparation(database, run.preparation).catch(() => undefined) : undefined;
   const bytes = await exportBundle({
@@ -51,6 +66,7 @@ export async function exportModelBundle(req: { model: string; includeTrainingRow
     includeTrainingRows: req.includeTrainingRows ?? false,
     lineage: { ...(prep ? { preparation: prep.id, recipe: prep.recipe, dataset: prep.dataset } : {}) }
   });
+  step('write', 4);
   return { bytes, fileName: `${safe(version.name)}-${version.version}.zip` };
 }
 

@@ -5,15 +5,16 @@ import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { promote, train, type PromoteProgress } from '../../src/lib/jobs/train-job.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
+import { exportModelBundle, type ExportProgress } from '../../src/lib/jobs/bundle-job.ts';
 
-const freshDb = freshDatabases('promote-progress');
+const freshDb = freshDatabases('model-job-progress');
 const text = readFileSync('static/samples/penguins.csv', 'utf8');
 
 beforeAll(async () => {
   await initBackend('cpu');
 });
 
-describe('the promote job reports its progress', () => {
+describe('the promote and export jobs report their progress', () => {
   it('counts its five steps up to the total, in order, the last once the version is registered', async () => {
     const database = freshDb();
     const blob = new Blob([text]);
@@ -31,5 +32,12 @@ describe('the promote job reports its progress', () => {
     expect(version.version).toBe('1.0.0');
     expect(events.map((e) => [e.stage, e.done])).toEqual([['load', 0], ['backend', 1], ['test', 2], ['score', 3], ['register', 4], ['register', 5]]);
     expect(events.every((e) => e.total === 5)).toBe(true);
+
+    // Exporting the version: its four steps, the summaries (a forward pass the first time) among them.
+    const exported: ExportProgress[] = [];
+    const out = await exportModelBundle({ model: version.id, includeTrainingRows: true }, { database, onProgress: (p) => exported.push(p) });
+    expect(out.fileName).toBe('penguins-1.0.0.zip');
+    expect(exported.map((e) => [e.stage, e.done])).toEqual([['read', 0], ['backend', 1], ['summaries', 2], ['write', 3], ['write', 4]]);
+    expect(exported.every((e) => e.total === 4)).toBe(true);
   }, 60_000);
 });
