@@ -136,6 +136,13 @@ describe('Excel workbooks', () => {
       expect((await read(dim)).table.rowCount).toBe(1);
     });
 
+    it('one value far right of 3,000 rows (a table of 49 million mostly empty cells) is refused before any column is built', async () => {
+      const rows = Array.from({ length: 3000 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${i}</v></c></row>`).join('');
+      const e = await fails(read(book([['S', '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c><c r="XFD1"><v>1</v></c></row>' + rows]])));
+      expect(e.code).toBe('too-large');
+      expect(e.message).toContain('as far right as column 16,384');
+    });
+
     it('__proto__ and constructor as sheet names, headers, shared strings and zip entries stay data', async () => {
       const sheet = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="s"><v>1</v></c><c r="B2" t="s"><v>0</v></c></row>';
       const bytes = book([['__proto__', sheet]], { strings: ['__proto__', 'constructor'], raw: { __proto__: strToU8('x') } as unknown as Zippable });

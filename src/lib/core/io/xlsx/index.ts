@@ -8,6 +8,7 @@
 import { EnclaveError, throwIfAborted } from '../../errors.ts';
 import { rowArrays } from '../../table.ts';
 import { TableAssembler } from '../assemble.ts';
+import { ABSENT_RATIO, MAX_ABSENT_CELLS, formatCount } from '../limits.ts';
 import type { ImportOptions } from '../import-options.ts';
 import { extensionOf, type ByteSource, type ReadOptions, type ReadResult } from '../source.ts';
 import { checkSize, Progress, readAll } from '../stream.ts';
@@ -67,12 +68,25 @@ function parse(bytes: Uint8Array, opened: Opened, opts: ImportOptions, maxRows =
   const skip = opts.skipLines ?? 0;
   const header = opts.header ?? true;
   // First pass: how wide the table is (the widest row with values), so a value right of the header is a column too.
-  let width = 0, dataRows = 0;
+  let width = 0, dataRows = 0, present = 0;
   scanRows(xml, ctx, (r, cells) => {
     if (r <= skip) return true;
     width = Math.max(width, cells.length);
+    for (const c of cells) if (c !== undefined) present++; // a sparse row: its holes are undefined
     return ++dataRows <= maxRows;
   });
+  // One value far to the right makes every row that wide: refused when the table would be mostly empty cells (as
+  // JSON records that each have keys of their own are), before any column is built.
+  const absent = width * dataRows - present;
+  if (absent > MAX_ABSENT_CELLS && absent > ABSENT_RATIO * present) {
+    throw new EnclaveError(
+      'too-large',
+      `The sheet "${sheet}" has values as far right as column ${formatCount(width)} but about ${Math.round(present / Math.max(1, dataRows))} per row: as a table that is ` +
+        `${formatCount(width * dataRows)} cells, almost all empty. Enclave reads at most ${formatCount(MAX_ABSENT_CELLS)} empty cells (MAX_ABSENT_CELLS) when most of the table would be empty. ` +
+        'Delete the stray values on the right, or save the columns you need as CSV.',
+      { columns: width, rows: dataRows, absentCells: absent, limit: MAX_ABSENT_CELLS },
+    );
+  }
   const warnings: string[] = [];
   const asm = new TableAssembler(true, warnings, ',');
   let rows = 0;
