@@ -1,6 +1,8 @@
 import { render } from 'svelte/server';
 import { describe, expect, it } from 'vitest';
 import RunsTable from '../../src/lib/components/runs-table/RunsTable.svelte';
+import CompareChart from '../../src/lib/components/runs-table/CompareChart.svelte';
+import { bestLoss } from '../../src/lib/components/runs-table/curve-summary.ts';
 import { runStatus } from '../../src/lib/components/runs-table/run-status.ts';
 import type { RunRecord } from '../../src/lib/store/db.ts';
 import { formatHyperparameters, readableNumber } from '../../src/lib/components/runs-table/hyperparameters.ts';
@@ -121,6 +123,22 @@ describe('compared runs get distinct styles', () => {
     const keys = Array.from({ length: 200 }, (_, i) => JSON.stringify(seriesStyle(i)));
     expect(new Set(keys).size).toBe(200);
     expect(() => seriesStyle(-1)).toThrow(RangeError);
+  });
+
+  it('draws twelve compared runs as twelve different lines, each named in the legend with its summary', () => {
+    const series = Array.from({ length: 12 }, (_, i) => ({ name: `run ${i + 1}`, points: [{ x: 1, y: 1 - i / 20 }, { x: 2, y: 0.5 - i / 40 }], summary: `lowest at epoch ${i + 1}` }));
+    const html = render(CompareChart, { props: { label: 'Validation loss of the compared runs', series } }).body;
+    const lines = [...html.matchAll(/<g data-series="[^"]*"><path d="[^"]*" fill="none" stroke="([^"]+)" stroke-width="2"(?: stroke-dasharray="([^"]+)")?/g)].map((m) => `${m[1]} ${m[2] ?? 'solid'}`);
+    expect(lines).toHaveLength(12);
+    expect(new Set(lines).size).toBe(12);
+    expect(lines[10]).toBe(`${PALETTE[0]} ${DASHES[1]}`); // run 11: run 1's colour, dashed
+    expect(html).toContain("run 12: lowest at epoch 12");
+  });
+
+  it("sums up a run's validation loss curve by its lowest point", () => {
+    const e = (epoch: number, valLoss?: number) => ({ epoch, loss: 1, metric: 0.5, ...(valLoss === undefined ? {} : { valLoss }) });
+    expect(bestLoss([e(1, 0.9), e(2, 0.31234), e(3, 0.4)])).toBe('lowest 0.3123 at epoch 2');
+    expect(bestLoss([e(1), e(2)])).toBe('no validation curve');
   });
 });
 
