@@ -10,7 +10,7 @@ import { compareVersions, type CompareProgress, type CompareRequest } from '../s
 import type { InputRecord } from '../src/lib/core/table-from-records.ts';
 import { scoreBatch, type ScoreBatchProgress, type ScoreBatchRequest } from '../src/lib/jobs/score-batch-job.ts';
 import { monitorFile, type MonitorProgress, type MonitorRequest } from '../src/lib/jobs/monitor-job.ts';
-import { exportModelBundle, exportModelOnnx, importModelBundle, type ExportProgress } from '../src/lib/jobs/bundle-job.ts';
+import { exportModelBundle, exportModelOnnx, importModelBundle, type ExportProgress, type ImportBundleProgress } from '../src/lib/jobs/bundle-job.ts';
 
 const api = {
   promote: (runId: string, name: string, onProgress?: (p: PromoteProgress) => void) => promote(runId, name, undefined, undefined, onProgress),
@@ -31,7 +31,7 @@ const api = {
     const r = await exportModelOnnx(req);
     return transferred(r, [r.bytes.buffer as ArrayBuffer]);
   },
-  importBundle: (req: { bytes: Uint8Array; fileName?: string }) => importModelBundle(req)
+  importBundle: (req: { bytes: Uint8Array; fileName?: string }, onProgress?: (p: ImportBundleProgress) => void) => importModelBundle(req, { onProgress })
 };
 
 export type ModelWorkerApi = typeof api;

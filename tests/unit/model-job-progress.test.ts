@@ -5,7 +5,7 @@ import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { promote, train, type PromoteProgress } from '../../src/lib/jobs/train-job.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
-import { exportModelBundle, type ExportProgress } from '../../src/lib/jobs/bundle-job.ts';
+import { exportModelBundle, importModelBundle, type ExportProgress, type ImportBundleProgress } from '../../src/lib/jobs/bundle-job.ts';
 
 const freshDb = freshDatabases('model-job-progress');
 const text = readFileSync('static/samples/penguins.csv', 'utf8');
@@ -14,7 +14,7 @@ beforeAll(async () => {
   await initBackend('cpu');
 });
 
-describe('the promote and export jobs report their progress', () => {
+describe('the promote, export and import jobs report their progress', () => {
   it('counts its five steps up to the total, in order, the last once the version is registered', async () => {
     const database = freshDb();
     const blob = new Blob([text]);
@@ -39,5 +39,12 @@ describe('the promote and export jobs report their progress', () => {
     expect(out.fileName).toBe('penguins-1.0.0.zip');
     expect(exported.map((e) => [e.stage, e.done])).toEqual([['read', 0], ['backend', 1], ['summaries', 2], ['write', 3], ['write', 4]]);
     expect(exported.every((e) => e.total === 4)).toBe(true);
+
+    // Importing it on another device (a fresh database): three steps, counted up to the total.
+    const importSteps: ImportBundleProgress[] = [];
+    const r = await importModelBundle({ bytes: out.bytes, fileName: out.fileName }, { database: freshDb(), onProgress: (p) => importSteps.push(p) });
+    expect(r.created).toBe(true);
+    expect(importSteps.map((e) => [e.stage, e.done])).toEqual([['check', 0], ['register', 1], ['summaries', 2], ['summaries', 3]]);
+    expect(importSteps.every((e) => e.total === 3)).toBe(true);
   }, 60_000);
 });

@@ -79,18 +79,30 @@ export async function exportModelOnnx(req: { model: string }, opts: Options = {}
   return { bytes, fileName: `${safe(version.name)}-${version.version}.onnx` };
 }
 
+/** An import's steps: check the bundle (unzip, hashes, model and recipe), register the version, store its summaries. */
+export interface ImportBundleProgress {
+  stage: 'check' | 'register' | 'summaries';
+  done: number;
+  total: number;
+}
+
 /** Registers a bundle as a model version (once: importing the same bundle again returns the version it made). */
-export async function importModelBundle(req: { bytes: Uint8Array; fileName?: string }, opts: Options = {}): Promise<{ model: ModelRecord; created: boolean }> {
+export async function importModelBundle(req: { bytes: Uint8Array; fileName?: string }, opts: Options & { onProgress?: (p: ImportBundleProgress) => void } = {}): Promise<{ model: ModelRecord; created: boolean }> {
   const database = opts.database ?? defaultDb();
+  const step = (stage: ImportBundleProgress['stage'], done: number) => opts.onProgress?.({ stage, done, total: 3 });
+  step('check', 0);
   const bundle = await readBundle(req.bytes);
+  step('register', 1);
   const existing = await findImportedModel(database, bundle.manifest.contentHash);
   if (existing) return { model: existing, created: false };
   // The summary is checked before anything is stored: a damaged one refuses the whole bundle.
   const s = bundle.summary as { training?: unknown; predictions?: unknown } | undefined;
   const summaries = s?.training !== undefined ? { summary: parseTrainingSummary(s.training), ...(s.predictions !== undefined ? { predictions: parseTrainingSummary(s.predictions) } : {}) } : undefined;
   const model = await registerImportedModel(database, bundle);
+  step('summaries', 2);
   if (summaries) await putModelSummary(database, { model: model.id, ...summaries, created: Date.now() });
   await recordModelEvent(database, { action: 'register', model });
+  step('summaries', 3);
   return { model, created: true };
 }
 
