@@ -6,6 +6,7 @@ import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import { train } from '../../src/lib/jobs/train-job.ts';
 import { analyse, type AnalyseProgress } from '../../src/lib/jobs/analyse.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
+import { analyseStage } from '../../src/lib/components/evaluation-view/analyse-stage.ts';
 
 const freshDb = freshDatabases('analyse-progress');
 const text = readFileSync('static/samples/penguins.csv', 'utf8');
@@ -42,4 +43,13 @@ describe('the analyse job reports its progress', () => {
     expect(importance.slice(2, 5).map((e) => e.feature)).toEqual([run.features[0], run.features[0], run.features[0]]);
     expect(importance.at(-1)!.feature).toBe(run.features[8]);
   }, 60_000);
+});
+
+describe('the Evaluate page says what the analysis is doing', () => {
+  it('names the feature being shuffled and counts the scorings', () => {
+    expect(analyseStage({ stage: 'importance', done: 12, total: 1234, feature: 'Flipper Length (mm)' })).toEqual({
+      stage: 'Shuffling Flipper Length (mm) and scoring again', done: 12, total: 1234, detail: '12 of 1,234 scorings'
+    });
+    expect(analyseStage({ stage: 'load', done: 2, total: 5 }).stage).toBe('Loading the model and the validation split');
+  });
 });
