@@ -32,3 +32,19 @@ describe('the guided flow', () => {
     expect(label('deploy', { ...deployed, batches: 1 })).toBe('Monitor the scored batches');
   });
 });
+
+describe('workflow counts for the stepper', () => {
+  it('does not count a cancelled run as trained', async () => {
+    await import('fake-indexeddb/auto');
+    const { createDb } = await import('../../src/lib/store/db.ts');
+    const { workflowCounts } = await import('../../src/lib/store/progress.ts');
+    const database = createDb(`progress-${crypto.randomUUID()}`);
+    const run = (id: string, status: 'completed' | 'cancelled') => ({ id, dataset: 'd', preparation: 'p', created: 1, status } as never);
+    await database.runs.bulkAdd([run('a', 'cancelled')]);
+    expect((await workflowCounts(database, 'd')).runs).toBe(0);
+    await database.runs.add(run('b', 'completed'));
+    expect((await workflowCounts(database, 'd')).runs).toBe(1);
+    database.close();
+    await database.delete();
+  });
+});

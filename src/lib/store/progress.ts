@@ -14,7 +14,8 @@ export interface WorkflowCounts {
 
 export async function workflowCounts(db: EnclaveDB, dataset: string): Promise<WorkflowCounts> {
   const preparations = await db.preparations.where('dataset').equals(dataset).count();
-  const runIds = (await db.runs.where('dataset').equals(dataset).primaryKeys()) as string[];
+  // A cancelled run is kept with its curves, but nothing was trained to evaluate or promote: it does not count.
+  const runIds = (await db.runs.where('dataset').equals(dataset).filter((r) => r.status !== 'cancelled').primaryKeys()) as string[];
   const models = runIds.length ? await db.models.where('run').anyOf(runIds).toArray() : [];
   const batches = models.length ? await db.batches.where('model').anyOf(models.map((m) => m.id)).count() : 0;
   models.sort((a, b) => b.created - a.created);
