@@ -23,6 +23,7 @@ describe('the guided flow', () => {
     expect(label('data', at({}))).toBe('Prepare this dataset');
     expect(label('prepare', at({}))).toBeNull(); // its own form comes first
     expect(label('prepare', at({ preparations: 1 }))).toBe('Train on this preparation');
+    expect(label('data', at({ preparations: 1 }))).toBe('Train on this preparation');
     expect(label('train', at({ preparations: 1 }))).toBeNull();
     expect(label('train', at({ preparations: 1, runs: 1 }))).toBe('Evaluate this run');
     expect(label('evaluate', at({ preparations: 1, runs: 1 }))).toBe('Promote the best run');

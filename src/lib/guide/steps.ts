@@ -63,7 +63,7 @@ export function nextAction(page: StepId, f: GuideFacts | null): NextAction | nul
   switch (page) {
     case 'data':
       return f.preparations
-        ? { href: '/prepare', label: 'Prepare this dataset', why: `again, or train on the preparation of ${name} you saved.` }
+        ? { href: '/train', label: 'Train on this preparation', why: `of ${name} (or prepare it again on the Prepare page).` }
         : { href: '/prepare', label: 'Prepare this dataset', why: `choose what to predict in ${name}, clean it and split it 60/20/20.` };
     case 'prepare':
       return f.preparations ? { href: '/train', label: 'Train on this preparation', why: 'choose an algorithm (or auto) and watch it learn.' } : null;
