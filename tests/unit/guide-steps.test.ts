@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { nextAction, stepStates, type GuideFacts } from '../../src/lib/guide/steps.ts';
 
@@ -36,7 +37,6 @@ describe('the guided flow', () => {
 
 describe('workflow counts for the stepper', () => {
   it('does not count a cancelled run as trained', async () => {
-    await import('fake-indexeddb/auto');
     const { createDb } = await import('../../src/lib/store/db.ts');
     const { workflowCounts } = await import('../../src/lib/store/progress.ts');
     const database = createDb(`progress-${crypto.randomUUID()}`);
