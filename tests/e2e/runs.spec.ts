@@ -48,6 +48,7 @@ test('the runs table shows status, readable hyperparameters, the recipe and the 
   // Evaluate: compared with its own line style; no error analysis for a run without a model.
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Evaluate' }).click();
   const compare = page.getByRole('group', { name: 'Runs to compare' });
+  await expect(compare.getByRole('checkbox')).toHaveCount(2); // .all() does not wait for the list to render
   for (const box of await compare.getByRole('checkbox').all()) await box.check();
   const chart = page.getByRole('img', { name: 'Validation loss of the compared runs' });
   await expect(chart).toBeVisible();
