@@ -93,6 +93,8 @@ async function pickEngine(choice: EngineChoice, input: EngineInput): Promise<{ e
 
 export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opts: TrainOptions): Promise<Omit<TrainOutcome, 'metric' | 'ms'>> {
   const hp = spec.hyperparameters;
+  const optimizer = hp.optimizer;
+  if (optimizer === 'lbfgs') throw new EnclaveError('internal', 'L-BFGS is a full-batch solve: trainModel routes it to models/logistic-lbfgs.ts, not the epoch loop.');
   const { shape, n } = data;
   const arch = architecture(spec, shape);
   const classification = shape.task === 'classification';
@@ -107,7 +109,7 @@ export async function fitNetwork(spec: NetSpec, data: Dataset, seed: number, opt
   const target = classification ? undefined : (given?.target ?? standardiser(data.y as Float32Array));
   const validation = opts.validation && opts.validation.n > 0 ? opts.validation : null;
   const classWeight = classification && hp.classWeight === 'balanced' ? balancedWeights(data.y as Int32Array, k) : null;
-  const { engine, name } = await pickEngine(opts.engine ?? 'auto', { arch, data, validation, hp, classWeight, target, rng, initial });
+  const { engine, name } = await pickEngine(opts.engine ?? 'auto', { arch, data, validation, hp: { ...hp, optimizer }, classWeight, target, rng, initial });
   const metricOf = (sum: number, rows: number) => (classification ? sum / rows : Math.sqrt(sum / rows) * target!.std);
 
   const diverged = (at: number, quantity: string, value: number) =>

@@ -1,5 +1,6 @@
 /**
- * Training. Linear regression is solved in closed form and kNN stores its rows; logistic regression and the MLP go
+ * Training. Linear regression is solved in closed form and kNN stores its rows; logistic regression with optimizer
+ * 'lbfgs' is solved full-batch as scikit-learn does (models/logistic-lbfgs.ts); otherwise logistic regression and the MLP go
  * through one seeded epoch loop (network-fit.ts) with two engines: Enclave's WebAssembly SIMD kernels on the wasm
  * backend, and a low-overhead tfjs gradient loop on the others (see engine-*.ts).
  */
@@ -10,6 +11,7 @@ import { checkFiniteDataset } from './non-finite.ts';
 import { EnsembleModel, loadModel } from './models/ensemble.ts';
 import { KnnModel } from './models/knn.ts';
 import { fitLinear } from './models/linear.ts';
+import { fitLogisticLbfgs } from './models/logistic-lbfgs.ts';
 import { fitNetwork, type EngineChoice } from './network-fit.ts';
 import { parseSaved, type TrainedModel } from './models/saved.ts';
 import { parseSpec, specSupports, type ModelSpec, type ModelSpecInput } from './models/spec.ts';
@@ -90,7 +92,7 @@ export async function trainModel(specInput: ModelSpec | ModelSpecInput, data: Da
     return { ...first, model: new EnsembleModel(members.map((o) => o.model)), ms: performance.now() - t0 };
   }
   if (spec.algorithm === 'knn') return { model: KnnModel.fit(data, spec.hyperparameters, seed), metric, history: [], epochs: 0, stoppedEarly: false, ms: performance.now() - t0 };
-  const out = await fitNetwork(spec, data, seed, opts);
+  const out = spec.algorithm === 'logistic' && spec.hyperparameters.optimizer === 'lbfgs' ? await fitLogisticLbfgs(spec, data, seed, opts) : await fitNetwork(spec, data, seed, opts);
   return { ...out, metric, ms: performance.now() - t0 };
 }
 

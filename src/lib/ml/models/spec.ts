@@ -46,7 +46,16 @@ function pick<const T extends readonly string[]>(name: string, options: T) {
 }
 
 const classWeight = pick('classWeight', ['none', 'balanced'] as const);
-const optimizer = pick('optimizer', ['adam', 'sgd'] as const);
+const optimizer = v.picklist(['adam', 'sgd'] as const, (i) =>
+  `optimizer must be one of adam, sgd (got ${JSON.stringify(i.input)})${i.input === 'lbfgs' ? ': L-BFGS solves logistic regression only; an MLP trains by mini-batches' : ''}`);
+/**
+ * Logistic regression also takes 'lbfgs': the full-batch quasi-Newton solve of scikit-learn's solver='lbfgs'
+ * (models/logistic-lbfgs.ts). With it, l2 = 1/C on the SUM of per-row losses, Σ loss + (l2/2)·‖W‖², so the penalty
+ * does not fade or grow against the data as rows are added (sklearn's default C = 1 is l2: 1; the default l2 1e-3 is
+ * C = 1000). A binary target keeps two softmax columns: sklearn's multi_class='multinomial' at C, and its default
+ * binary (sigmoid) fit at C is l2 = 2/C. epochs is the iteration limit; learningRate, batchSize and patience are unused.
+ */
+const logisticOptimizer = pick('optimizer', ['adam', 'sgd', 'lbfgs'] as const);
 
 /** Limits keep a typo (epochs: 1e9) from freezing the tab; they are far above anything useful for tabular data. */
 const schemas = {
@@ -55,7 +64,7 @@ const schemas = {
   }),
   logistic: v.strictObject({
     l2: v.optional(num('l2', { min: 0, max: 1e3 }), 1e-3),
-    optimizer: v.optional(optimizer, 'adam'),
+    optimizer: v.optional(logisticOptimizer, 'adam'),
     learningRate: v.optional(num('learningRate', { gt: 0, max: 10 }), 0.03),
     batchSize: v.optional(num('batchSize', { integer: true, min: 1, max: 1 << 20 }), 64),
     epochs: v.optional(num('epochs', { integer: true, min: 1, max: 100000 }), 300),
