@@ -48,16 +48,20 @@ async function pass(data: Dataset, k: number, theta: Float64Array, rowWeight: Fl
   const z = new Float64Array(k);
   const out: Pass = { weighted: 0, loss: 0, correct: 0 };
   const biasAt = d * k;
+  // Class-major copies (k × d) of the kernel and its gradient: the inner loops then run over one row's features,
+  // contiguous in X and here, which is several times faster than a k-wide inner loop for the k = 2 … 10 of tables.
+  const wt = new Float64Array(k * d);
+  for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) wt[c * d + j] = theta[j * k + c];
+  const gt = grad ? new Float64Array(k * d) : null;
   for (let start = 0; start < n; start += BLOCK) {
     const end = Math.min(n, start + BLOCK);
     for (let i = start; i < end; i++) {
       const row = i * d;
-      for (let c = 0; c < k; c++) z[c] = theta[biasAt + c];
-      for (let j = 0; j < d; j++) {
-        const x = X[row + j];
-        if (x === 0) continue;
-        const w = j * k;
-        for (let c = 0; c < k; c++) z[c] += x * theta[w + c];
+      for (let c = 0; c < k; c++) {
+        let s = theta[biasAt + c];
+        const base = c * d;
+        for (let j = 0; j < d; j++) s += X[row + j] * wt[base + j];
+        z[c] = s;
       }
       let max = z[0];
       let arg = 0;
@@ -70,20 +74,18 @@ async function pass(data: Dataset, k: number, theta: Float64Array, rowWeight: Fl
       out.loss += ce;
       out.weighted += s * ce;
       if (arg === yi) out.correct++;
-      if (!grad) continue;
+      if (!gt) continue;
       // ∂CE/∂z_c = p_c − 1{c = y}
-      for (let c = 0; c < k; c++) z[c] = (s * Math.exp(z[c] - max)) / sum;
-      z[yi] -= s;
-      for (let j = 0; j < d; j++) {
-        const x = X[row + j];
-        if (x === 0) continue;
-        const w = j * k;
-        for (let c = 0; c < k; c++) grad[w + c] += x * z[c];
+      for (let c = 0; c < k; c++) {
+        const r = (s * Math.exp(z[c] - max)) / sum - (c === yi ? s : 0);
+        grad![biasAt + c] += r;
+        const base = c * d;
+        for (let j = 0; j < d; j++) gt[base + j] += r * X[row + j];
       }
-      for (let c = 0; c < k; c++) grad[biasAt + c] += z[c];
     }
     await checkpoint();
   }
+  if (gt) for (let j = 0; j < d; j++) for (let c = 0; c < k; c++) grad![j * k + c] += gt[c * d + j];
   return out;
 }
 
