@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import type { Dataset } from '../../src/lib/ml/matrix.ts';
 import { fitLogisticLbfgs } from '../../src/lib/ml/models/logistic-lbfgs.ts';
+import { lbfgs } from '../../src/lib/ml/solvers/lbfgs.ts';
 import type { NetworkModel } from '../../src/lib/ml/models/network.ts';
 import { parseSpec } from '../../src/lib/ml/models/spec.ts';
 import { modelFromJSON, trainModel } from '../../src/lib/ml/train.ts';
@@ -91,6 +92,21 @@ async function expectLikeSklearn(name: string, d: Dataset, model: NetworkModel, 
 
 /** sklearn's binary multinomial fit keeps class 1's row; class 0's is its negative (the penalty makes them so). */
 const twoColumns = (r: Ref): Ref => ({ coef: [r.coef[0].map((w) => -w), r.coef[0]], intercept: [-r.intercept[0], r.intercept[0]] });
+
+describe('the L-BFGS minimiser', () => {
+  it('finds the minimum of the Rosenbrock function (curved valley) from (-1.2, 1)', async () => {
+    const rosenbrock = async (x: Float64Array, g: Float64Array) => {
+      const [a, b] = [x[0], x[1]];
+      g[0] = -2 * (1 - a) - 400 * a * (b - a * a);
+      g[1] = 200 * (b - a * a);
+      return (1 - a) ** 2 + 100 * (b - a * a) ** 2;
+    };
+    const r = await lbfgs(rosenbrock, Float64Array.of(-1.2, 1), { maxIter: 200, gtol: 1e-8, ftol: 0 });
+    expect(r.reason).toBe('gtol');
+    expect(Math.abs(r.x[0] - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(r.x[1] - 1)).toBeLessThan(1e-6);
+  });
+});
 
 describe('logistic regression by L-BFGS equals scikit-learn', () => {
   it('penguins, 3 classes (10 features after the recipe)', async () => {
