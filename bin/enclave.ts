@@ -38,12 +38,14 @@ commands:
   drift REFERENCE CURRENT [--test psi|ks|chisquare|z|jensenshannon|linf|wasserstein]
                    compare two files column by column (Evidently's default test per column, or --test); print JSON
   train FILE --target COL [--recipe R.json] [--algorithm auto|logistic|mlp|knn|linear] [--seed N] [--drop COL,COL]
-             [--backend wasm|cpu] [--bundle OUT.zip]
+             [--backend wasm|cpu] [--bundle OUT.zip] [--hyperparameters JSON]
                    leave out rows without a target, split FILE 60/20/20 (stratified for classes), fit the recipe on
                    train (default: drop identifiers and free text, dates into year/month/weekday, mean / most-frequent
                    imputation, standard scaling, one-hot; each drop named in "warnings"), train (auto: the best of a
                    few candidates on validation), score train, validation and test; print JSON; --bundle also
-                   writes the model bundle (model, fitted recipe, input schema, metrics, training summaries, predict.js)
+                   writes the model bundle (model, fitted recipe, input schema, metrics, training summaries, predict.js);
+                   --hyperparameters sets the named algorithm's settings, e.g. '{"optimizer":"lbfgs"}' for logistic
+                   regression solved by L-BFGS on all training rows (as scikit-learn)
   predict BUNDLE.zip FILE
                    print CSV: each input row's number, the prediction, and p_<class> per class for a classifier
   monitor BUNDLE.zip FILE [--target COL]
@@ -195,11 +197,24 @@ async function readRecipe(path: string | undefined): Promise<unknown> {
 
 const TRAIN_ALGORITHMS = ['auto', 'logistic', 'mlp', 'knn', 'linear'];
 
+/** --hyperparameters: a JSON object for a named algorithm (auto chooses its own); the model spec checks each value. */
+function hyperparametersOf(text: string, algorithm: string): Record<string, unknown> {
+  if (algorithm === 'auto') throw new EnclaveError('invalid-argument', '--hyperparameters needs a named --algorithm: auto chooses its own settings.');
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new EnclaveError('invalid-argument', `--hyperparameters is not JSON: ${text.slice(0, 80)} (write it like '{"optimizer":"lbfgs"}').`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new EnclaveError('invalid-argument', `--hyperparameters must be a JSON object, like '{"epochs":100}'.`);
+  return value as Record<string, unknown>;
+}
+
 async function train(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { target: { type: 'string' }, recipe: { type: 'string' }, algorithm: { type: 'string' }, seed: { type: 'string' }, drop: { type: 'string' }, backend: { type: 'string' }, bundle: { type: 'string' } }
+    options: { target: { type: 'string' }, recipe: { type: 'string' }, algorithm: { type: 'string' }, seed: { type: 'string' }, drop: { type: 'string' }, backend: { type: 'string' }, bundle: { type: 'string' }, hyperparameters: { type: 'string' } }
   });
   const [path] = positionals;
   if (!path) throw new EnclaveError('invalid-argument', 'train needs a FILE.\n\n' + USAGE);
@@ -211,12 +226,13 @@ async function train(args: string[]) {
   if (backendName !== 'wasm' && backendName !== 'cpu') throw new EnclaveError('invalid-argument', `--backend must be wasm or cpu, not "${backendName}".`);
   const drop = values.drop ? values.drop.split(',').map((c) => c.trim()).filter(Boolean) : undefined;
   const recipe = await readRecipe(values.recipe);
+  const hyperparameters = values.hyperparameters === undefined ? undefined : hyperparametersOf(values.hyperparameters, algorithm);
   // tfjs only when training: the other commands stay quick to start.
   const { initBackend } = await import('../src/lib/ml/backend.ts');
   const { trainPipeline } = await import('../src/lib/services/pipeline.ts');
   const backend = await initBackend(backendName);
   const table = await readFileTable(path);
-  const options = { target: values.target, recipe, algorithm: algorithm as never, seed, drop };
+  const options = { target: values.target, recipe, algorithm: algorithm as never, seed, drop, ...(hyperparameters ? { hyperparameters } : {}) };
   const result = await trainPipeline(table, options);
   const { model, fitted: _fitted, history, ...report } = result;
   try {

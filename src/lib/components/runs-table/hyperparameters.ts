@@ -38,7 +38,8 @@ function value(v: unknown): string {
 /** One hyperparameter in words: "lr 0.001", "200 epochs", "64-32", "k 5", "balanced classes". */
 function phrase(key: string, v: unknown, all: Params): string {
   if (key === 'units') return `${value(v)}${typeof all.activation === 'string' ? ` ${all.activation}` : ''}`;
-  if (key === 'epochs') return `${value(v)} epochs`;
+  if (key === 'epochs') return all.optimizer === 'lbfgs' ? `≤ ${value(v)} iterations` : `${value(v)} epochs`;
+  if (key === 'optimizer' && v === 'lbfgs') return 'L-BFGS';
   if (key === 'classWeight' && v === 'balanced') return 'balanced classes';
   if (key === 'optimizer' && typeof v === 'string') return v.toUpperCase();
   return `${NAMES.get(key) ?? key} ${value(v)}`;
@@ -61,9 +62,11 @@ export function formatHyperparameters(algorithm: string, hyperparameters: Params
     return `mean of ${members.length}: ${members.map((m) => `${String(m.algorithm)} (${formatHyperparameters(String(m.algorithm), (m.hyperparameters ?? {}) as Params)})`).join('; ')}`;
   }
   if (algorithm === 'auto' && Object.keys(hyperparameters).length === 0) return 'candidates chosen automatically';
-  const lead = LEAD.get(algorithm) ?? [];
+  // L-BFGS solves on all rows at once: its learning rate, batch size and patience are never used, so never shown.
+  const lbfgs = hyperparameters.optimizer === 'lbfgs';
+  const lead = lbfgs ? ['optimizer', 'l2', 'epochs'] : (LEAD.get(algorithm) ?? []);
   const defaults = defaultsOf(algorithm);
-  const entries = Object.entries(hyperparameters);
+  const entries = Object.entries(hyperparameters).filter(([k]) => !(lbfgs && (k === 'learningRate' || k === 'batchSize' || k === 'patience')));
   const parts: string[] = [];
   for (const key of lead) {
     if (key === 'activation' && Object.hasOwn(hyperparameters, 'units')) continue; // said with the units ("64-32 relu")
