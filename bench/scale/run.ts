@@ -125,7 +125,7 @@ function warmCache(path: string): Promise<number> {
 }
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string' }, seed: { type: 'string' }, enclave: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { rows: { type: 'string' }, seed: { type: 'string' }, enclave: { type: 'string' }, hyperparameters: { type: 'string' } } });
   const seed = values.seed ?? '42';
   const enclaveDir = resolve(values.enclave ?? ROOT);
   log('# bench/scale');
@@ -135,7 +135,9 @@ async function main() {
   const loads = [load()];
 
   log(`(a) enclave train ${basename(path)} --target ${TARGET} --algorithm logistic --seed ${seed}${enclaveDir === ROOT ? '' : ` (in ${enclaveDir})`} ...`);
-  const a = await measure('enclave train', process.execPath, ['--import', 'tsx', 'bin/enclave.ts', 'train', path, '--target', TARGET, '--algorithm', 'logistic', '--seed', seed], enclaveDir);
+  // --hyperparameters '{"optimizer":"lbfgs"}' measures logistic regression solved by L-BFGS instead of Adam.
+  const extra = values.hyperparameters ? ['--hyperparameters', values.hyperparameters] : [];
+  const a = await measure('enclave train', process.execPath, ['--import', 'tsx', 'bin/enclave.ts', 'train', path, '--target', TARGET, '--algorithm', 'logistic', '--seed', seed, ...extra], enclaveDir);
   const e = JSON.parse(a.stdout) as EnclaveReport;
   loads.push(load());
   log(`    ${s(a.wallSeconds)}, peak ${gb(a.peakRssBytes)}`);
