@@ -1,10 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { test, expect, importBuffer, summaryValue } from './fixtures.ts';
 
-const SKLEARN = '/usr/lib/python3/dist-packages/sklearn/datasets/data';
+const SKLEARN = 'tests/fixtures/sklearn';
 
 test('breast_cancer.csv is refused as it is; skipping its count line (and reading its first line as data) imports 569 rows', async ({ page }) => {
-  test.skip(!existsSync(`${SKLEARN}/breast_cancer.csv`), 'scikit-learn data files are not installed');
   await page.goto('/');
   await importBuffer(page, 'breast_cancer.csv', readFileSync(`${SKLEARN}/breast_cancer.csv`));
   await expect(page.getByRole('alert')).toContainText('Could not import breast_cancer.csv');
@@ -28,7 +27,6 @@ test('breast_cancer.csv is refused as it is; skipping its count line (and readin
 });
 
 test('iris.csv: its "150,4,setosa,…" line is not taken as the header when the suggestion is used', async ({ page }) => {
-  test.skip(!existsSync(`${SKLEARN}/iris.csv`), 'scikit-learn data files are not installed');
   await page.goto('/');
   await importBuffer(page, 'iris.csv', readFileSync(`${SKLEARN}/iris.csv`));
   const panel = page.getByRole('region', { name: 'Import options for iris.csv' });

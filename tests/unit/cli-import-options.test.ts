@@ -1,15 +1,15 @@
 /** `enclave profile` with the import options as flags (values from pandas, as in import-options.test.ts). */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/enclave.ts', ...args], { encoding: 'utf8' });
-const BREAST = '/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv';
+const BREAST = 'tests/fixtures/sklearn/breast_cancer.csv';
 
 describe('enclave profile FILE with import option flags', () => {
-  it.skipIf(!existsSync(BREAST))('--skip 1 --no-header reads breast_cancer.csv (refused without): 569 rows, 31 columns as pandas skiprows=1, header=None', () => {
+  it('--skip 1 --no-header reads breast_cancer.csv (refused without): 569 rows, 31 columns as pandas skiprows=1, header=None', () => {
     const refused = run('profile', BREAST);
     expect(refused.status).toBe(2);
     expect(JSON.parse(refused.stderr).error.code).toBe('ragged-rows');

@@ -20,7 +20,7 @@ export async function penguins(): Promise<Dataset> {
 
 /** scikit-learn's breast_cancer (malignant 0, benign 1), standardised as StandardScaler does (population std). */
 export function breastCancer(): Dataset {
-  const lines = readFileSync('/usr/lib/python3/dist-packages/sklearn/datasets/data/breast_cancer.csv', 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync('tests/fixtures/sklearn/breast_cancer.csv', 'utf8').trim().split('\n').slice(1);
   const rows = lines.map((l) => l.split(',').map(Number));
   const n = rows.length;
   const d = rows[0].length - 1;
