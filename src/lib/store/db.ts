@@ -18,6 +18,8 @@ import type { SavedModel } from '../ml/models/saved.ts';
 import type { EpochLog } from '../ml/train.ts';
 import type { TrainingSummary } from '../core/validate/drift/summary.ts';
 import type { MonitorReport } from '../services/monitor-batch.ts';
+import { autoChunks } from './chunk-backing.ts';
+import { setChunkStore } from './chunk-store.ts';
 
 /** A model's full report on one split (confusion matrix, curves, calibration / residuals). */
 export type EvaluationReport = ClassificationReport | RegressionReport;
@@ -381,7 +383,11 @@ export function createDb(name = 'enclave', options?: DexieOptions): EnclaveDB {
 
 let instance: EnclaveDB | undefined;
 
-/** The app's database, created on first use so importing this module never touches IndexedDB (SSR, Node). */
+/**
+ * The app's database, created on first use so importing this module never touches IndexedDB (SSR, Node). Its chunks
+ * live in OPFS files where those work (chunk-backing.ts): the page and every worker open it here, so all agree.
+ */
 export function db(): EnclaveDB {
-  return (instance ??= createDb());
+  if (!instance) setChunkStore((instance = createDb()), autoChunks(instance));
+  return instance;
 }

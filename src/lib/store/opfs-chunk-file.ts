@@ -1,0 +1,200 @@
+/**
+ * One file per stored version in the Origin Private File System: every chunk of the version, so saving it is a few
+ * large sequential writes instead of thousands of structured clones into IndexedDB.
+ *
+ *   bytes 0–3   "ENCK"                 bytes 4–7  format (u32 LE, 1)      bytes 8–11  header length H (u32 LE)
+ *   12 … 12+H   header, UTF-8 JSON: { hash, size, chunks: [[column, index, valuesAt, valuesLength, validAt,
+ *               validLength, dictionaryAt (−1: none), dictionaryLength], …] }
+ *   then        each chunk's values bytes, valid bytes and dictionary (UTF-8 JSON array of strings), at those offsets.
+ *
+ * The prefix is written last, so a file cut short by a crash is either shorter than its header's `size` or has no
+ * magic yet: such a file is treated as missing ("torn"), never read. Anything else out of shape is damage and reads
+ * as a 'storage' error naming the file.
+ */
+import { EnclaveError } from '../core/errors.ts';
+import type { ChunkAt } from './chunk-store.ts';
+import type { ChunkRecord } from './db.ts';
+
+const MAGIC = [0x45, 0x4e, 0x43, 0x4b]; // "ENCK"
+const FORMAT = 1;
+export const PREFIX_BYTES = 12;
+const FIELDS = 8;
+
+export const chunkFileName = (hash: string) => `${hash}.chunks`;
+
+/** The part of a FileSystemSyncAccessHandle (dedicated workers) that writing uses. */
+export interface SyncHandle {
+  write(buffer: Uint8Array, options: { at: number }): number;
+  truncate(size: number): void;
+  flush(): void;
+  close(): void;
+}
+
+/** The part of a FileSystemWritableFileStream (any context) that writing uses. */
+export interface WritableHandle {
+  write(data: { type: 'write'; position: number; data: Uint8Array }): Promise<void>;
+  close(): Promise<void>;
+  abort?(): Promise<void>;
+}
+
+export interface ChunkFileLayout {
+  size: number;
+  /** Written in this order; the prefix (at 0) comes last. */
+  parts: { at: number; bytes: Uint8Array }[];
+}
+
+/** Where every byte of a version's file goes. All chunks must share `hash`. */
+export function layoutChunkFile(hash: string, chunks: readonly ChunkRecord[]): ChunkFileLayout {
+  const encoder = new TextEncoder();
+  const data: Uint8Array[] = [];
+  const entries: number[][] = [];
+  let offset = 0;
+  const place = (bytes: Uint8Array) => {
+    const at = offset;
+    data.push(bytes);
+    offset += bytes.byteLength;
+    return at;
+  };
+  for (const c of chunks) {
+    const values = place(new Uint8Array(c.values));
+    const valid = place(new Uint8Array(c.valid));
+    const dict = c.dictionary ? encoder.encode(JSON.stringify(c.dictionary)) : undefined;
+    const dictAt = dict ? place(dict) : -1;
+    entries.push([c.column, c.index, values, c.values.byteLength, valid, c.valid.byteLength, dictAt, dict?.byteLength ?? 0]);
+  }
+  // Offsets in the header are absolute, so they depend on the header's own length: fix them by iterating (the
+  // length of the JSON only grows with the offsets, so this settles in a step or two).
+  let headerBytes = new Uint8Array(0);
+  let start = PREFIX_BYTES;
+  for (;;) {
+    const shift = (at: number) => (at < 0 ? at : at + start);
+    const json = { hash, size: start + offset, chunks: entries.map((e) => [e[0], e[1], shift(e[2]), e[3], shift(e[4]), e[5], shift(e[6]), e[7]]) };
+    headerBytes = encoder.encode(JSON.stringify(json));
+    if (PREFIX_BYTES + headerBytes.byteLength === start) break;
+    start = PREFIX_BYTES + headerBytes.byteLength;
+  }
+  const prefix = new Uint8Array(PREFIX_BYTES);
+  prefix.set(MAGIC, 0);
+  const view = new DataView(prefix.buffer);
+  view.setUint32(4, FORMAT, true);
+  view.setUint32(8, headerBytes.byteLength, true);
+  const parts: ChunkFileLayout['parts'] = [{ at: PREFIX_BYTES, bytes: headerBytes }];
+  let at = start;
+  for (const bytes of data) {
+    parts.push({ at, bytes });
+    at += bytes.byteLength;
+  }
+  parts.push({ at: 0, bytes: prefix });
+  return { size: start + offset, parts };
+}
+
+function short(name: string, wrote: number, expected: number): EnclaveError {
+  return new EnclaveError('storage', `Could not write the chunk file ${name}: ${wrote} of ${expected} bytes were written.`, { file: name });
+}
+
+/** Writes a layout through a synchronous access handle (dedicated workers: no copy, no await per write). */
+export function writeSync(handle: SyncHandle, name: string, layout: ChunkFileLayout): void {
+  handle.truncate(0);
+  for (const p of layout.parts) {
+    const n = handle.write(p.bytes, { at: p.at });
+    if (n !== p.bytes.byteLength) throw short(name, n, p.bytes.byteLength);
+  }
+  handle.flush();
+}
+
+/** Writes a layout through a writable stream (the page, where no synchronous handle exists). */
+export async function writeStream(stream: WritableHandle, layout: ChunkFileLayout): Promise<void> {
+  try {
+    for (const p of layout.parts) await stream.write({ type: 'write', position: p.at, data: p.bytes });
+    await stream.close();
+  } catch (err) {
+    await stream.abort?.().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** A stored file's chunk entry, checked. */
+interface Entry { column: number; index: number; valuesAt: number; valuesLength: number; validAt: number; validLength: number; dictAt: number; dictLength: number }
+
+export const TORN = Symbol('torn');
+
+function damaged(hash: string, name: string, what: string): EnclaveError {
+  return new EnclaveError('storage', `Stored data for version ${hash.slice(0, 12)} is damaged (chunk file ${name}: ${what}). Re-import the file.`, { hash, file: name, problem: what });
+}
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+
+/** The header of a version's file, checked against the file's size; TORN when the file was never completed. */
+export async function readHeader(file: Blob, hash: string): Promise<Entry[] | typeof TORN> {
+  const name = chunkFileName(hash);
+  if (file.size < PREFIX_BYTES) return TORN;
+  const prefix = new Uint8Array(await file.slice(0, PREFIX_BYTES).arrayBuffer());
+  // No magic yet: the writer stopped before its last write (the prefix).
+  if (prefix.slice(0, 4).every((b) => b === 0)) return TORN;
+  if (!MAGIC.every((b, i) => prefix[i] === b)) throw damaged(hash, name, 'not a chunk file');
+  const view = new DataView(prefix.buffer);
+  const format = view.getUint32(4, true);
+  if (format !== FORMAT) throw damaged(hash, name, `unknown format ${format}`);
+  const headerLength = view.getUint32(8, true);
+  if (PREFIX_BYTES + headerLength > file.size) return TORN;
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(await file.slice(PREFIX_BYTES, PREFIX_BYTES + headerLength).arrayBuffer()));
+  } catch {
+    throw damaged(hash, name, 'unreadable header');
+  }
+  const h = header as { hash?: unknown; size?: unknown; chunks?: unknown } | null;
+  if (typeof h !== 'object' || h === null || h.hash !== hash) throw damaged(hash, name, 'header names another version');
+  if (!isCount(h.size)) throw damaged(hash, name, 'header has no size');
+  if (h.size > file.size) return TORN;
+  if (h.size !== file.size) throw damaged(hash, name, `${file.size} bytes where the header says ${h.size}`);
+  if (!Array.isArray(h.chunks)) throw damaged(hash, name, 'header lists no chunks');
+  const dataStart = PREFIX_BYTES + headerLength;
+  const inside = (at: number, length: number) => at >= dataStart && at + length <= file.size;
+  return h.chunks.map((raw: unknown, i): Entry => {
+    const ok = Array.isArray(raw) && raw.length === FIELDS && raw.every((x, k) => (k === 6 ? x === -1 || isCount(x) : isCount(x)));
+    if (!ok) throw damaged(hash, name, `chunk entry ${i} is malformed`);
+    const [column, index, valuesAt, valuesLength, validAt, validLength, dictAt, dictLength] = raw as number[];
+    if (!inside(valuesAt, valuesLength) || !inside(validAt, validLength) || (dictAt !== -1 && !inside(dictAt, dictLength)))
+      throw damaged(hash, name, `chunk ${column}/${index} lies outside the file`);
+    return { column, index, valuesAt, valuesLength, validAt, validLength, dictAt, dictLength };
+  });
+}
+
+/** How many chunk reads are in flight at once (each is one Blob read; a whole 5M-row version has ~1,600 chunks). */
+const PARALLEL = 32;
+
+/**
+ * The chunks of a version's file (with `keys`, only those), each in buffers of its own; TORN when the file was never
+ * completed. Throws a 'storage' error naming the file when it is damaged.
+ */
+export async function readChunkFile(file: Blob, hash: string, keys?: readonly ChunkAt[]): Promise<ChunkRecord[] | typeof TORN> {
+  const entries = await readHeader(file, hash);
+  if (entries === TORN) return TORN;
+  const wanted = keys && new Set(keys.map(([c, i]) => `${c}/${i}`));
+  const selected = wanted ? entries.filter((e) => wanted.has(`${e.column}/${e.index}`)) : entries;
+  const name = chunkFileName(hash);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const bytes = (at: number, length: number) => file.slice(at, at + length).arrayBuffer();
+  const one = async (e: Entry): Promise<ChunkRecord> => {
+    const [values, valid] = await Promise.all([bytes(e.valuesAt, e.valuesLength), bytes(e.validAt, e.validLength)]);
+    const rec: ChunkRecord = { hash, column: e.column, index: e.index, values, valid };
+    if (e.dictAt !== -1) rec.dictionary = parseDictionary(decoder, await bytes(e.dictAt, e.dictLength), () => damaged(hash, name, `chunk ${e.column}/${e.index} has an unreadable dictionary`));
+    return rec;
+  };
+  const out: ChunkRecord[] = [];
+  for (let i = 0; i < selected.length; i += PARALLEL) out.push(...(await Promise.all(selected.slice(i, i + PARALLEL).map(one))));
+  return out;
+}
+
+function parseDictionary(decoder: TextDecoder, buffer: ArrayBuffer, fail: () => EnclaveError): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(decoder.decode(buffer));
+  } catch {
+    throw fail();
+  }
+  if (!Array.isArray(parsed)) throw fail();
+  for (const s of parsed) if (typeof s !== 'string') throw fail();
+  return parsed as string[];
+}

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import type { Table } from '../../src/lib/core/table.ts';
+import { autoChunks, CHUNK_STORE_SETTING } from '../../src/lib/store/chunk-backing.ts';
+import { indexedDbChunks, setChunkStore } from '../../src/lib/store/chunk-store.ts';
+import type { ChunkRecord, EnclaveDB } from '../../src/lib/store/db.ts';
+import { deleteDataset } from '../../src/lib/store/delete.ts';
+import { loadRows, loadTable } from '../../src/lib/store/load-table.ts';
+import { chunkFileName, PREFIX_BYTES } from '../../src/lib/store/opfs-chunk-file.ts';
+import { opfsChunks, type OpfsChunkOptions } from '../../src/lib/store/opfs-chunks.ts';
+import { putSetting } from '../../src/lib/store/settings.ts';
+import { CHUNK_ROWS, saveImport } from '../../src/lib/store/tables.ts';
+import { fails } from './errors.ts';
+import { FakeDirectory, type FakeOptions } from './fake-opfs.ts';
+import { freshDatabases } from './fresh-db.ts';
+
+const freshDb = freshDatabases('opfs-chunks');
+
+/** A clock the test moves by hand (file times and the store's "now"). */
+function clock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => void (t += ms) };
+}
+
+function setup(fake: FakeOptions = {}, options: OpfsChunkOptions = {}) {
+  const c = clock();
+  const d = freshDb();
+  const dir = new FakeDirectory({ now: c.now, ...fake });
+  const store = opfsChunks(d, dir, { now: c.now, ...options });
+  setChunkStore(d, store);
+  return { d, dir, store, clock: c };
+}
+
+const H1 = 'a1'.repeat(32);
+const H2 = 'b2'.repeat(32);
+
+/** Two columns (numbers with a missing value, text with a dictionary) over `rows` rows. */
+function table(rows: number): Table {
+  return {
+    rowCount: rows,
+    columns: [
+      { kind: 'numeric', name: 'x', type: 'float', values: Float64Array.from({ length: rows }, (_, i) => i * 0.25 - 3), valid: Uint8Array.from({ length: rows }, (_, i) => (i % 7 === 3 ? 0 : 1)) },
+      { kind: 'string', name: 'kind', type: 'categorical', codes: Int32Array.from({ length: rows }, (_, i) => i % 3), dictionary: ['ä', 'b "q"', ''], valid: new Uint8Array(rows).fill(1) }
+    ]
+  };
+}
+
+async function save(d: EnclaveDB, hash: string, t: Table) {
+  return saveImport(d, { datasetName: 'd', source: { fileName: 'd.csv', size: 1, lastModified: 0, format: 'csv' }, table: t, hash, profile: {} as never, warnings: [] });
+}
+
+const bytes = (b: ArrayBuffer) => Array.from(new Uint8Array(b));
+
+function chunk(hash: string, column: number, index: number, values: number[], valid: number[], dictionary?: string[]): ChunkRecord {
+  const c: ChunkRecord = { hash, column, index, values: new Float64Array(values).buffer, valid: new Uint8Array(valid).buffer };
+  if (dictionary) c.dictionary = dictionary;
+  return c;
+}
+
+/** The bytes with the first occurrence of `from` (UTF-8) overwritten by `to` of the same length. */
+function overwrite(b: Uint8Array, from: string, to: string): Uint8Array {
+  const [f, t] = [new TextEncoder().encode(from), new TextEncoder().encode(to)];
+  expect(t.byteLength).toBe(f.byteLength);
+  const at = b.findIndex((_, i) => f.every((x, k) => b[i + k] === x));
+  expect(at).toBeGreaterThanOrEqual(0);
+  b.set(t, at);
+  return b;
+}
+
+const sorted = (cs: ChunkRecord[]) => [...cs].sort((a, b) => a.column - b.column || a.index - b.index);
+
+describe('chunks stored as OPFS files', () => {
+  it('reads back exactly the chunks staged, dictionaries and empty buffers included, one file per version', async () => {
+    const { dir, store } = setup();
+    const staged = [
+      chunk(H1, 0, 0, [1.5, -2, Number.NaN], [1, 0, 1]),
+      chunk(H1, 1, 0, [], [], ['x', 'ü', '"', '']),
+      chunk(H1, 0, 1, [], []),
+      chunk(H2, 0, 0, [42], [1], [])
+    ];
+    await store.stage(staged);
+    expect([...dir.files.keys()].sort()).toEqual([chunkFileName(H1), chunkFileName(H2)].sort());
+    const back = sorted(await store.read(H1));
+    const want = sorted(staged.filter((c) => c.hash === H1));
+    expect(back.map((c) => [c.hash, c.column, c.index, bytes(c.values), bytes(c.valid), c.dictionary])).toEqual(want.map((c) => [c.hash, c.column, c.index, bytes(c.values), bytes(c.valid), c.dictionary]));
+    expect(new Float64Array(back[0].values)[2]).toBeNaN();
+    expect((await store.read(H2))[0].dictionary).toEqual([]);
+  });
+
+  it('import and load go through the files, nothing lands in IndexedDB chunk records', async () => {
+    const { d, dir } = setup();
+    const t = table(CHUNK_ROWS + 10);
+    await save(d, H1, t);
+    expect(await d.chunks.count()).toBe(0);
+    expect(dir.files.has(chunkFileName(H1))).toBe(true);
+    const back = await loadTable(d, H1);
+    expect(back.rowCount).toBe(CHUNK_ROWS + 10);
+    const [x, kind] = back.columns;
+    expect(x.kind === 'numeric' && [x.values[CHUNK_ROWS + 9], x.valid[3], x.valid[4]]).toEqual([(CHUNK_ROWS + 9) * 0.25 - 3, 0, 1]);
+    expect(kind.kind === 'string' && [kind.dictionary, kind.codes[CHUNK_ROWS + 2]]).toEqual([['ä', 'b "q"', ''], (CHUNK_ROWS + 2) % 3]);
+  });
+
+  it('with keys, reads only those chunks (a preview window in the second chunk)', async () => {
+    const { d, store } = setup();
+    await save(d, H1, table(2 * CHUNK_ROWS + 5));
+    const some = await store.read(H1, [[0, 2], [1, 0]]);
+    expect(some.map((c) => [c.column, c.index]).sort()).toEqual([[0, 2], [1, 0]]);
+    const { table: rows, rowCount } = await loadRows(d, H1, CHUNK_ROWS + 1, 3);
+    expect(rowCount).toBe(2 * CHUNK_ROWS + 5);
+    const kind = rows.columns[1];
+    expect(kind.kind === 'string' && Array.from(kind.codes)).toEqual([(CHUNK_ROWS + 1) % 3, (CHUNK_ROWS + 2) % 3, (CHUNK_ROWS + 3) % 3]);
+  });
+
+  it('deleting a dataset removes its file after the commit', async () => {
+    const { d, dir, clock: c } = setup();
+    const saved = await save(d, H1, table(10));
+    c.advance(10_000);
+    expect(await deleteDataset(d, saved.datasetId)).toBe(true);
+    expect(dir.files.size).toBe(0);
+    await expect(loadTable(d, H1)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('purge keeps the file of a version saved again meanwhile, and one written just before it began', async () => {
+    const { d, dir, store, clock: c } = setup();
+    await save(d, H1, table(10));
+    c.advance(10_000);
+    // The version record exists again (another worker's save committed): its file stays.
+    await store.purge([H1]);
+    expect(dir.files.has(chunkFileName(H1))).toBe(true);
+    // No record, but the file was staged a moment ago (that save may be about to commit): it stays too.
+    await d.versions.delete(H1);
+    await store.stage([chunk(H1, 0, 0, [1], [1])]);
+    await store.purge([H1]);
+    expect(dir.files.has(chunkFileName(H1))).toBe(true);
+    c.advance(10_000);
+    await store.purge([H1]);
+    expect(dir.files.size).toBe(0);
+  });
+
+  it('a write cut short leaves no file under the version name, and the stage fails', async () => {
+    const { d, dir } = setup();
+    dir.failWritesAfter = 2;
+    await expect(save(d, H1, table(10))).rejects.toMatchObject({ code: 'storage' });
+    expect([...dir.files.keys()]).toEqual([]);
+    expect(await d.versions.get(H1)).toBeUndefined();
+  });
+
+  it('a torn file (written in place where files cannot move) reads as missing, so loadTable reports the missing chunks', async () => {
+    const { d, dir, store } = setup({ movable: false });
+    await save(d, H1, table(10));
+    expect([...dir.files.keys()]).toEqual([chunkFileName(H1)]);
+    const f = dir.files.get(chunkFileName(H1))!;
+    // The prefix is the last write: without it the file was never completed.
+    f.bytes.fill(0, 0, PREFIX_BYTES);
+    expect(await store.read(H1)).toEqual([]);
+    // Cut short after a complete prefix: shorter than its header says.
+    await save(d, H2, table(10));
+    const g = dir.files.get(chunkFileName(H2))!;
+    g.bytes = g.bytes.slice(0, g.bytes.byteLength - 3);
+    expect(await store.read(H2)).toEqual([]);
+    await expect(loadTable(d, H2)).rejects.toMatchObject({ code: 'storage', message: expect.stringContaining('missing chunk 0') });
+  });
+
+  it('a damaged file is a storage error naming the file, never data', async () => {
+    const { d, dir } = setup();
+    await save(d, H1, table(10));
+    const f = dir.files.get(chunkFileName(H1))!;
+    const original = f.bytes.slice();
+    const damage = async (edit: (b: Uint8Array) => Uint8Array, problem: string) => {
+      f.bytes = edit(original.slice());
+      const err = await fails(loadTable(d, H1));
+      expect(err.code).toBe('storage');
+      expect(err.message).toContain(chunkFileName(H1));
+      expect(err.message).toContain(problem);
+    };
+    await damage((b) => ((b[0] = 0x58), b), 'not a chunk file');
+    await damage((b) => ((b[4] = 9), b), 'unknown format 9');
+    await damage((b) => ((b[PREFIX_BYTES] = 0x7b + 1), b), 'unreadable header');
+    // One byte more than the header says.
+    await damage((b) => Uint8Array.from([...b, 0]), 'bytes where the header says');
+    // The header of another version.
+    await damage((b) => overwrite(b, H1, H2), 'header names another version');
+    // A dictionary that is not an array of strings (same length, so every offset still holds).
+    await damage((b) => overwrite(b, '["ä","b', '[1,   "b'), 'unreadable dictionary');
+  });
+
+  it('reads versions older builds saved in IndexedDB, and deletes them from there', async () => {
+    const { d, dir, clock: c } = setup();
+    // An older build: chunks in IndexedDB's table.
+    setChunkStore(d, indexedDbChunks(d));
+    const saved = await save(d, H1, table(10));
+    expect(await d.chunks.count()).toBe(2);
+    setChunkStore(d, opfsChunks(d, dir, { now: c.now }));
+    const back = await loadTable(d, H1);
+    const x = back.columns[0];
+    expect(x.kind === 'numeric' && x.values[9]).toBe(9 * 0.25 - 3);
+    expect(dir.files.size).toBe(0); // nothing migrated
+    await deleteDataset(d, saved.datasetId);
+    expect(await d.chunks.count()).toBe(0);
+  });
+
+  it('sweeps files no version names once they are older than the grace period, and abandoned temporary files', async () => {
+    const { d, dir, store, clock: c } = setup({}, { graceMs: 60_000 });
+    await save(d, H1, table(5)); // named by a version: kept
+    await store.stage([chunk(H2, 0, 0, [1], [1])]); // a crash before the commit: an orphan
+    dir.files.set(`${H2}.0000.tmp`, { bytes: new Uint8Array(3), lastModified: c.now() });
+    dir.files.set('unrelated.txt', { bytes: new Uint8Array(1), lastModified: 0 });
+    expect(await store.sweep()).toBe(0); // too young: a stage in another worker may be about to commit
+    c.advance(61_000);
+    expect(await store.sweep()).toBe(2);
+    expect([...dir.files.keys()].sort()).toEqual([chunkFileName(H1), 'unrelated.txt'].sort());
+  });
+
+  it('writes through a writable stream where no synchronous handle exists (the page)', async () => {
+    const { d, dir } = setup({ sync: false });
+    await save(d, H1, table(3));
+    expect(dir.files.has(chunkFileName(H1))).toBe(true);
+    expect((await loadTable(d, H1)).rowCount).toBe(3);
+  });
+});
+
+describe('choosing the chunk store', () => {
+  it('is IndexedDB where there is no OPFS (Node, old browsers)', async () => {
+    const d = freshDb();
+    setChunkStore(d, autoChunks(d, async () => undefined));
+    await save(d, H1, table(4));
+    expect(await d.chunks.count()).toBe(2);
+    expect((await loadTable(d, H1)).rowCount).toBe(4);
+  });
+
+  it('is OPFS files where OPFS works, in a folder per database', async () => {
+    const d = freshDb();
+    const root = new FakeDirectory();
+    setChunkStore(d, autoChunks(d, async () => root));
+    await save(d, H1, table(4));
+    expect(await d.chunks.count()).toBe(0);
+    expect(root.dirs.get(encodeURIComponent(d.name))?.files.has(chunkFileName(H1))).toBe(true);
+    expect((await loadTable(d, H1)).rowCount).toBe(4);
+  });
+
+  it(`sends new versions to IndexedDB when the '${CHUNK_STORE_SETTING}' setting says so, and still reads files`, async () => {
+    const d = freshDb();
+    const root = new FakeDirectory();
+    setChunkStore(d, autoChunks(d, async () => root));
+    await save(d, H1, table(4)); // a file
+    const d2 = d; // the same database opened in a fresh context after the setting was made
+    await putSetting(d2, CHUNK_STORE_SETTING, 'indexeddb');
+    setChunkStore(d2, autoChunks(d2, async () => root));
+    await save(d2, H2, table(6));
+    expect(await d2.chunks.count()).toBe(2);
+    expect(root.dirs.get(encodeURIComponent(d.name))?.files.has(chunkFileName(H2))).toBe(false);
+    expect((await loadTable(d2, H1)).rowCount).toBe(4);
+    expect((await loadTable(d2, H2)).rowCount).toBe(6);
+  });
+});
