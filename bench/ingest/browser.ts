@@ -18,6 +18,28 @@ const SETTLE_MS = 1500;
 /** Memory sampling period (ms); BENCH_SAMPLE_MS=100000 all but turns it off, to check it does not slow the import. */
 const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS) || 100;
 
+/**
+ * BENCH_CHUNK_STORE=indexeddb|opfs: where the studio stores new versions' chunks (its 'chunkStore' setting, read by the
+ * data worker when it first saves; src/lib/store/chunk-backing.ts). Unset: the studio's own choice (OPFS in Chromium).
+ */
+const CHUNK_STORE = process.env.BENCH_CHUNK_STORE;
+
+/** Writes the setting into the page's database (already opened by the Data page, so its schema is there). */
+async function chooseChunkStore(page: import('@playwright/test').Page, value: string): Promise<void> {
+  await page.evaluate((value) => new Promise<void>((resolve, reject) => {
+    const req = indexedDB.open('enclave');
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains('settings')) return (db.close(), reject(new Error('the studio has not opened its database yet')));
+      const tx = db.transaction('settings', 'readwrite');
+      tx.objectStore('settings').put({ key: 'chunkStore', value, updated: Date.now() });
+      tx.oncomplete = () => (db.close(), resolve());
+      tx.onerror = () => reject(tx.error);
+    };
+  }), value);
+}
+
 export interface LongTask { start: number; duration: number }
 
 export interface BrowserRun {
@@ -101,6 +123,7 @@ export async function importInBrowser(baseUrl: string, csvPath: string, stepName
     const input = page.getByLabel('Choose a data file');
     await input.waitFor({ state: 'attached' });
     await page.waitForTimeout(1000); // let hydration and first paints finish before the baseline
+    if (CHUNK_STORE) await chooseChunkStore(page, CHUNK_STORE);
     const baseline = sampler.sampleNow();
     const baselineRss = baseline.rss;
     sampler.reset();

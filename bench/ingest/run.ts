@@ -44,6 +44,7 @@ async function main() {
   ensureBuild(flag('--rebuild'), log);
   const base = await startServer(option('--port', 4391));
   log(`server: ${base}`);
+  log(`chunks: ${process.env.BENCH_CHUNK_STORE ? `BENCH_CHUNK_STORE=${process.env.BENCH_CHUNK_STORE}` : "the studio's choice (OPFS where it works)"}`);
 
   const runsA: BrowserRun[] = [];
   for (let i = 1; i <= RUNS; i++) {

@@ -34,6 +34,14 @@ async function storeProblems(page: Page): Promise<{ problems: string[]; datasets
     const byHash = new Map(versions.map((v) => [v.hash, v]));
     const chunksOf = new Map<string, number>();
     for (const [hash] of chunkKeys as [string, number, number][]) chunksOf.set(hash, (chunksOf.get(hash) ?? 0) + 1);
+    // Chunks in OPFS files (src/lib/store/opfs-chunk-file.ts): the header lists them.
+    const folder = await navigator.storage.getDirectory().then((r) => r.getDirectoryHandle('enclave-chunks')).then((d) => d.getDirectoryHandle('enclave')).catch(() => undefined);
+    for (const v of versions) {
+      const file = await folder?.getFileHandle(`${v.hash}.chunks`).then((h) => h.getFile()).catch(() => undefined);
+      if (!file || chunksOf.has(v.hash)) continue;
+      const length = new DataView(await file.slice(0, 12).arrayBuffer()).getUint32(8, true);
+      chunksOf.set(v.hash, JSON.parse(await file.slice(12, 12 + length).text()).chunks.length);
+    }
     for (const v of versions) {
       const expected = v.schema.length * Math.max(1, Math.ceil(v.rowCount / 65536));
       if ((chunksOf.get(v.hash) ?? 0) !== expected) problems.push(`version ${v.hash.slice(0, 8)} has ${chunksOf.get(v.hash) ?? 0} of ${expected} chunks`);
