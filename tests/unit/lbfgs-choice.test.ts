@@ -5,10 +5,10 @@ import { DEFAULT_SETTINGS, hyperparameters } from '../../src/lib/components/trai
 const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'bin/enclave.ts', ...args], { encoding: 'utf8' });
 
 describe('choosing L-BFGS for logistic regression', () => {
-  it('the Train form sends optimizer lbfgs with its iteration limit and no learning rate or batch size; Adam stays the default', () => {
-    expect(DEFAULT_SETTINGS.solver).toBe('adam');
+  it('the Train form sends optimizer lbfgs with its iteration limit and no learning rate or batch size; it is the default, and Adam is named when chosen', () => {
+    expect(DEFAULT_SETTINGS.solver).toBe('lbfgs');
     expect(hyperparameters({ ...DEFAULT_SETTINGS, algorithm: 'logistic', solver: 'lbfgs', epochs: 150 })).toEqual({ optimizer: 'lbfgs', epochs: 150, classWeight: 'none' });
-    expect(hyperparameters({ ...DEFAULT_SETTINGS, algorithm: 'logistic' })).toEqual({ epochs: 60, learningRate: 0.01, batchSize: 32, classWeight: 'none' });
+    expect(hyperparameters({ ...DEFAULT_SETTINGS, algorithm: 'logistic', solver: 'adam' })).toEqual({ optimizer: 'adam', epochs: 60, learningRate: 0.01, batchSize: 32, classWeight: 'none' });
     // The MLP ignores the solver field.
     expect(hyperparameters({ ...DEFAULT_SETTINGS, algorithm: 'mlp', solver: 'lbfgs' })).not.toHaveProperty('optimizer');
   });
@@ -31,6 +31,6 @@ describe('an L-BFGS run in the runs table', () => {
   it('reads "L-BFGS, L2 …, ≤ N iterations", without the learning rate or batch size it never used', async () => {
     const { formatHyperparameters } = await import('../../src/lib/components/runs-table/hyperparameters.ts');
     expect(formatHyperparameters('logistic', { l2: 0.001, optimizer: 'lbfgs', learningRate: 0.03, batchSize: 64, epochs: 200, patience: 20, classWeight: 'none' })).toBe('L-BFGS, L2 0.001, ≤ 200 iterations');
-    expect(formatHyperparameters('logistic', { l2: 0.001, optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 20, patience: 20, classWeight: 'none' })).toBe('L2 0.001, lr 0.01, 20 epochs, batch 32');
+    expect(formatHyperparameters('logistic', { l2: 0.001, optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 20, patience: 20, classWeight: 'none' })).toBe('L2 0.001, lr 0.01, 20 epochs, Adam, batch 32');
   });
 });

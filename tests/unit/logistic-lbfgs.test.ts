@@ -198,8 +198,10 @@ describe('a separable rule at scale', () => {
 });
 
 describe('options', () => {
-  it("is opt-in: logistic regression's optimizer stays 'adam' by default", () => {
-    expect(parseSpec({ algorithm: 'logistic' }).hyperparameters).toMatchObject({ optimizer: 'adam' });
+  it("is logistic regression's default, with scikit-learn's C = 1 (l2 1); mini-batch Adam keeps l2 1e-3 on the mean loss", () => {
+    expect(parseSpec({ algorithm: 'logistic' }).hyperparameters).toMatchObject({ optimizer: 'lbfgs', l2: 1 });
+    expect(parseSpec({ algorithm: 'logistic', hyperparameters: { optimizer: 'adam' } }).hyperparameters).toMatchObject({ optimizer: 'adam', l2: 1e-3 });
+    expect(parseSpec({ algorithm: 'logistic', hyperparameters: { l2: 0.5 } }).hyperparameters).toMatchObject({ optimizer: 'lbfgs', l2: 0.5 });
   });
 
   it("refuses 'lbfgs' for an MLP, saying why", () => {

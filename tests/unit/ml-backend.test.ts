@@ -36,7 +36,7 @@ describe('initBackend (Node)', () => {
 
   it('networks train in the native kernels on wasm and in tfjs on cpu; other models name no engine', async () => {
     const data = blobs([[-1, 0], [1, 0.5]], 20, 0.5, 4);
-    const spec = { algorithm: 'logistic', hyperparameters: { epochs: 2 } } as const;
+    const spec = { algorithm: 'logistic', hyperparameters: { optimizer: 'adam', epochs: 2 } } as const;
     const engineOn = async (backend: 'wasm' | 'cpu') => {
       await initBackend(backend);
       const out = await trainModel(spec, data);

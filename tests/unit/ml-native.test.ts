@@ -68,7 +68,7 @@ describe('the native kernels', () => {
       [{ algorithm: 'mlp', hyperparameters: { units: [16, 8], epochs: 5, batchSize: 16, learningRate: 0.01 } }, data],
       [{ algorithm: 'mlp', hyperparameters: { units: [16, 8], activation: 'tanh', epochs: 5, batchSize: 7, learningRate: 0.01, l2: 0.01, optimizer: 'sgd' } }, data],
       [{ algorithm: 'mlp', hyperparameters: { units: [5], activation: 'sigmoid', epochs: 5, batchSize: 32, learningRate: 0.05, classWeight: 'balanced' } }, data],
-      [{ algorithm: 'logistic', hyperparameters: { epochs: 8, batchSize: 10, learningRate: 0.1 } }, data],
+      [{ algorithm: 'logistic', hyperparameters: { optimizer: 'adam', epochs: 8, batchSize: 10, learningRate: 0.1 } }, data],
       [{ algorithm: 'mlp', hyperparameters: { units: [9], epochs: 6, batchSize: 8, learningRate: 0.01 } }, reg],
     ];
     for (const [spec, ds] of cases) {

@@ -57,7 +57,7 @@ describe('hyperparameters read as words, not JSON', () => {
   });
 
   it('writes logistic regression, linear regression and kNN by what tells them apart', () => {
-    expect(formatHyperparameters('logistic', { l2: 0.001, optimizer: 'adam', learningRate: 0.03, batchSize: 64, epochs: 300, patience: 20, classWeight: 'none' })).toBe('L2 0.001, lr 0.03, 300 epochs');
+    expect(formatHyperparameters('logistic', { l2: 0.001, optimizer: 'adam', learningRate: 0.03, batchSize: 64, epochs: 300, patience: 20, classWeight: 'none' })).toBe('L2 0.001, lr 0.03, 300 epochs, Adam');
     expect(formatHyperparameters('linear', { l2: 1e-8 })).toBe('L2 1e-8');
     expect(formatHyperparameters('knn', { k: 15, distance: 'euclidean' })).toBe('k 15');
   });

@@ -57,7 +57,7 @@ const savedOf = (o: TrainOutcome) => o.model.toJSON({ encoding: 'array' });
 const flat = (m: unknown) => (m as NetworkModel).values.flatMap((w) => [...w.kernel, ...w.bias]);
 
 const cases: [string, ModelSpecInput, Dataset][] = [
-  ['logistic regression', { algorithm: 'logistic', hyperparameters: { epochs: 6, batchSize: 10, learningRate: 0.1 } }, data],
+  ['logistic regression', { algorithm: 'logistic', hyperparameters: { optimizer: 'adam', epochs: 6, batchSize: 10, learningRate: 0.1 } }, data],
   ['MLP classifier', { algorithm: 'mlp', hyperparameters: { units: [8, 4], epochs: 6, batchSize: 16, learningRate: 0.01 } }, data],
   ['MLP regressor', { algorithm: 'mlp', hyperparameters: { units: [6], epochs: 6, batchSize: 8, learningRate: 0.01 } }, reg],
 ];

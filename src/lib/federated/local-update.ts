@@ -7,6 +7,7 @@
  */
 import type { Dataset } from '../ml/matrix.ts';
 import { trainModel } from '../ml/train.ts';
+import { logisticDefaultL2 } from '../ml/models/spec.ts';
 import type { NetworkModel } from '../ml/models/network.ts';
 import type { FederationSettings } from './protocol.ts';
 import { clipUpdate, l2Norm } from './clip.ts';
@@ -33,7 +34,10 @@ export interface LocalUpdateOptions {
 type Settings = Pick<FederationSettings, 'clipNorm' | 'noiseMultiplier' | 'localEpochs' | 'learningRate' | 'batchSize'>;
 
 export async function localUpdate(m: FederatedModel, global: Float32Array, train: Dataset, settings: Settings, opts: LocalUpdateOptions): Promise<LocalUpdate> {
-  const spec = { ...m.spec, hyperparameters: { ...m.spec.hyperparameters, epochs: settings.localEpochs, learningRate: settings.learningRate, batchSize: settings.batchSize } } as FederatedModel['spec'];
+  // A round is local mini-batch training at the federation's learning rate and batch size (the accountant's q is
+  // batch / rows), so a logistic model solved by L-BFGS trains here by Adam, with Adam's l2 (on the mean loss).
+  const minibatch = m.spec.algorithm === 'logistic' && m.spec.hyperparameters.optimizer === 'lbfgs' ? { optimizer: 'adam', l2: logisticDefaultL2('adam') } : {};
+  const spec = { ...m.spec, hyperparameters: { ...m.spec.hyperparameters, ...minibatch, epochs: settings.localEpochs, learningRate: settings.learningRate, batchSize: settings.batchSize } } as FederatedModel['spec'];
   const start = networkOf(m, global);
   let trained: NetworkModel | undefined;
   try {

@@ -41,6 +41,7 @@ function phrase(key: string, v: unknown, all: Params): string {
   if (key === 'epochs') return all.optimizer === 'lbfgs' ? `≤ ${value(v)} iterations` : `${value(v)} epochs`;
   if (key === 'optimizer' && v === 'lbfgs') return 'L-BFGS';
   if (key === 'classWeight' && v === 'balanced') return 'balanced classes';
+  if (key === 'optimizer' && v === 'adam') return 'Adam';
   if (key === 'optimizer' && typeof v === 'string') return v.toUpperCase();
   return `${NAMES.get(key) ?? key} ${value(v)}`;
 }

@@ -49,11 +49,12 @@ const classWeight = pick('classWeight', ['none', 'balanced'] as const);
 const optimizer = v.picklist(['adam', 'sgd'] as const, (i) =>
   `optimizer must be one of adam, sgd (got ${JSON.stringify(i.input)})${i.input === 'lbfgs' ? ': L-BFGS solves logistic regression only; an MLP trains by mini-batches' : ''}`);
 /**
- * Logistic regression also takes 'lbfgs': the full-batch quasi-Newton solve of scikit-learn's solver='lbfgs'
- * (models/logistic-lbfgs.ts). With it, l2 = 1/C on the SUM of per-row losses, Σ loss + (l2/2)·‖W‖², so the penalty
- * does not fade or grow against the data as rows are added (sklearn's default C = 1 is l2: 1; the default l2 1e-3 is
- * C = 1000). A binary target keeps two softmax columns: sklearn's multi_class='multinomial' at C, and its default
- * binary (sigmoid) fit at C is l2 = 2/C. epochs is the iteration limit; learningRate, batchSize and patience are unused.
+ * Logistic regression is solved by default as scikit-learn's solver='lbfgs' does: full batch, quasi-Newton
+ * (models/logistic-lbfgs.ts), so it converges at any row count. With it, l2 = 1/C on the SUM of per-row losses,
+ * Σ loss + (l2/2)·‖W‖², so the penalty does not fade or grow against the data as rows are added; its default l2 is 1,
+ * sklearn's default C = 1. A binary target keeps two softmax columns: sklearn's multi_class='multinomial' at C, and its
+ * default binary (sigmoid) fit at C is l2 = 2/C. epochs is the iteration limit; learningRate, batchSize and patience
+ * are unused. 'adam' and 'sgd' train it by mini-batches instead (l2 then on the MEAN loss, default 1e-3).
  */
 const logisticOptimizer = pick('optimizer', ['adam', 'sgd', 'lbfgs'] as const);
 
@@ -63,8 +64,9 @@ const schemas = {
     l2: v.optional(num('l2', { min: 0, max: 1e6 }), 1e-8),
   }),
   logistic: v.strictObject({
-    l2: v.optional(num('l2', { min: 0, max: 1e3 }), 1e-3),
-    optimizer: v.optional(logisticOptimizer, 'adam'),
+    // Its default depends on the optimizer (the two penalise different sums): filled in by parseSpec.
+    l2: v.optional(num('l2', { min: 0, max: 1e3 })),
+    optimizer: v.optional(logisticOptimizer, 'lbfgs'),
     learningRate: v.optional(num('learningRate', { gt: 0, max: 10 }), 0.03),
     batchSize: v.optional(num('batchSize', { integer: true, min: 1, max: 1 << 20 }), 64),
     epochs: v.optional(num('epochs', { integer: true, min: 1, max: 100000 }), 300),
@@ -96,7 +98,10 @@ const schemas = {
 };
 
 export type LinearHyperparameters = v.InferOutput<typeof schemas.linear>;
-export type LogisticHyperparameters = v.InferOutput<typeof schemas.logistic>;
+export type LogisticHyperparameters = Omit<v.InferOutput<typeof schemas.logistic>, 'l2'> & { l2: number };
+
+/** Logistic regression's default l2: sklearn's C = 1 for the full-batch solve, 1e-3 on the mean loss for mini-batches. */
+export const logisticDefaultL2 = (optimizer: LogisticHyperparameters['optimizer']) => (optimizer === 'lbfgs' ? 1 : 1e-3);
 export type MlpHyperparameters = v.InferOutput<typeof schemas.mlp>;
 export type KnnHyperparameters = v.InferOutput<typeof schemas.knn>;
 
@@ -130,7 +135,11 @@ export function parseSpec(input: unknown): ModelSpec {
     throw new EnclaveError('invalid-argument', `Unknown algorithm ${JSON.stringify(algorithm)}: use one of ${ALGORITHMS.join(', ')} (or ensemble).`, { algorithm });
   const schema = schemas[algorithm as Algorithm];
   const r = v.safeParse(schema, hyperparameters);
-  if (r.success) return { algorithm, hyperparameters: r.output } as ModelSpec;
+  if (r.success) {
+    const out = r.output as Record<string, unknown>;
+    if (algorithm === 'logistic' && out.l2 === undefined) out.l2 = logisticDefaultL2(out.optimizer as LogisticHyperparameters['optimizer']);
+    return { algorithm, hyperparameters: out } as ModelSpec;
+  }
   const known = Object.keys(schema.entries);
   const unknown = r.issues.find((i) => i.type === 'strict_object' && i.expected === 'never');
   if (unknown) {
