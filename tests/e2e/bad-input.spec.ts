@@ -39,6 +39,19 @@ test('a file larger than the browser can hold is refused before reading', async 
   await expect(page.getByRole('list', { name: 'Datasets' })).toHaveCount(0);
 });
 
+test('a file larger than the storage left is refused before reading, saying how much is free', async ({ page }) => {
+  // The browser says 1 MB of 5 MB is left; a 2 MB file can't be saved, so it is never read.
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator.storage, 'estimate', { value: async () => ({ quota: 5 * 1024 * 1024, usage: 4 * 1024 * 1024 }) });
+  });
+  await page.goto('/');
+  await importBuffer(page, 'claims.csv', 'a,b\n' + '1234567,2345678\n'.repeat(130_000));
+  await expect(page.getByRole('alert')).toContainText('claims.csv is larger than the storage this browser has left');
+  await expect(page.getByRole('alert')).toContainText('1.0 MB is free');
+  await expect(page.getByRole('progressbar')).toHaveCount(0);
+  await expect(page.getByRole('list', { name: 'Datasets' })).toHaveCount(0);
+});
+
 test('cancelling an import stores nothing', async ({ page }, info) => {
   await page.goto('/');
   // Large enough (~30 MB) that the import is still running when Cancel is clicked.
