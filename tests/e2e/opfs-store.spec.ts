@@ -57,3 +57,19 @@ test('an import is stored as one OPFS file that loads after a reload and goes wi
   await expect(page.getByRole('list', { name: 'Datasets' })).toHaveCount(0);
   await expect.poll(async () => (await stored(page)).files).toEqual([]);
 });
+
+test('a full disk while writing the file: the import says there is no room and leaves no file behind', async ({ page, context, baseURL }) => {
+  await page.goto('/');
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller, undefined, { timeout: 60_000 }).catch(() => undefined);
+  const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(baseURL!).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + 1_000_000 });
+  // ~3 MB of chunk bytes (120,000 rows × 3 float columns) against 1 MB of room.
+  const rows = ['x,y,z'];
+  for (let i = 0; i < 120_000; i++) rows.push(`${Math.random()},${Math.random() * 1e6},${Math.random() - 0.5}`);
+  await importBuffer(page, 'large.csv', rows.join('\n'));
+  await expect(page.getByRole('alert')).toContainText('Could not import large.csv: The browser has no room left to store this data');
+  expect((await stored(page)).files).toEqual([]);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+});

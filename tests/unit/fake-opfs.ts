@@ -32,6 +32,8 @@ export class FakeDirectory implements DirectoryEntry {
   readonly dirs = new Map<string, FakeDirectory>();
   /** Writes left before the fake "crashes" (throws); undefined: never. */
   failWritesAfter: number | undefined;
+  /** What a synchronous write answers once the quota is full (Chromium: a count that is not the length). */
+  quotaBytes: number | undefined;
 
   constructor(readonly options: FakeOptions = {}) {}
 
@@ -56,7 +58,11 @@ export class FakeDirectory implements DirectoryEntry {
     return this.handle(name);
   }
 
+  /** Names another context holds open: removing them fails as in the browsers. */
+  readonly locked = new Set<string>();
+
   async removeEntry(name: string): Promise<void> {
+    if (this.locked.has(name)) throw new DOMException(`${name} is open elsewhere`, 'NoModificationAllowedError');
     if (!this.files.delete(name) && !this.dirs.delete(name)) throw notFound(name);
   }
 
@@ -88,6 +94,7 @@ export class FakeDirectory implements DirectoryEntry {
         write: (buffer, { at }) => {
           dir.tick();
           const f = file();
+          if (dir.quotaBytes !== undefined && at + buffer.byteLength > dir.quotaBytes) return 4294967288;
           grow(f, at, buffer);
           f.lastModified = dir.now();
           return buffer.byteLength;

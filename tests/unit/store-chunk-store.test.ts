@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../src/lib/jobs/import-job.ts';
 import { prepare } from '../../src/lib/jobs/prepare-job.ts';
 import type { Table } from '../../src/lib/core/table.ts';
-import { chunkStore, setChunkStore, type ChunkStore } from '../../src/lib/store/chunk-store.ts';
+import { chunkStore, recordOf, setChunkStore, type ChunkStore } from '../../src/lib/store/chunk-store.ts';
 import { createDb, type ChunkRecord, type EnclaveDB } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
 import { saveImport } from '../../src/lib/store/tables.ts';
@@ -28,7 +28,7 @@ function memoryStore() {
     tables: [],
     stage: async (chunks) => {
       calls.push('stage');
-      for (const c of chunks) files.set(c.hash, [...(files.get(c.hash) ?? []).filter((x) => x.column !== c.column || x.index !== c.index), c]);
+      for (const c of chunks) files.set(c.hash, [...(files.get(c.hash) ?? []).filter((x) => x.column !== c.column || x.index !== c.index), recordOf(c)]);
     },
     put: async () => void calls.push('put'),
     read: async (hash) => (calls.push('read'), [...(files.get(hash) ?? [])]),

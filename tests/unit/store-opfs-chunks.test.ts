@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../src/lib/core/table.ts';
 import { autoChunks, CHUNK_STORE_SETTING } from '../../src/lib/store/chunk-backing.ts';
-import { indexedDbChunks, setChunkStore } from '../../src/lib/store/chunk-store.ts';
+import { indexedDbChunks, setChunkStore, type ChunkView } from '../../src/lib/store/chunk-store.ts';
 import type { ChunkRecord, EnclaveDB } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
 import { loadRows, loadTable } from '../../src/lib/store/load-table.ts';
@@ -48,10 +48,10 @@ async function save(d: EnclaveDB, hash: string, t: Table) {
   return saveImport(d, { datasetName: 'd', source: { fileName: 'd.csv', size: 1, lastModified: 0, format: 'csv' }, table: t, hash, profile: {} as never, warnings: [] });
 }
 
-const bytes = (b: ArrayBuffer) => Array.from(new Uint8Array(b));
+const bytes = (b: ArrayBuffer | Uint8Array) => Array.from(new Uint8Array(b));
 
-function chunk(hash: string, column: number, index: number, values: number[], valid: number[], dictionary?: string[]): ChunkRecord {
-  const c: ChunkRecord = { hash, column, index, values: new Float64Array(values).buffer, valid: new Uint8Array(valid).buffer };
+function chunk(hash: string, column: number, index: number, values: number[], valid: number[], dictionary?: string[]): ChunkView {
+  const c: ChunkView = { hash, column, index, values: new Uint8Array(new Float64Array(values).buffer), valid: new Uint8Array(valid) };
   if (dictionary) c.dictionary = dictionary;
   return c;
 }
@@ -66,7 +66,7 @@ function overwrite(b: Uint8Array, from: string, to: string): Uint8Array {
   return b;
 }
 
-const sorted = (cs: ChunkRecord[]) => [...cs].sort((a, b) => a.column - b.column || a.index - b.index);
+const sorted = <C extends ChunkRecord | ChunkView>(cs: C[]) => [...cs].sort((a, b) => a.column - b.column || a.index - b.index);
 
 describe('chunks stored as OPFS files', () => {
   it('reads back exactly the chunks staged, dictionaries and empty buffers included, one file per version', async () => {
@@ -99,6 +99,21 @@ describe('chunks stored as OPFS files', () => {
     expect(kind.kind === 'string' && [kind.dictionary, kind.codes[CHUNK_ROWS + 2]]).toEqual([['ä', 'b "q"', ''], (CHUNK_ROWS + 2) % 3]);
   });
 
+  it('a save hands the store views into the table\'s own columns, not copies (IndexedDB copies them into records itself)', async () => {
+    const d = freshDb();
+    const t = table(CHUNK_ROWS + 3);
+    const seen: ChunkView[] = [];
+    setChunkStore(d, { ...indexedDbChunks(d), stage: async (chunks) => void seen.push(...chunks) });
+    await save(d, H1, t);
+    const x = t.columns[0];
+    const second = seen.find((c) => c.column === 0 && c.index === 1)!;
+    expect(x.kind === 'numeric' && second.values.buffer).toBe(x.kind === 'numeric' && x.values.buffer);
+    expect([second.values.byteOffset, second.values.byteLength]).toEqual([CHUNK_ROWS * 8, 3 * 8]);
+    // The records IndexedDB keeps hold exactly their chunk's bytes.
+    const rec = await d.chunks.get([H1, 0, 1]);
+    expect([rec?.values.byteLength, rec?.valid.byteLength]).toEqual([3 * 8, 3]);
+  });
+
   it('with keys, reads only those chunks (a preview window in the second chunk)', async () => {
     const { d, store } = setup();
     await save(d, H1, table(2 * CHUNK_ROWS + 5));
@@ -117,6 +132,19 @@ describe('chunks stored as OPFS files', () => {
     expect(await deleteDataset(d, saved.datasetId)).toBe(true);
     expect(dir.files.size).toBe(0);
     await expect(loadTable(d, H1)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('a file held open elsewhere does not fail the delete; the sweep removes it later', async () => {
+    const { d, dir, store, clock: c } = setup({}, { graceMs: 60_000 });
+    const saved = await save(d, H1, table(10));
+    c.advance(10_000);
+    dir.locked.add(chunkFileName(H1));
+    expect(await deleteDataset(d, saved.datasetId)).toBe(true);
+    expect(dir.files.has(chunkFileName(H1))).toBe(true);
+    dir.locked.clear();
+    c.advance(60_000);
+    expect(await store.sweep()).toBe(1);
+    expect(dir.files.size).toBe(0);
   });
 
   it('purge keeps the file of a version saved again meanwhile, and one written just before it began', async () => {
@@ -142,6 +170,13 @@ describe('chunks stored as OPFS files', () => {
     await expect(save(d, H1, table(10))).rejects.toMatchObject({ code: 'storage' });
     expect([...dir.files.keys()]).toEqual([]);
     expect(await d.versions.get(H1)).toBeUndefined();
+  });
+
+  it('a write the quota cuts short says there is no room, and leaves no file', async () => {
+    const { d, dir } = setup();
+    dir.quotaBytes = 100;
+    await expect(save(d, H1, table(100))).rejects.toMatchObject({ code: 'too-large', message: expect.stringContaining('no room left') });
+    expect([...dir.files.keys()]).toEqual([]);
   });
 
   it('a torn file (written in place where files cannot move) reads as missing, so loadTable reports the missing chunks', async () => {

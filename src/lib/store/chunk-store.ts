@@ -20,6 +20,26 @@
 import type { Table as DexieTable } from 'dexie';
 import type { ChunkKey, ChunkRecord, EnclaveDB } from './db.ts';
 
+/**
+ * A chunk on its way into a store: views into the table's own columns, so a store that writes bytes (files) copies
+ * nothing; the IndexedDB store copies each into a record of its own (structured clone would take the whole buffer).
+ */
+export interface ChunkView {
+  hash: string;
+  column: number;
+  index: number;
+  values: Uint8Array;
+  valid: Uint8Array;
+  dictionary?: string[];
+}
+
+/** A chunk view as a record of its own (exactly its bytes). */
+export function recordOf(c: ChunkView): ChunkRecord {
+  const rec: ChunkRecord = { hash: c.hash, column: c.column, index: c.index, values: c.values.slice().buffer, valid: c.valid.slice().buffer };
+  if (c.dictionary) rec.dictionary = c.dictionary;
+  return rec;
+}
+
 /** A chunk's place in its version: [column, chunk index]. */
 export type ChunkAt = readonly [column: number, index: number];
 
@@ -27,9 +47,9 @@ export interface ChunkStore {
   /** IndexedDB tables the caller's write transaction must span so that put and remove commit with it. */
   readonly tables: readonly DexieTable[];
   /** Before the caller's transaction: the chunks of versions it may save (it may then find a version already stored). */
-  stage(chunks: readonly ChunkRecord[]): Promise<void>;
+  stage(chunks: readonly ChunkView[]): Promise<void>;
   /** Inside the caller's transaction: these chunks belong to versions it saves. */
-  put(chunks: readonly ChunkRecord[]): Promise<void>;
+  put(chunks: readonly ChunkView[]): Promise<void>;
   /**
    * Every stored chunk of a version, in any order (the caller checks the set against the version's schema); with
    * `keys`, at least the chunks at those [column, chunk index] (a store may return more; a missing one is left out).
@@ -48,7 +68,8 @@ export function indexedDbChunks(db: EnclaveDB): ChunkStore {
     tables: [db.chunks],
     stage: async () => {},
     put: async (chunks) => {
-      await db.chunks.bulkPut(chunks as ChunkRecord[]);
+      // Copied here, inside the transaction (synchronous work keeps it open), so a file store copies nothing.
+      await db.chunks.bulkPut(chunks.map(recordOf));
     },
     read: async (hash, keys) => {
       if (!keys) return db.chunks.where('hash').equals(hash).toArray();

@@ -8,8 +8,8 @@
  * exists, and `remove` deletes from it inside the caller's transaction (hence `tables`). Nothing is migrated.
  */
 import { EnclaveError } from '../core/errors.ts';
-import { indexedDbChunks, type ChunkStore } from './chunk-store.ts';
-import type { ChunkRecord, EnclaveDB } from './db.ts';
+import { indexedDbChunks, type ChunkStore, type ChunkView } from './chunk-store.ts';
+import type { EnclaveDB } from './db.ts';
 import { chunkFileName, layoutChunkFile, readChunkFile, TORN, writeStream, writeSync, type SyncHandle, type WritableHandle } from './opfs-chunk-file.ts';
 
 /** What of FileSystemFileHandle this store uses (the DOM typings lack the sync handle; tests pass a fake). */
@@ -78,7 +78,7 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
     });
   }
 
-  async function writeVersion(hash: string, chunks: ChunkRecord[]): Promise<void> {
+  async function writeVersion(hash: string, chunks: ChunkView[]): Promise<void> {
     const layout = layoutChunkFile(hash, chunks);
     const final = chunkFileName(hash);
     let name = `${hash}.${crypto.randomUUID()}.tmp`;
@@ -120,7 +120,7 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
   return {
     tables: idb.tables,
     stage: async (chunks) => {
-      const byHash = new Map<string, ChunkRecord[]>();
+      const byHash = new Map<string, ChunkView[]>();
       for (const c of chunks) {
         const list = byHash.get(c.hash);
         if (list) list.push(c);
@@ -151,7 +151,8 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
           if (await db.versions.get(hash)) return; // saved again meanwhile
           const file = await fileOf(hash);
           if (!file || file.lastModified >= started - recentMs) return;
-          await removeQuietly(chunkFileName(hash));
+          // The delete has committed: a file that cannot go now (open in another context) is the sweep's to remove.
+          await removeQuietly(chunkFileName(hash)).catch(() => undefined);
         });
       }
     },

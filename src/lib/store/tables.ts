@@ -7,8 +7,8 @@ import * as v from 'valibot';
 import { EnclaveError } from '../core/errors.ts';
 import type { Profile } from '../core/profile/types.ts';
 import type { Column, Table } from '../core/table.ts';
-import { chunkStore } from './chunk-store.ts';
-import type { ChunkRecord, DatasetRecord, EnclaveDB, SchemaField, SourceInfo, VersionRecord } from './db.ts';
+import { chunkStore, type ChunkView } from './chunk-store.ts';
+import type { DatasetRecord, EnclaveDB, SchemaField, SourceInfo, VersionRecord } from './db.ts';
 import { count, SchemaFieldSchema, SplitNameSchema } from './validate.ts';
 
 /** Rows per stored chunk: 512 KiB of Float64 per numeric chunk, small enough to stream, big enough to be few. */
@@ -82,10 +82,10 @@ export function corrupt(hash: string, what: string): EnclaveError {
   });
 }
 
-/** Copies the bytes of rows [start, end) of a typed array into an ArrayBuffer of their own. */
-function sliceBytes(arr: Float64Array | Int32Array | Uint8Array, start: number, end: number): ArrayBuffer {
+/** The bytes of rows [start, end) of a typed array, as a view (no copy: a store that keeps records copies them). */
+function bytesOf(arr: Float64Array | Int32Array | Uint8Array, start: number, end: number): Uint8Array {
   const per = arr.BYTES_PER_ELEMENT;
-  return (arr.buffer as ArrayBuffer).slice(arr.byteOffset + start * per, arr.byteOffset + end * per);
+  return new Uint8Array(arr.buffer, arr.byteOffset + start * per, (end - start) * per);
 }
 
 export function chunkCount(rowCount: number): number {
@@ -101,15 +101,15 @@ export function checkTable(table: Table): void {
   }
 }
 
-export function toChunks(hash: string, table: Table): ChunkRecord[] {
-  const out: ChunkRecord[] = [];
+export function toChunks(hash: string, table: Table): ChunkView[] {
+  const out: ChunkView[] = [];
   const n = chunkCount(table.rowCount);
   table.columns.forEach((c: Column, column) => {
     for (let index = 0; index < n; index++) {
       const start = index * CHUNK_ROWS;
       const end = Math.min(table.rowCount, start + CHUNK_ROWS);
       const data = c.kind === 'numeric' ? c.values : c.codes;
-      const rec: ChunkRecord = { hash, column, index, values: sliceBytes(data, start, end), valid: sliceBytes(c.valid, start, end) };
+      const rec: ChunkView = { hash, column, index, values: bytesOf(data, start, end), valid: bytesOf(c.valid, start, end) };
       if (c.kind === 'string' && index === 0) rec.dictionary = c.dictionary;
       out.push(rec);
     }
