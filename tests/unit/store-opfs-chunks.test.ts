@@ -272,6 +272,22 @@ describe('choosing the chunk store', () => {
     expect((await loadTable(d, H1)).rowCount).toBe(4);
   });
 
+  it('is IndexedDB for new versions where this context cannot write files, and still reads the files there', async () => {
+    const d = freshDb();
+    const abilities: FakeOptions = {};
+    const root = new FakeDirectory(abilities);
+    setChunkStore(d, autoChunks(d, async () => root));
+    await save(d, H1, table(4)); // a worker that can write files
+    const folder = root.dirs.get(encodeURIComponent(d.name))!;
+    // The same folder from a context that can neither open a synchronous handle nor a writable stream.
+    Object.assign(abilities, { sync: false, writable: false });
+    setChunkStore(d, autoChunks(d, async () => root));
+    await save(d, H2, table(6));
+    expect(await d.chunks.count()).toBe(2);
+    expect([...folder.files.keys()]).toEqual([chunkFileName(H1)]); // no probe left behind, no file for H2
+    expect((await loadTable(d, H1)).rowCount).toBe(4);
+  });
+
   it(`sends new versions to IndexedDB when the '${CHUNK_STORE_SETTING}' setting says so, and still reads files`, async () => {
     const d = freshDb();
     const root = new FakeDirectory();

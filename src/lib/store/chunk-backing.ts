@@ -36,7 +36,10 @@ export function opfsFolder(): Promise<DirectoryEntry | undefined> {
 }
 
 interface Choice {
-  /** The file store, where OPFS works (reads and purges go through it even when new versions go to IndexedDB). */
+  /**
+   * The file store, where OPFS can be listed (reads and purges go through it even when new versions go to IndexedDB:
+   * the setting says so, or this context cannot write files, as a page without createWritable).
+   */
   files?: OpfsChunkStore;
   writeFiles: boolean;
 }
@@ -55,7 +58,7 @@ export function autoChunks(db: EnclaveDB, folder: () => Promise<DirectoryEntry |
       const override = await getSetting(db, CHUNK_STORE_SETTING, v.picklist(['indexeddb', 'opfs'])).catch(() => undefined);
       // On open: files a crash or an unfinished purge left behind. In the background: nothing waits on it.
       void files.sweep().catch(() => undefined);
-      return (chosen = { files, writeFiles: override !== 'indexeddb' });
+      return (chosen = { files, writeFiles: override !== 'indexeddb' && (await files.canWrite()) });
     })());
 
   return {

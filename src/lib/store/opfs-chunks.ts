@@ -43,6 +43,8 @@ export interface OpfsChunkOptions {
 export interface OpfsChunkStore extends ChunkStore {
   /** Deletes orphaned files (and abandoned temporary ones); returns how many. */
   sweep(): Promise<number>;
+  /** Whether this context can write a file here (a browser may list the folder yet refuse writes, or lack the API). */
+  canWrite(): Promise<boolean>;
 }
 
 const isMissing = (err: unknown) => {
@@ -154,6 +156,28 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
           // The delete has committed: a file that cannot go now (open in another context) is the sweep's to remove.
           await removeQuietly(chunkFileName(hash)).catch(() => undefined);
         });
+      }
+    },
+    canWrite: async () => {
+      const name = `probe-${crypto.randomUUID()}.tmp`;
+      const byte = new Uint8Array(1);
+      try {
+        const handle = await dir.getFileHandle(name, { create: true });
+        if (handle.createSyncAccessHandle) {
+          const sync = await handle.createSyncAccessHandle();
+          try {
+            return sync.write(byte, { at: 0 }) === 1;
+          } finally {
+            sync.close();
+          }
+        }
+        if (!handle.createWritable) return false;
+        await writeStream(await handle.createWritable(), { size: 1, parts: [{ at: 0, bytes: byte }] });
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await removeQuietly(name).catch(() => undefined);
       }
     },
     sweep: async () => {
