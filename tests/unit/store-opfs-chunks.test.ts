@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../src/lib/core/table.ts';
-import { autoChunks, CHUNK_STORE_SETTING } from '../../src/lib/store/chunk-backing.ts';
+import { autoChunks, CHUNK_STORE_SETTING, folderIn } from '../../src/lib/store/chunk-backing.ts';
 import { indexedDbChunks, setChunkStore, type ChunkView } from '../../src/lib/store/chunk-store.ts';
 import type { ChunkRecord, EnclaveDB } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
@@ -254,6 +254,16 @@ describe('chunks stored as OPFS files', () => {
 });
 
 describe('choosing the chunk store', () => {
+  it('finds the app\'s OPFS folder only where navigator.storage.getDirectory exists and answers', async () => {
+    expect(await folderIn(undefined)).toBeUndefined(); // Node
+    expect(await folderIn({})).toBeUndefined(); // a browser without OPFS
+    const refusing = { getDirectory: () => Promise.reject(new DOMException('private window', 'SecurityError')) };
+    expect(await folderIn(refusing)).toBeUndefined(); // Firefox's private windows
+    const root = new FakeDirectory();
+    const storage = { root, getDirectory(this: { root: FakeDirectory }) { return Promise.resolve(this.root); } };
+    expect(await folderIn(storage)).toBe(root.dirs.get('enclave-chunks'));
+  });
+
   it('is IndexedDB where there is no OPFS (Node, old browsers)', async () => {
     const d = freshDb();
     setChunkStore(d, autoChunks(d, async () => undefined));

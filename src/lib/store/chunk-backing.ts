@@ -19,20 +19,23 @@ export const CHUNK_STORE_SETTING = 'chunkStore';
 
 let probed: Promise<DirectoryEntry | undefined> | undefined;
 
-/** The app's folder in the Origin Private File System, or undefined where there is none that works. */
+/** The app's folder in the Origin Private File System, or undefined where there is none that works (probed once). */
 export function opfsFolder(): Promise<DirectoryEntry | undefined> {
-  return (probed ??= (async () => {
-    // Optional at run time, whatever the DOM typings say (Node, older browsers).
-    const storage = (globalThis.navigator as Navigator | undefined)?.storage as { getDirectory?: () => Promise<unknown> } | undefined;
-    if (typeof storage?.getDirectory !== 'function') return undefined;
-    try {
-      // The DOM typings lack keys() and the sync handle; DirectoryEntry names what this store uses of the real thing.
-      const top = (await storage.getDirectory()) as DirectoryEntry;
-      return await top.getDirectoryHandle(FOLDER, { create: true });
-    } catch {
-      return undefined; // e.g. Firefox's private windows refuse getDirectory
-    }
-  })());
+  return (probed ??= folderIn((globalThis.navigator as Navigator | undefined)?.storage));
+}
+
+/** The app's folder under a StorageManager's OPFS root; undefined where it has none or refuses it. */
+export async function folderIn(storage: unknown): Promise<DirectoryEntry | undefined> {
+  // Optional at run time, whatever the DOM typings say (Node, older browsers).
+  const getDirectory = (storage as { getDirectory?: () => Promise<unknown> } | undefined)?.getDirectory;
+  if (typeof getDirectory !== 'function') return undefined;
+  try {
+    // The DOM typings lack keys() and the sync handle; DirectoryEntry names what this store uses of the real thing.
+    const top = (await getDirectory.call(storage)) as DirectoryEntry;
+    return await top.getDirectoryHandle(FOLDER, { create: true });
+  } catch {
+    return undefined; // e.g. Firefox's private windows refuse getDirectory
+  }
 }
 
 interface Choice {
