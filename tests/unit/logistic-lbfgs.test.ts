@@ -11,7 +11,7 @@ import { initBackend } from '../../src/lib/ml/backend.ts';
 import type { Dataset } from '../../src/lib/ml/matrix.ts';
 import { fitLogisticLbfgs } from '../../src/lib/ml/models/logistic-lbfgs.ts';
 import { lbfgs } from '../../src/lib/ml/solvers/lbfgs.ts';
-import type { NetworkModel } from '../../src/lib/ml/models/network.ts';
+import { flatten, type NetworkModel } from '../../src/lib/ml/models/network.ts';
 import { parseSpec } from '../../src/lib/ml/models/spec.ts';
 import { modelFromJSON, trainModel } from '../../src/lib/ml/train.ts';
 import { seeded } from '../../src/lib/core/random.ts';
@@ -192,7 +192,8 @@ describe('a separable rule at scale', () => {
     console.log(`separable 200k × 20: test accuracy ${acc}, ${out.epochs} iterations, ${ms.toFixed(0)} ms, longest event-loop gap ${longest.toFixed(1)} ms`);
     expect(acc).toBeGreaterThanOrEqual(0.999);
     expect(out.epochs).toBe(out.history.length);
-    expect(turns).toBeGreaterThan(10); // it yields while it solves (longest gap printed above, not asserted)
+    // It yields while it solves (longest gap printed above, not asserted): a solve that never yielded gives 1–2 turns.
+    expect(turns).toBeGreaterThan(3);
     out.model.dispose();
   }, 120_000);
 });
@@ -237,5 +238,44 @@ describe('options', () => {
     const loaded = modelFromJSON(JSON.stringify(out.model.toJSON()));
     expect([...(await loaded.predict(data.blobs.X, data.blobs.n))]).toEqual([...(await out.model.predict(data.blobs.X, data.blobs.n))]);
     expect(loaded.spec).toMatchObject({ hyperparameters: { optimizer: 'lbfgs' } });
+  });
+});
+
+/** 5 dense columns (an odd count: the kernel's two-lane loop has a tail) and a one-hot block of 6 levels; noisy labels. */
+function mixed(n: number, seed: number): Dataset {
+  const rng = seeded(seed);
+  const d = 11;
+  const X = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = -0.2;
+    for (let j = 0; j < 5; j++) s += (X[i * d + j] = rng.normal()) * (j - 2);
+    const level = Math.floor(rng.next() * 6);
+    X[i * d + 5 + level] = 1;
+    s += level - 2.5 + rng.normal();
+    y[i] = s > 0 ? 1 : 0;
+  }
+  return { X, n, d, y, shape: { task: 'classification', features: Array.from({ length: d }, (_, j) => `x${j}`), classNames: ['no', 'yes'] } };
+}
+
+describe('the WebAssembly pass', () => {
+  it('gives the JavaScript pass’s solve: the same iterations, losses and weights (binary, class weights, validation)', async () => {
+    const train = mixed(3_000, 1);
+    const validation = mixed(1_000, 2);
+    const hp = { classWeight: 'balanced', epochs: 60 };
+    const wasm = await fitLogisticLbfgs(spec(hp), train, 42, { validation });
+    const js = await fitLogisticLbfgs(spec(hp), train, 42, { validation }, { javascript: true });
+    expect(wasm.epochs).toBe(js.epochs);
+    expect(wasm.history.length).toBe(js.history.length);
+    wasm.history.forEach((h, i) => {
+      expect(h.loss).toBeCloseTo(js.history[i].loss, 10);
+      expect(h.valLoss!).toBeCloseTo(js.history[i].valLoss!, 10);
+      expect(h.metric).toBe(js.history[i].metric);
+    });
+    const a = flatten((wasm.model as NetworkModel).values);
+    const b = flatten((js.model as NetworkModel).values);
+    a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(b[i]))));
+    wasm.model.dispose();
+    js.model.dispose();
   });
 });

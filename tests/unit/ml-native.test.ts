@@ -7,7 +7,7 @@ import type { Architecture, NetworkModel } from '../../src/lib/ml/models/network
 import type { ModelSpecInput } from '../../src/lib/ml/models/spec.ts';
 import { blobs, datasetOf } from './ml-fixtures.ts';
 import { seeded } from '../../src/lib/core/random.ts';
-import { generate, OUTPUT } from '../../scripts/build-wasm.ts';
+import { generate, generateLogistic, LOGISTIC_OUTPUT, OUTPUT } from '../../scripts/build-wasm.ts';
 import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -160,5 +160,9 @@ describe('the native kernels', () => {
 
   it('src/lib/ml/native/kernels.ts is the build of assembly/dense.ts (run scripts/build-wasm.ts after editing it)', async () => {
     expect(await readFile(new URL(`../../${OUTPUT}`, import.meta.url), 'utf8')).toBe(await generate());
+  }, 60_000);
+
+  it('src/lib/ml/native/logistic-kernel.ts is the build of assembly/logistic.ts (run scripts/build-wasm.ts after editing it)', async () => {
+    expect(await readFile(new URL(`../../${LOGISTIC_OUTPUT}`, import.meta.url), 'utf8')).toBe(await generateLogistic());
   }, 60_000);
 });

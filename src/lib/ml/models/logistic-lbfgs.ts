@@ -15,6 +15,7 @@
 import { EnclaveError } from '../../core/errors.ts';
 import { nextTask } from '../../core/next-task.ts';
 import type { Dataset } from '../matrix.ts';
+import { BinaryLogisticKernel } from '../native/logistic.ts';
 import { compactRows, type CompactRows } from '../solvers/compact-rows.ts';
 import { lbfgs } from '../solvers/lbfgs.ts';
 import { balancedWeights } from '../network-fit.ts';
@@ -28,6 +29,8 @@ export interface LbfgsTolerances {
   gtol?: number;
   /** Relative decrease of the objective at which to stop (default scipy's 2.2e-9). */
   ftol?: number;
+  /** Tests: the JavaScript pass even where the WebAssembly kernel (binary targets) is available. */
+  javascript?: boolean;
 }
 
 /** Rows between checks of the clock and the signal: a few milliseconds of work at d = 20. */
@@ -184,10 +187,25 @@ export async function fitLogisticLbfgs(
   const penalised = binary ? d : d * k;
   const l2 = binary ? hp.l2 / 2 : hp.l2;
   const y = data.y as Int32Array;
-  const rows = compactRows(data);
-  const validationRows = validation ? compactRows(validation, rows) : null;
-  const run = (m: CompactRows, labels: Int32Array, theta: Float64Array, weights: Float32Array | null, g: Float64Array | null) =>
+  const validationY = validation ? (validation.y as Int32Array) : null;
+  // A binary target runs in the WebAssembly kernel when it loads (the matrices are then laid out in its memory only);
+  // otherwise, and for k ≥ 3 classes, the JavaScript passes over compact copies.
+  const kernel = binary && !tolerances.javascript ? await BinaryLogisticKernel.create([{ m: data, y }, ...(validation ? [{ m: validation, y: validationY! }] : [])], rowWeight) : null;
+  const rows = kernel ? null : compactRows(data);
+  const validationRows = validation && rows ? compactRows(validation, rows) : null;
+  const kernelPass = async (which: number, theta: Float64Array, g: Float64Array | null): Promise<Pass> => {
+    kernel!.begin(which, theta, g !== null);
+    const rowCount = kernel!.rowsOf(which);
+    for (let start = 0; start < rowCount; start += BLOCK) {
+      kernel!.block(which, start, Math.min(rowCount, start + BLOCK), g !== null);
+      await checkpoint();
+    }
+    return kernel!.finish(which, g);
+  };
+  const jsPass = (m: CompactRows, labels: Int32Array, theta: Float64Array, weights: Float32Array | null, g: Float64Array | null) =>
     binary ? binaryPass(m, labels, theta, weights, g, checkpoint) : multinomialPass(m, labels, k, theta, weights, g, checkpoint);
+  const trainPass = (theta: Float64Array, g: Float64Array) => (kernel ? kernelPass(0, theta, g) : jsPass(rows!, y, theta, rowWeight, g));
+  const validationPass = (theta: Float64Array) => (kernel ? kernelPass(1, theta, null) : jsPass(validationRows!, validationY!, theta, null, null));
 
   let lastYield = performance.now();
   const checkpoint = async () => {
@@ -202,7 +220,7 @@ export async function fitLogisticLbfgs(
   const seen = new Map<number, { loss: number; correct: number }>();
   const objective = async (theta: Float64Array, g: Float64Array): Promise<number> => {
     g.fill(0);
-    const p = await run(rows, y, theta, rowWeight, g);
+    const p = await trainPass(theta, g);
     let penalty = 0;
     for (let i = 0; i < penalised; i++) {
       penalty += theta[i] * theta[i];
@@ -215,7 +233,7 @@ export async function fitLogisticLbfgs(
   const logOf = async (epoch: number, theta: Float64Array, at: { loss: number; correct: number }): Promise<EpochLog> => {
     const log: EpochLog = { epoch, loss: at.loss / n, metric: at.correct / n };
     if (validation) {
-      const v = await run(validationRows!, validation.y as Int32Array, theta, null, null);
+      const v = await validationPass(theta);
       (log.valLoss = v.loss / validation.n), (log.valMetric = v.correct / validation.n);
     }
     return log;

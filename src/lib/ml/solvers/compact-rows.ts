@@ -3,6 +3,7 @@
  * the non-zeros: a one-hot block of 40 levels is 40 columns of the dense matrix but one entry per row here. This is
  * the layout scikit-learn's ColumnTransformer hands lbfgs (a sparse CSR matrix) for the same tables; products over it
  * give the same sums as over the dense matrix, in a different order (float64 accumulation, so within rounding).
+ * Laid out in two steps (which columns, how many entries; then the copy) so the arrays can live in WebAssembly memory.
  */
 import type { Matrix } from '../matrix.ts';
 
@@ -21,40 +22,57 @@ export interface CompactRows {
   sparseValue: Float32Array;
 }
 
+/** What the copy needs: the dense columns and the number of sparse entries. */
+export interface CompactLayout {
+  n: number;
+  d: number;
+  denseColumns: Int32Array;
+  nonZeros: number;
+}
+
+/** Where compactInto writes (each array exactly its size: dense n × dense columns, rowStart n + 1, entries nonZeros). */
+export type CompactArrays = Pick<CompactRows, 'dense' | 'rowStart' | 'sparseColumn' | 'sparseValue'>;
+
 /** A column whose share of non-zeros is at most this is kept sparse (a one-hot level, a rare flag). */
 export const SPARSE_SHARE = 0.25;
 
-/** The compact layout of X; `sparseAs` reuses another matrix's choice of columns (validation beside training). */
-export function compactRows({ X, n, d }: Matrix, sparseAs?: CompactRows): CompactRows {
-  let isDense: Uint8Array;
-  if (sparseAs) {
-    isDense = new Uint8Array(d);
-    for (const j of sparseAs.denseColumns) isDense[j] = 1;
-  } else {
+/** The layout of X; `sparseAs` reuses another matrix's choice of columns (validation beside training). */
+export function compactLayout({ X, n, d }: Matrix, sparseAs?: Pick<CompactLayout, 'denseColumns'>): CompactLayout {
+  const isDense = new Uint8Array(d);
+  if (sparseAs) for (const j of sparseAs.denseColumns) isDense[j] = 1;
+  else {
     const nonZero = new Float64Array(d);
     for (let i = 0; i < n; i++) {
       const row = i * d;
       for (let j = 0; j < d; j++) if (X[row + j] !== 0) nonZero[j]++;
     }
-    isDense = Uint8Array.from(nonZero, (c) => (c > SPARSE_SHARE * n ? 1 : 0));
+    for (let j = 0; j < d; j++) isDense[j] = nonZero[j] > SPARSE_SHARE * n ? 1 : 0;
   }
-  const denseColumns = Int32Array.from(
-    Array.from(isDense.keys()).filter((j) => isDense[j]),
-  );
-  const dd = denseColumns.length;
-  const dense = new Float32Array(n * dd);
-  const rowStart = new Int32Array(n + 1);
-  let nnz = 0;
+  let nonZeros = 0;
   for (let i = 0; i < n; i++) {
     const row = i * d;
-    for (let j = 0; j < d; j++) if (!isDense[j] && X[row + j] !== 0) nnz++;
+    for (let j = 0; j < d; j++) if (!isDense[j] && X[row + j] !== 0) nonZeros++;
   }
-  const sparseColumn = new Int32Array(nnz);
-  const sparseValue = new Float32Array(nnz);
+  const denseColumns = Int32Array.from(Array.from(isDense.keys()).filter((j) => isDense[j]));
+  return { n, d, denseColumns, nonZeros };
+}
+
+/** The same sizes a layout's arrays take. */
+export function compactSizes(l: CompactLayout): { dense: number; rowStart: number; entries: number } {
+  return { dense: l.n * l.denseColumns.length, rowStart: l.n + 1, entries: l.nonZeros };
+}
+
+/** Copies X into the arrays of its layout. */
+export function compactInto({ X }: Matrix, layout: CompactLayout, out: CompactArrays): CompactRows {
+  const { n, d, denseColumns } = layout;
+  const isDense = new Uint8Array(d);
+  for (const j of denseColumns) isDense[j] = 1;
+  const { dense, rowStart, sparseColumn, sparseValue } = out;
+  rowStart[0] = 0;
   let p = 0;
+  let q = 0;
   for (let i = 0; i < n; i++) {
     const row = i * d;
-    let q = i * dd;
     for (let j = 0; j < d; j++) {
       const x = X[row + j];
       if (isDense[j]) dense[q++] = x;
@@ -62,5 +80,17 @@ export function compactRows({ X, n, d }: Matrix, sparseAs?: CompactRows): Compac
     }
     rowStart[i + 1] = p;
   }
-  return { n, d, denseColumns, dense, rowStart, sparseColumn, sparseValue };
+  return { n, d, denseColumns, ...out };
+}
+
+/** The compact layout of X in fresh arrays; `sparseAs` reuses another matrix's choice of columns. */
+export function compactRows(m: Matrix, sparseAs?: Pick<CompactLayout, 'denseColumns'>): CompactRows {
+  const layout = compactLayout(m, sparseAs);
+  const size = compactSizes(layout);
+  return compactInto(m, layout, {
+    dense: new Float32Array(size.dense),
+    rowStart: new Int32Array(size.rowStart),
+    sparseColumn: new Int32Array(size.entries),
+    sparseValue: new Float32Array(size.entries),
+  });
 }
