@@ -44,6 +44,10 @@ async function storeCounts(page: Page): Promise<Record<string, number>> {
       });
     }
     db.close();
+    // Chunks in OPFS files (src/lib/store/opfs-chunks.ts): one per stored version.
+    out.chunkFiles = 0;
+    const folder = await navigator.storage.getDirectory().then((r) => r.getDirectoryHandle('enclave-chunks')).then((d) => d.getDirectoryHandle('enclave')).catch(() => undefined);
+    if (folder) for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) if (name.endsWith('.chunks')) out.chunkFiles++;
     return out;
   }, ['datasets', 'versions', 'chunks', 'recipes', 'preparations', 'runs', 'artifacts', 'models']);
 }
