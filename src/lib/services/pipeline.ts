@@ -14,7 +14,7 @@ import { dropColumns } from '../core/table-ops.ts';
 import type { Table } from '../core/table.ts';
 import { activeBackend, type BackendName } from '../ml/backend.ts';
 import { defaultRecipeFor } from '../ml/default-recipe.ts';
-import { toDataset, type Task } from '../ml/matrix.ts';
+import { toDataset, type Dataset, type Task } from '../ml/matrix.ts';
 import type { TrainedModel } from '../ml/models/saved.ts';
 import { scoreModel, type Scores } from '../ml/models/score.ts';
 import { parseSpec, type Algorithm, type ModelSpec } from '../ml/models/spec.ts';
@@ -115,12 +115,19 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   onProgress?.({ stage: 'prepare', done: 0, total: 1 });
   const chosen = recipeWithTarget(opts.recipe, table, opts.target);
   const prepared = prepareTable(table, chosen.recipe, { split: { ...opts.split, seed }, signal });
-  const missingTarget = prepared.report.split.excluded?.missingTarget ?? 0;
+  const { report, fitted } = prepared;
+  const missingTarget = report.split.excluded?.missingTarget ?? 0;
   const left = missingTarget ? [`${missingTarget.toLocaleString('en')} row${missingTarget === 1 ? '' : 's'} without a value for ${opts.target} ${missingTarget === 1 ? 'was' : 'were'} left out before the split.`] : [];
-  const { train: trainTable, validation: valTable, test: testTable } = prepared.splits;
-  const train = toDataset(trainTable, opts.target);
-  const validation = toDataset(valTable, opts.target, train.shape);
-  const test = toDataset(testTable, opts.target, train.shape);
+  // Each prepared table is let go once its matrix is built: at 5M rows they are gigabytes, and nothing reads them again.
+  const held: Partial<typeof prepared.splits> = prepared.splits;
+  const matrix = (name: keyof typeof prepared.splits, shape?: Dataset['shape']) => {
+    const d = toDataset(held[name]!, opts.target, shape);
+    delete held[name];
+    return d;
+  };
+  const train = matrix('train');
+  const validation = matrix('validation', train.shape);
+  const test = matrix('test', train.shape);
   const t1 = performance.now();
   onProgress?.({ stage: 'prepare', done: 1, total: 1 });
   throwIfAborted(signal);
@@ -160,9 +167,9 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
       // Each candidate's epochs stay out of the CLI's JSON (the run's own history is summarised there too).
       ...(trials ? { trials: trials.map(({ history: _history, ...t }) => t) } : {}),
       excluded: { missingTarget },
-      warnings: [...left, ...chosen.warnings, ...prepared.report.blocking.map((a) => a.message)],
+      warnings: [...left, ...chosen.warnings, ...report.blocking.map((a) => a.message)],
       model,
-      fitted: prepared.fitted,
+      fitted,
     };
   } catch (e) {
     model.dispose();

@@ -38,21 +38,17 @@ export const SPARSE_SHARE = 0.25;
 
 /** The layout of X; `sparseAs` reuses another matrix's choice of columns (validation beside training). */
 export function compactLayout({ X, n, d }: Matrix, sparseAs?: Pick<CompactLayout, 'denseColumns'>): CompactLayout {
-  const isDense = new Uint8Array(d);
-  if (sparseAs) for (const j of sparseAs.denseColumns) isDense[j] = 1;
-  else {
-    const nonZero = new Float64Array(d);
-    for (let i = 0; i < n; i++) {
-      const row = i * d;
-      for (let j = 0; j < d; j++) if (X[row + j] !== 0) nonZero[j]++;
-    }
-    for (let j = 0; j < d; j++) isDense[j] = nonZero[j] > SPARSE_SHARE * n ? 1 : 0;
-  }
-  let nonZeros = 0;
+  // One pass counts each column's non-zeros: they choose the dense columns and, summed over the others, size the entries.
+  const nonZero = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const row = i * d;
-    for (let j = 0; j < d; j++) if (!isDense[j] && X[row + j] !== 0) nonZeros++;
+    for (let j = 0; j < d; j++) if (X[row + j] !== 0) nonZero[j]++;
   }
+  const isDense = new Uint8Array(d);
+  if (sparseAs) for (const j of sparseAs.denseColumns) isDense[j] = 1;
+  else for (let j = 0; j < d; j++) isDense[j] = nonZero[j] > SPARSE_SHARE * n ? 1 : 0;
+  let nonZeros = 0;
+  for (let j = 0; j < d; j++) if (!isDense[j]) nonZeros += nonZero[j];
   const denseColumns = Int32Array.from(Array.from(isDense.keys()).filter((j) => isDense[j]));
   return { n, d, denseColumns, nonZeros };
 }
