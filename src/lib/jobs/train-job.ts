@@ -84,9 +84,9 @@ async function splitsFor(database: EnclaveDB, prepId: string) {
   const prep = await getPreparation(database, prepId);
   const target = prep.split.target;
   if (!target) throw new EnclaveError('invalid-target', 'This preparation has no target column: choose one on the Prepare page and prepare again.');
-  const [trainT, valT] = await Promise.all([loadTable(database, prep.splits.train), loadTable(database, prep.splits.validation)]);
-  const train = toDataset(trainT, target);
-  const validation = toDataset(valT, target, train.shape);
+  // One table at a time, each let go once its matrix is built: at millions of rows a prepared table is gigabytes.
+  const train = toDataset(await loadTable(database, prep.splits.train), target);
+  const validation = toDataset(await loadTable(database, prep.splits.validation), target, train.shape);
   return { prep, target, train, validation };
 }
 
