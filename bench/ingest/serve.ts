@@ -46,11 +46,14 @@ function freePort(preferred: number): Promise<number> {
   return tryPort(preferred).catch(() => tryPort(0));
 }
 
-/** Starts aggregator/server.ts (COOP/COEP headers, like production) and resolves with its base URL once healthy. */
-export async function startServer(preferredPort: number): Promise<string> {
+/**
+ * Starts aggregator/server.ts (COOP/COEP headers, like production) and resolves with its base URL once healthy.
+ * `root`: the checkout whose server and build/ to use (another one: a commit's figures while this tree has others' work).
+ */
+export async function startServer(preferredPort: number, root = ROOT): Promise<string> {
   const port = await freePort(preferredPort);
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'aggregator/server.ts'], {
-    cwd: ROOT,
+    cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -19,13 +19,13 @@
  * Peak RSS: /usr/bin/time -f %M (the kernel's ru_maxrss of the child: its whole peak), else VmHWM from
  * /proc/<pid>/status polled every 50 ms. One run of each side (a 5M run takes minutes); the machine is shared, so the
  * load average is printed before, between and after. The import in Chromium (the issue's first row) is not measured
- * here yet.
+ * by this script: bench/scale/browser.ts (`npm run bench:scale:browser`) runs import, prepare and train in Chromium.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureData, parseRows, TARGET } from './generate.ts';
 
@@ -43,7 +43,7 @@ interface Measured {
 }
 
 /** Runs `cmd args` in ROOT; its wall time and peak RSS; throws with its stderr when it fails. */
-function measure(what: string, cmd: string, args: string[], cwd = ROOT): Promise<Measured> {
+export function measure(what: string, cmd: string, args: string[], cwd = ROOT): Promise<Measured> {
   const useTime = existsSync(TIME);
   const dir = mkdtempSync(join(tmpdir(), 'bench-scale-'));
   const timeOut = join(dir, 'time.txt');
@@ -90,7 +90,7 @@ interface EnclaveReport {
   warnings: string[];
 }
 
-interface PeerReport {
+export interface PeerReport {
   seconds: number;
   read_seconds: number;
   split_seconds: number;
@@ -114,7 +114,7 @@ const gb = (b: number) => `${(b / 1e9).toFixed(2)} GB`;
 const s = (x: number) => `${x.toFixed(1)} s`;
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
-function warmCache(path: string): Promise<number> {
+export function warmCache(path: string): Promise<number> {
   const t0 = performance.now();
   return new Promise((done, fail) => {
     const r = createReadStream(path, { highWaterMark: 4 << 20 });
@@ -186,7 +186,10 @@ async function main() {
   }));
 }
 
-main().catch((err) => {
-  console.error(`bench/scale failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
-  process.exit(1);
-});
+// Only when run, not when bench/scale/browser.ts imports measure() and warmCache() from here.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((err) => {
+    console.error(`bench/scale failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
