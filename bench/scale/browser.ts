@@ -92,7 +92,7 @@ async function browserSide(base: string, csv: string, opts: { iterations: number
     crashed.catch(() => undefined);
     const died = (what: string) => {
       if (closing) return; // our own close at the end
-      out.died ??= `${what} during ${current} (last memory sample: ${gb(sampler.last?.rss ?? 0)} summed RSS)`;
+      out.died ??= `${what} during ${current} (the stage's peak so far: ${gb(sampler.read().peakRss)} summed RSS)`;
       onCrash(new StageFailure('crashed', out.died));
     };
     page.on('crash', () => died('the tab crashed'));
@@ -234,7 +234,7 @@ async function main() {
   const peerName: Record<StageName, string> = { import: 'read_csv', prepare: 'split + ColumnTransformer', train: 'fit (lbfgs)', promote: 'score' };
   for (const x of b.stages) {
     const pp = peerParts?.[x.stage];
-    log(`| ${x.stage} | ${sec(x.wallMs)} | ${x.outcome}${x.message ? `: ${x.message.slice(0, 160)}` : ''} | ${gb(x.startRss)} → ${gb(x.memory.peakRss)} (${gb(x.memory.peakPss)}) | ${x.progressShown ? 'yes' : 'no'} / ${x.cancelShown ? 'yes' : 'no'} | ${x.longestTaskMs.toFixed(0)} ms | ${pp === undefined ? '—' : `${pp.toFixed(1)} s (${peerName[x.stage]})`} | ${x.outcome === 'done' ? r(ratio(x.wallMs, pp)) : '—'} |`);
+    log(`| ${x.stage} | ${sec(x.wallMs)} | ${x.outcome}${x.message ? `: ${x.message.slice(0, 160)}` : ''} | ${gb(x.startRss)} → ${gb(x.memory.peakRss)} (${gb(x.memory.peakPss)}) | ${x.outcome === 'crashed' ? 'page gone' : `${x.progressShown ? 'yes' : 'no'} / ${x.cancelShown ? 'yes' : 'no'}`} | ${x.outcome === 'crashed' ? '—' : `${x.longestTaskMs.toFixed(0)} ms`} | ${pp === undefined ? '—' : `${pp.toFixed(1)} s (${peerName[x.stage]})`} | ${x.outcome === 'done' ? r(ratio(x.wallMs, pp)) : '—'} |`);
   }
   log(`| **whole** | **${studioMs === null ? 'did not finish' : sec(studioMs)}** | | **${gb(b.peakRss)} (${gb(b.peakPss)})** | | | **${peer ? `${peer.wallSeconds.toFixed(1)} s, ${gb(peer.peakRssBytes)}` : '—'}** | **time ${r(timeRatio)}, memory ${r(memRatio)} (PSS ${r(pssRatio)})** |`);
   for (const x of b.stages) if (Object.keys(x.parts).length) log(`  ${x.stage}: ${Object.entries(x.parts).map(([k, v]) => `${k} ${sec(v)}`).join(' · ')}`);

@@ -84,7 +84,7 @@ export async function runStage(stage: StageName, page: Page, sampler: TreeSample
   let outcome: Outcome = 'done';
   let message: string | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, fail) => { timer = setTimeout(() => fail(new StageFailure('timeout', `no result within ${(timeoutMs / 60_000).toFixed(0)} min`)), timeoutMs); });
+  const timeout = new Promise<never>((_, fail) => { timer = setTimeout(() => fail(new StageFailure('timeout', `no result within ${(timeoutMs / 1000).toFixed(0)} s`)), timeoutMs); });
   const alert = page.getByRole('alert').first();
   try {
     await Promise.race([act(), crashed, timeout]);
