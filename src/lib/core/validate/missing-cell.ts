@@ -17,8 +17,26 @@ export function countMissing(col: Column, rowCount: number): number {
   return cellCounts(col, rowCount).missing;
 }
 
-/** Missing cells, and present finite cells beyond float32, in one pass (this runs on every column of every split). */
-export function cellCounts(col: Column, rowCount: number): { missing: number; beyondFloat32: number } {
+type CellCounts = { missing: number; beyondFloat32: number };
+
+/** Counts already taken, by column and row count: columns are never written in place, so a count stays true. */
+const counted = new WeakMap<Column, Map<number, CellCounts>>();
+
+/**
+ * Missing cells, and present finite cells beyond float32. This runs on every column of every split (the check after
+ * prepare, then the matrix builder): each column is scanned once, later calls read the count.
+ */
+export function cellCounts(col: Column, rowCount: number): CellCounts {
+  let byRows = counted.get(col);
+  const known = byRows?.get(rowCount);
+  if (known) return { ...known };
+  const k = countCells(col, rowCount);
+  if (!byRows) counted.set(col, (byRows = new Map()));
+  byRows.set(rowCount, k);
+  return { ...k };
+}
+
+function countCells(col: Column, rowCount: number): CellCounts {
   const valid = col.valid;
   let missing = 0;
   let beyond = 0;
