@@ -1,7 +1,7 @@
 /**
  * bench/scale in Chromium (issue 14, Must-show and Build 4 "the tab survives"):
  *   `npm run bench:scale:browser -- [FILE] [--rows N] [--seed N] [--iterations N] [--backend B] [--enclave DIR]
- *                                   [--stage-minutes M] [--no-promote] [--no-peer] [--rebuild]`
+ *                                   [--stage-minutes M] [--no-promote] [--no-peer] [--rebuild] [--reload-before-train]`
  *
  * In ONE headless Chromium tab (fresh profile, the studio served by aggregator/server.ts with its production headers):
  *   1. import   Data page: the CSV chosen in the file input → the dataset summary; the page's own 'enclave:import'
@@ -29,6 +29,8 @@
  * stratified 60/20/20 split, ColumnTransformer impute/scale/one-hot, LogisticRegression lbfgs), wall time and peak RSS
  * measured as run.ts does (measure() imported from there). Prints a report and, last, one JSON line.
  *
+ * --reload-before-train (a diagnostic, not the issue's measurement): the tab is reloaded after prepare, so training starts
+ * without what the data worker kept from import and prepare.
  * --enclave DIR: serve DIR's build/ (built there when missing) with DIR's server — e.g. `git archive HEAD` unpacked
  * with node_modules linked — so the figures are those of a commit while this tree holds others' uncommitted work.
  */
@@ -70,7 +72,7 @@ interface BrowserSide {
   died: string | null;
 }
 
-async function browserSide(base: string, csv: string, opts: { iterations: number; backend?: string; stageMs: number; promote: boolean }): Promise<BrowserSide> {
+async function browserSide(base: string, csv: string, opts: { iterations: number; backend?: string; stageMs: number; promote: boolean; reload: boolean }): Promise<BrowserSide> {
   const profile = new FreshProfile('enclave-bench-scale-');
   const sampler = new TreeSampler(profile.dir, 100, 10);
   profile.beforeClose = () => sampler.stop();
@@ -131,7 +133,13 @@ async function browserSide(base: string, csv: string, opts: { iterations: number
     if (!(await stage('prepare', () => page.getByRole('button', { name: 'Prepare and split' }).click(), () => saved.waitFor({ state: 'visible' })))) return out;
     out.splitSizes = await page.getByRole('table', { name: 'Split sizes' }).innerText().then((t) => t.replace(/\s+/g, ' ').trim()).catch(() => null);
 
-    // 3. train
+    // 3. train (--reload-before-train, a diagnostic: the tab reloaded first, so the workers and what the data worker
+    // kept from prepare are gone — is a failure the train job's own need, or what earlier stages left behind?)
+    if (opts.reload) {
+      await page.reload({ waitUntil: 'load' });
+      await page.getByRole('navigation', { name: 'Workflow' }).waitFor();
+      log(`  (reloaded before training: ${gb(sampler.sampleNow().rss)} summed RSS)`);
+    }
     await nav('Train');
     await page.getByLabel('Algorithm').selectOption('logistic');
     if (opts.backend) await page.getByLabel('Backend').selectOption(opts.backend);
@@ -178,7 +186,7 @@ async function main() {
     allowPositionals: true,
     options: {
       rows: { type: 'string' }, seed: { type: 'string' }, iterations: { type: 'string' }, backend: { type: 'string' }, enclave: { type: 'string' },
-      'stage-minutes': { type: 'string' }, 'no-promote': { type: 'boolean' }, 'no-peer': { type: 'boolean' }, rebuild: { type: 'boolean' },
+      'stage-minutes': { type: 'string' }, 'no-promote': { type: 'boolean' }, 'no-peer': { type: 'boolean' }, rebuild: { type: 'boolean' }, 'reload-before-train': { type: 'boolean' },
     },
   });
   const seed = values.seed ?? '42';
@@ -195,7 +203,7 @@ async function main() {
   const base = await startServer(4180, dir);
   const loads = [load()];
   log(`(a) the studio in headless Chromium ${chromiumVersion() ?? '?'} at ${base}${dir === ROOT ? '' : ` (from ${dir})`}`);
-  const b = await browserSide(base, path, { iterations, backend: values.backend, stageMs, promote: !values['no-promote'] });
+  const b = await browserSide(base, path, { iterations, backend: values.backend, stageMs, promote: !values['no-promote'], reload: !!values['reload-before-train'] });
   loads.push(load());
 
   let p: PeerReport | null = null;
