@@ -54,3 +54,20 @@ describe('error messages have a bounded length', () => {
     expect(error.detail.columns.slice(0, 1)).toEqual(['a_rather_long_column_name_number_0']);
   }, 60_000);
 });
+
+describe('running out of memory', () => {
+  it('is too-large with a message that fits any job (not only an import) and says what to do', async () => {
+    const { toErrorShape } = await import('../../src/lib/core/errors.ts');
+    let thrown: unknown;
+    try {
+      new ArrayBuffer(2 ** 53); // beyond any engine's limit: RangeError "Array buffer allocation failed" / "Invalid array buffer length"
+    } catch (e) {
+      thrown = e;
+    }
+    const shape = toErrorShape(thrown ?? new RangeError('Array buffer allocation failed'));
+    expect(shape.code).toBe('too-large');
+    expect(shape.message).not.toMatch(/file/);
+    expect(shape.message).toMatch(/ran out of memory/);
+    expect(shape.message).toMatch(/fewer rows/);
+  });
+});

@@ -121,7 +121,8 @@ export function toErrorShape(err: unknown): ErrorShape {
   if (err instanceof DOMException && err.name === 'QuotaExceededError')
     return { code: 'too-large', message: 'The browser has no room left to store this data (storage quota exceeded).' };
   if (err instanceof RangeError && /allocation|Array buffer|Invalid typed array length|Invalid array length/i.test(err.message))
-    return { code: 'too-large', message: 'This file is larger than the browser can hold in memory.' };
+    // Any job can run out (an import, a prepare, a training loading its splits): the message names no one of them.
+    return { code: 'too-large', message: 'The browser ran out of memory for this data: this tab cannot hold it all at once. Use fewer rows (a sample) or fewer columns (fewer one-hot categories), or a device with more memory.' };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'internal', message: capMessage(`Unexpected error: ${message}`) };
 }
