@@ -202,6 +202,23 @@ describe('worker bridge', () => {
     expect(err.message).toBe('The test worker could not start: Unexpected error: Script at x.js cannot be accessed');
   });
 
+  it('release terminates an idle worker (the next call starts a fresh one) and leaves a busy one alone', async () => {
+    const started = deferred();
+    const finish = deferred();
+    const { client, made } = open({ echo: async (s: string) => s, slow: async () => { started.resolve(); await finish.promise; return 'done'; } });
+    expect(await client.echo('a').result).toBe('a');
+    client.release();
+    expect(made[0].terminated).toBe(true);
+    const job = client.slow();
+    await started.promise;
+    client.release(); // a job is running: nothing happens
+    expect(made[1].terminated).toBe(false);
+    finish.resolve();
+    expect(await job.result).toBe('done');
+    expect(await client.echo('b').result).toBe('b');
+    expect(made).toHaveLength(2);
+  });
+
   it('close rejects the running and queued jobs as cancelled and terminates the worker', async () => {
     const started = deferred();
     const { client, made } = open({ forever: async () => { started.resolve(); return new Promise<never>(() => undefined); } });

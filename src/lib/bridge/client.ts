@@ -37,6 +37,17 @@ const model = connect<ModelWorkerApi>('model', () => new Worker(new URL('../../.
 export const importFile = data.importFile;
 export const previewImportFile = data.previewFile;
 export const prepareSplits = data.prepare;
+
+/** Cells (rows × columns) from which a table's import or prepare gives its worker's memory back when it ends. */
+export const LARGE_TABLE_CELLS = 20_000_000;
+
+/**
+ * After an import or prepare of a large table: the data worker's cached source table and its garbage (gigabytes at
+ * millions of rows) would otherwise stay in the tab while training loads its own data. A smaller table stays cached.
+ */
+export function releaseDataWorker(cells: number): void {
+  if (cells >= LARGE_TABLE_CELLS) data.release();
+}
 export const previewRows = preview.previewRows;
 export const previewStep = preview.previewStep;
 export const checkRecipe = preview.checkRecipe;

@@ -23,6 +23,12 @@ export type Client<A> = {
   warm(): void;
   /** Terminates the worker (if any) and rejects every job, running or queued, with `cancelled`. */
   close(): void;
+  /**
+   * Terminates the worker if it is idle (no job running or queued), giving its memory back — a worker's garbage and
+   * caches are collected only when it allocates again, and other workers of the tab can't use that memory meanwhile.
+   * The next call starts a fresh worker. Does nothing while a job runs or waits.
+   */
+  release(): void;
 };
 
 interface Pending {
@@ -137,10 +143,15 @@ export function connect<A extends { [K in keyof A]: ApiFunction }>(name: string,
     worker ??= spawn();
   }
 
+  function release() {
+    if (!running && queue.length === 0) stop();
+  }
+
   return new Proxy({} as Client<A>, {
     get(_target, prop) {
       if (prop === 'close') return close;
       if (prop === 'warm') return warm;
+      if (prop === 'release') return release;
       if (typeof prop !== 'string' || prop === 'then') return undefined;
       return (...args: unknown[]) => call(prop, args);
     }
