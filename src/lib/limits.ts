@@ -43,3 +43,50 @@ export async function importRefusal(name: string, size: number, storage?: Pick<S
     return `${name} is larger than the storage this browser has left for the studio: it is ${formatBytes(size)}, and ${formatBytes(left.left)} is free (${formatBytes(left.usage)} of ${formatBytes(left.quota)} used). Delete datasets or models you no longer need, or free disk space, then try again.`;
   return null;
 }
+
+/**
+ * Memory a tab can use for one job here: three quarters of `navigator.deviceMemory` (browsers round it down; 4 GiB
+ * when unknown). A browser does not say how much its tab may allocate (bench/scale's Chromium stopped near 16 GB on a
+ * 23.5 GiB machine reporting 16). `enclave:memoryBudgetBytes` in localStorage overrides it (tests, big machines).
+ */
+export function memoryBudgetBytes(): number {
+  const override = Number(globalThis.localStorage?.getItem('enclave:memoryBudgetBytes'));
+  if (Number.isFinite(override) && override > 0) return override;
+  const gib = (globalThis.navigator as (Navigator & { deviceMemory?: number }) | undefined)?.deviceMemory ?? 4;
+  return gib * 2 ** 30 * 0.75;
+}
+
+/** The tab itself, its workers and the studio's code (bench/scale: 1.0 GB before any data). */
+const BASELINE_BYTES = 2 ** 30;
+
+/**
+ * Peak memory of preparing `rows` rows into `columns` output columns: 12.5 bytes per cell (each prepared cell is an
+ * 8-byte number and a mask byte, plus the split copies and hashing buffers) — bench/scale measured 8.47 GB over the
+ * baseline for 5,000,000 × 136.
+ */
+export function prepareNeedBytes(rows: number, columns: number): number {
+  return BASELINE_BYTES + rows * columns * 12.5;
+}
+
+/** Peak memory of training on `rows` rows (training + validation) of `columns` prepared columns: table (9) + matrix (4). */
+export function trainNeedBytes(rows: number, columns: number): number {
+  return BASELINE_BYTES + rows * columns * 13;
+}
+
+const formatCount = (n: number) => n.toLocaleString('en');
+
+/** Why preparing this table is refused on this device, or null when it may run. */
+export function prepareRefusal(rows: number, columns: number): string | null {
+  const need = prepareNeedBytes(rows, columns);
+  const budget = memoryBudgetBytes();
+  if (need <= budget) return null;
+  return `Preparing ${formatCount(rows)} rows into ${formatCount(columns)} columns needs about ${formatBytes(need)} of memory, and this browser can give the studio about ${formatBytes(budget)} on this device: it would run out part way. Prepare a sample of the rows, one-hot fewer categories (a limit on the one-hot step) or drop columns, or use a device with more memory.`;
+}
+
+/** Why training on this preparation is refused on this device, or null when it may run. */
+export function trainRefusal(rows: number, columns: number): string | null {
+  const need = trainNeedBytes(rows, columns);
+  const budget = memoryBudgetBytes();
+  if (need <= budget) return null;
+  return `Training on ${formatCount(rows)} rows (training and validation) of ${formatCount(columns)} columns needs about ${formatBytes(need)} of memory, and this browser can give the studio about ${formatBytes(budget)} on this device: it would run out loading the data. Prepare a sample of the rows or fewer columns, or use a device with more memory.`;
+}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { importRefusal, storageLeftBytes } from '../../src/lib/limits.ts';
+import { importRefusal, memoryBudgetBytes, prepareNeedBytes, prepareRefusal, storageLeftBytes, trainNeedBytes, trainRefusal } from '../../src/lib/limits.ts';
 
 const MB = 1024 * 1024;
 const storage = (quota: number | undefined, usage: number | undefined) => ({ estimate: async () => ({ quota, usage }) as StorageEstimate });
@@ -38,5 +38,39 @@ describe('storageLeftBytes', () => {
   it('is quota minus usage, never negative', async () => {
     expect(await storageLeftBytes(storage(100, 30))).toEqual({ left: 70, quota: 100, usage: 30 });
     expect(await storageLeftBytes(storage(100, 130))).toEqual({ left: 0, quota: 100, usage: 130 });
+  });
+});
+
+describe('memory refusals before a prepare or a training starts', () => {
+  afterEach(() => {
+    (globalThis as { localStorage?: unknown }).localStorage = undefined;
+    (globalThis as { navigator?: unknown }).navigator = undefined;
+  });
+  const budget = (bytes: number) => ((globalThis as { localStorage?: unknown }).localStorage = { getItem: (k: string) => (k === 'enclave:memoryBudgetBytes' ? String(bytes) : null) });
+
+  it('estimates what bench/scale measured: 5,000,000 rows × 136 prepared columns ≈ 1 GiB + 8.5 GB', () => {
+    expect(prepareNeedBytes(5_000_000, 136)).toBe(2 ** 30 + 5_000_000 * 136 * 12.5);
+    expect(trainNeedBytes(4_000_000, 137)).toBe(2 ** 30 + 4_000_000 * 137 * 13);
+  });
+
+  it('refuses a prepare whose estimate exceeds the budget, naming rows, columns, both sizes and what to do', () => {
+    budget(6 * 2 ** 30);
+    const msg = prepareRefusal(5_000_000, 136)!;
+    expect(msg).toMatch(/^Preparing 5,000,000 rows into 136 columns needs about 8\.9 GB/);
+    expect(msg).toContain('about 6.0 GB on this device');
+    expect(msg).toMatch(/sample of the rows/);
+    expect(prepareRefusal(500_000, 136)).toBeNull();
+  });
+
+  it('refuses a training whose estimate exceeds the budget', () => {
+    budget(6 * 2 ** 30);
+    expect(trainRefusal(4_000_000, 137)).toMatch(/^Training on 4,000,000 rows \(training and validation\) of 137 columns needs about/);
+    expect(trainRefusal(400_000, 137)).toBeNull();
+  });
+
+  it('without an override, the budget is three quarters of navigator.deviceMemory (4 GiB when the browser does not say)', () => {
+    expect(memoryBudgetBytes()).toBe(3 * 2 ** 30);
+    (globalThis as { navigator?: unknown }).navigator = { deviceMemory: 8 };
+    expect(memoryBudgetBytes()).toBe(6 * 2 ** 30);
   });
 });
