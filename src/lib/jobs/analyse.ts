@@ -2,8 +2,8 @@
  * The analyse job (train worker): loads a run's model, its validation split and the source table, and hands them to
  * the store-free error analysis (src/lib/services/analyse.ts).
  */
+import { loadDataset } from './load-dataset.ts';
 import { initBackend } from '../ml/backend.ts';
-import { toDataset } from '../ml/matrix.ts';
 import { modelFromJSON } from '../ml/train.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
@@ -26,7 +26,7 @@ export async function analyse(runId: string, sliceColumn: string | null, databas
   loaded(2);
   const prep = await getPreparation(database, run.preparation);
   const shape = { task: run.task, features: run.features, classNames: run.classNames };
-  const validation = toDataset(await loadTable(database, prep.splits.validation), run.target, shape);
+  const validation = await loadDataset(database, prep.splits.validation, run.target, shape);
   loaded(3);
   const source = await loadTable(database, prep.source);
   loaded(4);

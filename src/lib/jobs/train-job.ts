@@ -6,7 +6,7 @@
  */
 import { BACKEND_ORDER, initBackend, type BackendName } from '../ml/backend.ts';
 import { backendLabel } from '../ml/backend-label.ts';
-import { toDataset, type Dataset } from '../ml/matrix.ts';
+import type { Dataset } from '../ml/matrix.ts';
 import { modelFromJSON, type EpochLog } from '../ml/train.ts';
 import type { Algorithm } from '../ml/models/spec.ts';
 import type { Distribution } from '../ml/tune.ts';
@@ -21,7 +21,7 @@ import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB, type ModelRecord, type PreparationRecord, type RunRecord } from '../store/db.ts';
 import { getPreparation } from '../store/preparations.ts';
 import { getVersion } from '../store/tables.ts';
-import { loadTable } from '../store/load-table.ts';
+import { loadDataset } from './load-dataset.ts';
 import { getArtifact, getRun, saveRunWithArtifact } from '../store/runs.ts';
 import { getModel, registerModelVersion } from '../store/models.ts';
 import { recordModelEvent } from '../store/model-history.ts';
@@ -84,9 +84,9 @@ async function splitsFor(database: EnclaveDB, prepId: string) {
   const prep = await getPreparation(database, prepId);
   const target = prep.split.target;
   if (!target) throw new EnclaveError('invalid-target', 'This preparation has no target column: choose one on the Prepare page and prepare again.');
-  // One table at a time, each let go once its matrix is built: at millions of rows a prepared table is gigabytes.
-  const train = toDataset(await loadTable(database, prep.splits.train), target);
-  const validation = toDataset(await loadTable(database, prep.splits.validation), target, train.shape);
+  // Column by column into the matrix (load-dataset.ts): at millions of rows a prepared table is gigabytes.
+  const train = await loadDataset(database, prep.splits.train, target);
+  const validation = await loadDataset(database, prep.splits.validation, target, train.shape);
   return { prep, target, train, validation };
 }
 
@@ -234,7 +234,7 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
   await initBackend(trainedOn(run));
   step('test', 2);
   const trainShape = { task: run.task, features: run.features, classNames: run.classNames };
-  const test = toDataset(await loadTable(database, prep.splits.test), run.target, trainShape);
+  const test = await loadDataset(database, prep.splits.test, run.target, trainShape);
   const model = modelFromJSON(await getArtifact(database, run.id));
   step('score', 3);
   let scored;

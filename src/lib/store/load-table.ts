@@ -46,7 +46,7 @@ async function versionOf(db: EnclaveDB, hash: string): Promise<Version> {
   return parseVersion(hash, raw);
 }
 
-async function orNotFound(db: EnclaveDB, hash: string, read: () => Table): Promise<Table> {
+async function orNotFound<T>(db: EnclaveDB, hash: string, read: () => T): Promise<T> {
   try {
     return read();
   } catch (err) {
@@ -57,51 +57,79 @@ async function orNotFound(db: EnclaveDB, hash: string, read: () => Table): Promi
 
 /** Rows [from, to) of the version from its chunks: every chunk those rows touch must be there and well formed. */
 function assemble(hash: string, version: Version, rawChunks: unknown[], from: number, to: number): Table {
-  const { rowCount, schema } = version;
-  const n = chunkCount(rowCount);
-  const first = Math.floor(from / CHUNK_ROWS);
-  const last = to > from ? Math.ceil(to / CHUNK_ROWS) - 1 : first;
   const rows = to - from;
+  const slots = slotChunks(hash, version, rawChunks);
+  const columns: Column[] = version.schema.map((_, col) => assembleColumn(hash, version, slots[col], col, from, to));
+  return { rowCount: rows, columns };
+}
 
-  // Slot every chunk by (column, index); anything out of place means the record set is damaged.
-  const slots: (ChunkRecord | undefined)[][] = schema.map(() => new Array<ChunkRecord | undefined>(n));
+/** Every chunk slotted by (column, index); anything out of place means the record set is damaged. */
+function slotChunks(hash: string, version: Version, rawChunks: unknown[]): (ChunkRecord | undefined)[][] {
+  const n = chunkCount(version.rowCount);
+  const slots: (ChunkRecord | undefined)[][] = version.schema.map(() => new Array<ChunkRecord | undefined>(n));
   for (const rc of rawChunks) {
     const res = v.safeParse(ChunkSchema, rc);
     if (!res.success) throw corrupt(hash, `chunk record: ${v.summarize(res.issues)}`);
     const c = res.output;
-    if (c.column >= schema.length || c.index >= n || slots[c.column][c.index])
+    if (c.column >= version.schema.length || c.index >= n || slots[c.column][c.index])
       throw corrupt(hash, `unexpected chunk ${c.column}/${c.index}`);
     slots[c.column][c.index] = c;
   }
+  return slots;
+}
 
-  const columns: Column[] = schema.map((field, col) => {
-    const per = field.kind === 'numeric' ? 8 : 4;
-    const values = field.kind === 'numeric' ? new Float64Array(rows) : new Int32Array(rows);
-    const valid = new Uint8Array(rows);
-    for (let i = first; i <= last; i++) {
-      const c = slots[col][i];
-      if (!c) throw corrupt(hash, `column "${field.name}" is missing chunk ${i}`);
-      const start = i * CHUNK_ROWS;
-      const size = Math.min(CHUNK_ROWS, rowCount - start);
-      if (c.values.byteLength !== size * per || c.valid.byteLength !== size)
-        throw corrupt(hash, `column "${field.name}" chunk ${i} has the wrong byte length`);
-      // The part of this chunk inside [from, to), placed at its offset in the window.
-      const lo = Math.max(from, start) - start, hi = Math.min(to, start + size) - start;
-      const at = start + lo - from;
-      if (field.kind === 'numeric') values.set(new Float64Array(c.values, lo * 8, hi - lo), at);
-      else values.set(new Int32Array(c.values, lo * 4, hi - lo), at);
-      valid.set(new Uint8Array(c.valid, lo, hi - lo), at);
-    }
-    if (field.kind === 'numeric') return { kind: 'numeric', name: field.name, type: field.type, values: values as Float64Array, valid };
-    // Only chunk 0 of a text column carries the dictionary.
-    const dictionary = slots[col][0]?.dictionary;
-    if (!dictionary) throw corrupt(hash, `column "${field.name}" has no dictionary`);
-    // Codes index the dictionary; an out-of-range code would surface later as a silent undefined.
-    const size = dictionary.length;
-    for (let r = 0; r < rows; r++) {
-      if (valid[r] && (values[r] < 0 || values[r] >= size)) throw corrupt(hash, `column "${field.name}" row ${from + r} has an unknown code`);
-    }
-    return { kind: 'string', name: field.name, type: field.type, codes: values as Int32Array, dictionary, valid };
-  });
-  return { rowCount: rows, columns };
+/**
+ * Column `name` of a stored version, read alone (only its chunks), or null when the version has no such column. For
+ * readers that go one column at a time (load-dataset.ts), so a whole table is never in memory at once.
+ */
+export async function loadColumn(db: EnclaveDB, hash: string, name: string): Promise<Column | null> {
+  const version = await versionOf(db, hash);
+  const col = version.schema.findIndex((f) => f.name === name);
+  if (col < 0) return null;
+  const keys: ChunkAt[] = Array.from({ length: chunkCount(version.rowCount) }, (_, i) => [col, i] as const);
+  const chunks = await chunkStore(db).read(hash, keys);
+  return orNotFound(db, hash, () => assembleColumn(hash, version, slotChunks(hash, version, chunks)[col], col, 0, version.rowCount));
+}
+
+/** The column names and row count of a stored version. */
+export async function versionShape(db: EnclaveDB, hash: string): Promise<{ rowCount: number; columns: { name: string; kind: 'numeric' | 'string' }[] }> {
+  const version = await versionOf(db, hash);
+  return { rowCount: version.rowCount, columns: version.schema.map((f) => ({ name: f.name, kind: f.kind })) };
+}
+
+/** Column `col`'s rows [from, to) from its chunks (slotted by chunk index); every chunk those rows touch must be there. */
+function assembleColumn(hash: string, version: Version, chunks: (ChunkRecord | undefined)[], col: number, from: number, to: number): Column {
+  const { rowCount } = version;
+  const field = version.schema[col];
+  const first = Math.floor(from / CHUNK_ROWS);
+  const last = to > from ? Math.ceil(to / CHUNK_ROWS) - 1 : first;
+  const rows = to - from;
+  const per = field.kind === 'numeric' ? 8 : 4;
+  const values = field.kind === 'numeric' ? new Float64Array(rows) : new Int32Array(rows);
+  const valid = new Uint8Array(rows);
+  for (let i = first; i <= last; i++) {
+    const c = chunks[i];
+    if (!c) throw corrupt(hash, `column "${field.name}" is missing chunk ${i}`);
+    const start = i * CHUNK_ROWS;
+    const size = Math.min(CHUNK_ROWS, rowCount - start);
+    if (c.values.byteLength !== size * per || c.valid.byteLength !== size)
+      throw corrupt(hash, `column "${field.name}" chunk ${i} has the wrong byte length`);
+    // The part of this chunk inside [from, to), placed at its offset in the window.
+    const lo = Math.max(from, start) - start, hi = Math.min(to, start + size) - start;
+    const at = start + lo - from;
+    if (field.kind === 'numeric') values.set(new Float64Array(c.values, lo * 8, hi - lo), at);
+    else values.set(new Int32Array(c.values, lo * 4, hi - lo), at);
+    valid.set(new Uint8Array(c.valid, lo, hi - lo), at);
+  }
+  if (field.kind === 'numeric') return { kind: 'numeric', name: field.name, type: field.type, values: values as Float64Array, valid };
+  // Only chunk 0 of a text column carries the dictionary.
+  const dictionary = chunks[0]?.dictionary;
+  if (!dictionary) throw corrupt(hash, `column "${field.name}" has no dictionary`);
+  // Codes index the dictionary; an out-of-range code would surface later as a silent undefined.
+  const size = dictionary.length;
+  for (let r = 0; r < rows; r++) {
+    if (valid[r] && (values[r] < 0 || values[r] >= size)) throw corrupt(hash, `column "${field.name}" row ${from + r} has an unknown code`);
+  }
+  return { kind: 'string', name: field.name, type: field.type, codes: values as Int32Array, dictionary, valid };
+
 }
