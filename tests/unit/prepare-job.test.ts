@@ -45,6 +45,20 @@ describe('prepare (job)', () => {
     expect(await listPreparations(database, dataset)).toHaveLength(1);
   });
 
+  it("profiles each split's columns (their ranges feed the Train page's scale warning) but not their correlations", async () => {
+    const { database, source } = await withPenguins();
+    const r = await prepare({ source, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } }, { database });
+    if (r.status !== 'saved') throw new Error('expected saved');
+    const v = await database.versions.get(r.preparation.splits.train);
+    const table = await loadTable(database, r.preparation.splits.train);
+    expect(v!.profile.columns.map((c) => c.name)).toEqual(table.columns.map((c) => c.name));
+    const mass = v!.profile.columns.find((c) => c.name === 'Body Mass (g)');
+    expect(mass).toMatchObject({ count: 206 });
+    expect(v!.profile.correlations.columns).toEqual([]);
+    // The source keeps its correlation matrix.
+    expect((await database.versions.get(source))!.profile.correlations.columns.length).toBeGreaterThan(1);
+  });
+
   it('the same source and recipe give the same hashes; another seed gives others', async () => {
     const { database, source } = await withPenguins();
     const req = { source, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } };

@@ -65,7 +65,9 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
   for (const [i, name] of SPLITS.entries()) {
     onProgress?.({ stage: 'profile', done: i, total: 3 });
     const t = out.splits[name];
-    prepared[name] = { table: t, hash: await hashTable(t), profile: await profileTableAsync(t, { signal }) };
+    // A split's profile serves its columns (the Train page's scale warning reads their ranges); its correlations —
+    // one-hot indicators, mostly — are shown nowhere and were half its time (2.6 of 4.9 s at 500k × 137): not computed.
+    prepared[name] = { table: t, hash: await hashTable(t), profile: await profileTableAsync(t, { signal, maxCorrelationColumns: 0 }) };
     throwIfAborted(signal);
   }
   onProgress?.({ stage: 'save', done: 0, total: 1 });
