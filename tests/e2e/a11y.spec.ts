@@ -14,6 +14,7 @@ test('every page, with data loaded, has no axe violations (WCAG 2.1 AA)', async 
   const nav = page.getByRole('navigation', { name: 'Workflow' });
   await preparedPenguins(page);
   await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Epochs').fill('10');
   await page.getByLabel('Epochs').blur();

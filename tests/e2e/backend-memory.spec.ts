@@ -22,6 +22,7 @@ test("the backend 'auto' chose is measured once per device: the next job, even i
   test.setTimeout(180_000);
   await preparedPenguins(page);
   await page.getByLabel('Algorithm', { exact: true }).selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend', { exact: true }).selectOption('auto');
   await page.getByLabel('Epochs').fill('3');
   await page.getByLabel('Epochs').blur();
@@ -36,6 +37,7 @@ test("the backend 'auto' chose is measured once per device: the next job, even i
   // A reload ends every worker: the next job runs in a fresh train worker, which reads the remembered choice.
   await page.reload();
   await page.getByLabel('Algorithm', { exact: true }).selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend', { exact: true }).selectOption('auto');
   await page.getByLabel('Epochs').fill('3');
   await page.getByLabel('Epochs').blur();

@@ -131,6 +131,7 @@ test('cancelling a step preview, a promote and an analyse: each says so, stores 
   await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible({ timeout: 120_000 });
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
   await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Epochs').fill('2');
   await page.getByLabel('Epochs').blur();

@@ -24,6 +24,7 @@ test('Evaluate page: the ROC legend names each class with its AUC, the chance di
   test.setTimeout(180_000);
   await preparedPenguins(page);
   await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Epochs').fill('20');
   await page.getByLabel('Epochs').blur();

@@ -5,6 +5,7 @@ test('A/B verdict on labelled rows; export a bundle, delete the model with its d
   test.setTimeout(300_000);
   await preparedPenguins(page);
   await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Epochs').fill('10');
   await page.getByLabel('Epochs').blur();

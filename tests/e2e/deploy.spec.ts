@@ -18,6 +18,7 @@ test('Deploy: typed predict form, file scoring with a check and a CSV download, 
   // A small logistic model, promoted (champion 1.0.0).
   await preparedPenguins(page);
   await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Epochs').fill('10');
   await page.getByLabel('Epochs').blur();

@@ -23,6 +23,7 @@ test('Monitor: empty states, a shifted batch flags its feature only, a labelled 
   // A small logistic model, promoted (champion 1.0.0).
   await preparedPenguins(page);
   await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Epochs').fill('10');
   await page.getByLabel('Epochs').blur();

@@ -8,6 +8,7 @@ test('the runs table shows status, readable hyperparameters, the recipe and the 
 
   // A finished run.
   await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
   await page.getByLabel('Backend').selectOption('cpu');
   await page.getByLabel('Epochs').fill('20');
   await page.getByLabel('Epochs').blur();
@@ -18,7 +19,7 @@ test('the runs table shows status, readable hyperparameters, the recipe and the 
     await expect(runs.getByRole('columnheader', { name, exact: true })).toBeVisible();
   const finished = runs.getByRole('row').nth(1);
   await expect(finished).toContainText('completed');
-  await expect(finished).toContainText('L2 0.001, lr 0.01, 20 epochs, batch 32');
+  await expect(finished).toContainText('L2 0.001, lr 0.01, 20 epochs, Adam, batch 32');
   await expect(finished).not.toContainText('{');
   await expect(finished).toContainText(/impute|onehot|scale|no steps/);
 
