@@ -1,6 +1,6 @@
 /**
  * bench/scale in Chromium (issue 14, Must-show and Build 4 "the tab survives"):
- *   `npm run bench:scale:browser -- [FILE] [--rows N] [--seed N] [--iterations N] [--backend B] [--enclave DIR]
+ *   `npm run bench:scale:browser -- [FILE] [--rows N] [--seed N] [--iterations N] [--mlp-epochs N] [--backend B] [--enclave DIR]
  *                                   [--stage-minutes M] [--no-promote] [--no-peer] [--rebuild] [--reload-before-train]`
  *
  * In ONE headless Chromium tab (fresh profile, the studio served by aggregator/server.ts with its production headers):
@@ -13,7 +13,8 @@
  *   3. train    Train page: algorithm logistic, the form's default solver (L-BFGS), its iteration limit set to
  *               --iterations (default 300, the model spec's default that `enclave train` uses; the form shows 60),
  *               backend --backend (default: the form's own, auto) → the selected run; its validation accuracy is read
- *               from the page,
+ *               from the page (--mlp-epochs N: a multilayer perceptron, the form's 64-32 layers, for N epochs instead;
+ *               the peer still fits its logistic regression),
  *   4. promote  "Promote and score the test split" → the test accuracy the page shows (the test split is sealed until
  *               a model is promoted, so this is the honest way to get it; --no-promote skips it).
  * Each stage is timed from the click (or file choice) to its "done" state on the page (no User Timing marks exist for
@@ -72,7 +73,7 @@ interface BrowserSide {
   died: string | null;
 }
 
-async function browserSide(base: string, csv: string, opts: { iterations: number; backend?: string; stageMs: number; promote: boolean; reload: boolean }): Promise<BrowserSide> {
+async function browserSide(base: string, csv: string, opts: { iterations: number; mlpEpochs?: number; backend?: string; stageMs: number; promote: boolean; reload: boolean }): Promise<BrowserSide> {
   const profile = new FreshProfile('enclave-bench-scale-');
   const sampler = new TreeSampler(profile.dir, 100, 10);
   profile.beforeClose = () => sampler.stop();
@@ -141,11 +142,11 @@ async function browserSide(base: string, csv: string, opts: { iterations: number
       log(`  (reloaded before training: ${gb(sampler.sampleNow().rss)} summed RSS)`);
     }
     await nav('Train');
-    await page.getByLabel('Algorithm').selectOption('logistic');
+    await page.getByLabel('Algorithm').selectOption(opts.mlpEpochs ? 'mlp' : 'logistic');
     if (opts.backend) await page.getByLabel('Backend').selectOption(opts.backend);
-    const iterations = page.getByLabel('Iterations (at most)');
-    await iterations.fill(String(opts.iterations));
-    await iterations.blur();
+    const budget = opts.mlpEpochs ? page.getByLabel('Epochs') : page.getByLabel('Iterations (at most)');
+    await budget.fill(String(opts.mlpEpochs ?? opts.iterations));
+    await budget.blur();
     out.scaleWarning = await page.locator('.scale-warning').innerText({ timeout: 2000 }).catch(() => null);
     const selected = page.getByRole('region', { name: 'Selected run' });
     if (!(await stage('train', () => page.getByRole('button', { name: 'Train', exact: true }).click(), () => selected.waitFor({ state: 'visible' })))) return out;
@@ -185,7 +186,7 @@ async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
-      rows: { type: 'string' }, seed: { type: 'string' }, iterations: { type: 'string' }, backend: { type: 'string' }, enclave: { type: 'string' },
+      rows: { type: 'string' }, seed: { type: 'string' }, iterations: { type: 'string' }, 'mlp-epochs': { type: 'string' }, backend: { type: 'string' }, enclave: { type: 'string' },
       'stage-minutes': { type: 'string' }, 'no-promote': { type: 'boolean' }, 'no-peer': { type: 'boolean' }, rebuild: { type: 'boolean' }, 'reload-before-train': { type: 'boolean' },
     },
   });
@@ -203,7 +204,8 @@ async function main() {
   const base = await startServer(4180, dir);
   const loads = [load()];
   log(`(a) the studio in headless Chromium ${chromiumVersion() ?? '?'} at ${base}${dir === ROOT ? '' : ` (from ${dir})`}`);
-  const b = await browserSide(base, path, { iterations, backend: values.backend, stageMs, promote: !values['no-promote'], reload: !!values['reload-before-train'] });
+  const mlpEpochs = values['mlp-epochs'] ? Number(values['mlp-epochs']) : undefined;
+  const b = await browserSide(base, path, { iterations, mlpEpochs, backend: values.backend, stageMs, promote: !values['no-promote'], reload: !!values['reload-before-train'] });
   loads.push(load());
 
   let p: PeerReport | null = null;

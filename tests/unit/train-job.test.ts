@@ -183,6 +183,18 @@ describe('train, promote, predict, analyse (schema version 4)', () => {
     await expect(analyse(run.id, null, d)).rejects.toMatchObject({ code: 'not-found' });
   });
 
+  it('says it is training before the first epoch ends (not still loading): the first train report is 0 done', async () => {
+    const d = freshDb();
+    const { prep } = await prepared(d);
+    const seen: TrainJobProgress[] = [];
+    await train({ preparation: prep.id, algorithm: 'mlp', backend: 'cpu', hyperparameters: { epochs: 2 } }, { database: d, onProgress: (p) => void seen.push(p) });
+    const firstTrain = seen.findIndex((p) => p.stage === 'train');
+    const firstEpoch = seen.findIndex((p) => p.epoch !== undefined);
+    expect(firstTrain).toBeGreaterThan(seen.findIndex((p) => p.stage === 'load'));
+    expect(seen[firstTrain]).toMatchObject({ stage: 'train', done: 0 });
+    expect(firstTrain).toBeLessThan(firstEpoch);
+  });
+
   it('stores neither the run nor its model when the artifact write fails', async () => {
     const d = freshDb();
     failWrites(d, 'artifacts');

@@ -122,6 +122,8 @@ async function fitAndStore(req: TrainRequest | TuneRequest, fit: FitRequest, opt
   let on: string = backend.name;
   const start = trainStart(fit, seed, trainData);
   if (start) onProgress?.({ stage: 'load', done: 1, total: 1, backend: backend.name, start });
+  // Said before the first epoch ends: at millions of rows one epoch is a minute, not "Loading" still.
+  onProgress?.({ stage: 'train', done: 0, total: 1, backend: backend.name });
   const result = await trainOnSplits(fit, { train: trainData, validation }, {
     seed, target, backend: backend.name, signal,
     onProgress: (p) => {
