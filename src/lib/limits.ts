@@ -90,3 +90,17 @@ export function trainRefusal(rows: number, columns: number): string | null {
   if (need <= budget) return null;
   return `Training on ${formatCount(rows)} rows (training and validation) of ${formatCount(columns)} columns needs about ${formatBytes(need)} of memory, and this browser can give the studio about ${formatBytes(budget)} on this device: it would run out loading the data. Prepare a sample of the rows or fewer columns, or use a device with more memory.`;
 }
+
+/**
+ * How many columns a recipe will prepare, guessed from the source profile while the recipe's check has not answered:
+ * every column, and with a one-hot step each categorical column's categories (at most its `maxCategories`) in place
+ * of the column. The check's own answer, when it has come, is exact and preferred.
+ */
+export function preparedWidthGuess(profile: { columns: { type: string; distinct: number }[] }, steps: readonly unknown[]): number {
+  const onehot = steps.find((s): s is { kind: 'onehot'; maxCategories?: number } => !!s && typeof s === 'object' && (s as { kind?: unknown }).kind === 'onehot');
+  let width = profile.columns.length;
+  if (!onehot) return width;
+  const cap = typeof onehot.maxCategories === 'number' && onehot.maxCategories > 0 ? onehot.maxCategories : Infinity;
+  for (const c of profile.columns) if (c.type === 'categorical') width += Math.min(c.distinct, cap) - 1;
+  return width;
+}

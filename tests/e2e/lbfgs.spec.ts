@@ -16,6 +16,12 @@ test('logistic regression by L-BFGS from the Train page: iterations instead of e
   await expect(row).toContainText('L-BFGS');
   await expect(row).toContainText('≤ 100 iterations');
   await expect(row).toContainText('completed');
+  // Its curves count iterations over all rows, not epochs.
+  await expect(page.getByRole('img', { name: 'Loss per iteration' })).toBeVisible();
+  await expect(page.getByRole('img', { name: 'Loss per epoch' })).toHaveCount(0);
+  // Tuning it searches l2 only: L-BFGS has no learning rate.
+  await expect(page.getByLabel('l2 values')).toHaveValue('0.1, 1, 10');
+  await expect(page.getByLabel('learningRate values')).toHaveCount(0);
   const accuracy = Number((await row.getByRole('cell').nth(6).textContent())!.replace(/[^\d.]/g, ''));
   expect(accuracy).toBeGreaterThanOrEqual(0.95);
 });

@@ -34,3 +34,13 @@ describe('an L-BFGS run in the runs table', () => {
     expect(formatHyperparameters('logistic', { l2: 0.001, optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 20, patience: 20, classWeight: 'none' })).toBe('L2 0.001, lr 0.01, 20 epochs, Adam, batch 32');
   });
 });
+
+describe('tuning an L-BFGS logistic regression', () => {
+  it('searches l2 alone by default (sklearn C = 10, 1, 0.1): L-BFGS has no learning rate; Adam keeps its grid', async () => {
+    const { spaceFor, SPACES } = await import('../../src/lib/components/tune-panel/TunePanel.svelte');
+    expect(spaceFor('logistic', 'lbfgs')).toEqual({ l2: '0.1, 1, 10' });
+    expect(spaceFor('logistic', 'adam')).toEqual(SPACES.logistic);
+    expect(spaceFor('logistic', 'adam')).toHaveProperty('learningRate');
+    expect(spaceFor('mlp', 'lbfgs')).toEqual(SPACES.mlp);
+  });
+});

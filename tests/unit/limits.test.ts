@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { importRefusal, memoryBudgetBytes, prepareNeedBytes, prepareRefusal, storageLeftBytes, trainNeedBytes, trainRefusal } from '../../src/lib/limits.ts';
+import { importRefusal, memoryBudgetBytes, preparedWidthGuess, prepareNeedBytes, prepareRefusal, storageLeftBytes, trainNeedBytes, trainRefusal } from '../../src/lib/limits.ts';
 
 const MB = 1024 * 1024;
 const storage = (quota: number | undefined, usage: number | undefined) => ({ estimate: async () => ({ quota, usage }) as StorageEstimate });
@@ -72,5 +72,16 @@ describe('memory refusals before a prepare or a training starts', () => {
     expect(memoryBudgetBytes()).toBe(3 * 2 ** 30);
     (globalThis as { navigator?: unknown }).navigator = { deviceMemory: 8 };
     expect(memoryBudgetBytes()).toBe(6 * 2 ** 30);
+  });
+});
+
+describe('preparedWidthGuess', () => {
+  const profile = { columns: [{ type: 'float', distinct: 900 }, { type: 'categorical', distinct: 40 }, { type: 'categorical', distinct: 3 }, { type: 'text', distinct: 500 }] };
+  it('is the source width without a one-hot step', () => {
+    expect(preparedWidthGuess(profile, [{ kind: 'impute', columns: '*numeric' }])).toBe(4);
+  });
+  it('counts each categorical column as its categories under a one-hot step, capped by maxCategories', () => {
+    expect(preparedWidthGuess(profile, [{ kind: 'onehot', columns: '*categorical' }])).toBe(4 + 39 + 2);
+    expect(preparedWidthGuess(profile, [{ kind: 'onehot', columns: '*categorical', maxCategories: 30 }])).toBe(4 + 29 + 2);
   });
 });
