@@ -26,7 +26,12 @@ export { accuracy, rmse };
 export function classificationScores(truth: Int32Array, probs: Float32Array, k: number): ClassificationScores {
   const predicted = argmaxRows(probs, k);
   // Float32 rounding can leave a probability a hair outside [0, 1] (an ensemble's mean of softmax outputs).
-  const p = Float64Array.from(probs, (x) => Math.min(1, Math.max(0, x)));
+  // A plain loop: Float64Array.from with a mapping callback is a call per value (10M at 5M rows × 2 classes).
+  const p = new Float64Array(probs.length);
+  for (let i = 0; i < probs.length; i++) {
+    const x = probs[i];
+    p[i] = x < 0 ? 0 : x > 1 ? 1 : x;
+  }
   return {
     accuracy: accuracy(truth, predicted),
     logLoss: logLoss(truth, p, k),
