@@ -11,6 +11,7 @@
 import { throwIfAborted } from '../core/errors.ts';
 import { featureProblem } from '../core/validate/model-ready.ts';
 import { targetVector, toDataset, type Dataset, type DataShape } from '../ml/matrix.ts';
+import { finiteMatrices } from '../ml/non-finite.ts';
 import type { EnclaveDB } from '../store/db.ts';
 import { loadColumn, loadTable, versionShape } from '../store/load-table.ts';
 
@@ -33,5 +34,6 @@ export async function loadDataset(db: EnclaveDB, hash: string, target: string, s
     const values = col.values;
     for (let i = 0, o = j; i < n; i++, o += d) X[o] = values[i];
   }
+  finiteMatrices.add(X); // every column passed featureProblem, as in featureMatrix
   return { X, n, d, y: t.y, shape: { task: t.task, features: [...features], ...(t.classNames ? { classNames: t.classNames } : {}) } };
 }

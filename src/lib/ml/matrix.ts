@@ -6,6 +6,7 @@
  * follows the target column: classes (a string or boolean column, or integers with at most 20 distinct values, as the
  * split decides) → classification; else regression.
  */
+import { finiteMatrices } from './non-finite.ts';
 import { EnclaveError } from '../core/errors.ts';
 import { column as findColumn, type Column, type Table } from '../core/table.ts';
 import { cellCounts, countMissing } from '../core/validate/missing-cell.ts';
@@ -85,6 +86,7 @@ export function featureMatrix(table: Table, target: string | undefined, features
       for (let i = b, o = b * d + j; i < e; i++, o += d) X[o] = v[i];
     }
   }
+  finiteMatrices.add(X); // every column passed featureProblem: no missing cell, nothing beyond float32
   return { X, n, d, features: cols.map((c) => c.name) };
 }
 
