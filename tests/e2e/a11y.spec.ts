@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, preparedPenguins, test } from './fixtures';
+import { expect, test, promotedLogisticPenguins } from './fixtures';
 
 /** axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is: each violation by rule and node (all pages, then one assertion). */
 const found: string[] = [];
@@ -12,17 +12,7 @@ async function axe(page: Page, where: string) {
 test('every page, with data loaded, has no axe violations (WCAG 2.1 AA)', async ({ page }) => {
   test.setTimeout(300_000);
   const nav = page.getByRole('navigation', { name: 'Workflow' });
-  await preparedPenguins(page);
-  await page.getByLabel('Algorithm').selectOption('logistic');
-  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Epochs').fill('10');
-  await page.getByLabel('Epochs').blur();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  const run = page.getByRole('region', { name: 'Selected run' });
-  await expect(run).toContainText('logistic on wasm', { timeout: 180_000 });
-  await run.getByRole('button', { name: 'Promote and score the test split' }).click();
-  await expect(page.getByRole('status', { name: 'Test metrics' })).toContainText('accuracy');
+  await promotedLogisticPenguins(page);
   await axe(page, 'Train');
 
   await nav.getByRole('link', { name: 'Deploy' }).click();

@@ -1,19 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, preparedPenguins } from './fixtures.ts';
+import { test, expect, promotedLogisticPenguins } from './fixtures.ts';
 
 test('A/B verdict on labelled rows; export a bundle, delete the model with its dataset, import the bundle back: same prediction', async ({ page }) => {
   test.setTimeout(300_000);
-  await preparedPenguins(page);
-  await page.getByLabel('Algorithm').selectOption('logistic');
-  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Epochs').fill('10');
-  await page.getByLabel('Epochs').blur();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  const run = page.getByRole('region', { name: 'Selected run' });
-  await expect(run).toContainText('logistic on wasm', { timeout: 180_000 });
-  await run.getByRole('button', { name: 'Promote and score the test split' }).click();
-  await expect(page.getByRole('status', { name: 'Test metrics' })).toContainText('accuracy');
+  await promotedLogisticPenguins(page);
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Deploy' }).click();
 
   // A challenger, then champion vs challenger on the labelled sample: a verdict in words, with the numbers.

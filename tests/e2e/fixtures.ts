@@ -47,3 +47,18 @@ export async function preparedPenguins(page: import('@playwright/test').Page) {
   await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible();
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
 }
+
+/** Penguins prepared, a logistic regression trained by Adam for 10 epochs on wasm, and promoted (champion 1.0.0). */
+export async function promotedLogisticPenguins(page: import('@playwright/test').Page) {
+  await preparedPenguins(page);
+  await page.getByLabel('Algorithm').selectOption('logistic');
+  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Epochs').fill('10');
+  await page.getByLabel('Epochs').blur();
+  await page.getByRole('button', { name: 'Train', exact: true }).click();
+  const run = page.getByRole('region', { name: 'Selected run' });
+  await expect(run).toContainText('logistic on wasm', { timeout: 180_000 });
+  await run.getByRole('button', { name: 'Promote and score the test split' }).click();
+  await expect(page.getByRole('status', { name: 'Test metrics' })).toContainText('accuracy');
+}

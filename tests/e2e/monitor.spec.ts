@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { test, expect, preparedPenguins } from './fixtures.ts';
+import { test, expect, promotedLogisticPenguins } from './fixtures.ts';
 
 /** The sample penguins (no quoted fields) with some columns scaled and, optionally, one column left out. */
 function penguins({ scale = [], factor = 1, without, clean = false }: { scale?: string[]; factor?: number; without?: string; clean?: boolean } = {}): string {
@@ -21,17 +21,7 @@ test('Monitor: empty states, a shifted batch flags its feature only, a labelled 
   await expect(page.getByRole('link', { name: 'Train a model' })).toHaveAttribute('href', '/train');
 
   // A small logistic model, promoted (champion 1.0.0).
-  await preparedPenguins(page);
-  await page.getByLabel('Algorithm').selectOption('logistic');
-  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Epochs').fill('10');
-  await page.getByLabel('Epochs').blur();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  const run = page.getByRole('region', { name: 'Selected run' });
-  await expect(run).toContainText('logistic on wasm', { timeout: 180_000 });
-  await run.getByRole('button', { name: 'Promote and score the test split' }).click();
-  await expect(page.getByRole('status', { name: 'Test metrics' })).toContainText('accuracy');
+  await promotedLogisticPenguins(page);
 
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Monitor' }).click();
   await expect(page.getByRole('status', { name: 'Champion' })).toContainText('penguins-model 1.0.0');

@@ -1,15 +1,11 @@
 import { freshDatabases } from './fresh-db.ts';
-import { readFileSync } from 'node:fs';
+import { knnPenguinsRun } from './knn-penguins-run.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { importFile } from '../../src/lib/jobs/import-job.ts';
-import { prepare } from '../../src/lib/jobs/prepare-job.ts';
-import { train } from '../../src/lib/jobs/train-job.ts';
 import { analyse, type AnalyseProgress } from '../../src/lib/jobs/analyse.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { analyseStage } from '../../src/lib/components/evaluation-view/analyse-stage.ts';
 
 const freshDb = freshDatabases('analyse-progress');
-const text = readFileSync('static/samples/penguins.csv', 'utf8');
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -18,16 +14,7 @@ beforeAll(async () => {
 describe('the analyse job reports its progress', () => {
   it('counts loading, then every scoring of the permutation importance up to the total, naming the feature shuffled', async () => {
     const database = freshDb();
-    const blob = new Blob([text]);
-    const imported = await importFile({ file: { name: 'penguins.csv', size: blob.size, stream: () => blob.stream() } }, { database });
-    const steps = [
-      { kind: 'impute', columns: '*numeric', strategy: 'mean' },
-      { kind: 'impute', columns: ['Sex'], strategy: 'most_frequent' },
-      { kind: 'onehot', columns: ['Island', 'Sex'] }
-    ];
-    const prep = await prepare({ source: imported.hash, recipe: { target: 'Species', steps }, split: { seed: 42 } }, { database });
-    if (prep.status !== 'saved') throw new Error('expected saved');
-    const run = await train({ preparation: prep.preparation.id, algorithm: 'knn', hyperparameters: { k: 3 }, backend: 'cpu' }, { database });
+    const { run } = await knnPenguinsRun(database);
     const events: AnalyseProgress[] = [];
     await analyse(run.id, 'Island', database, undefined, (p) => events.push(p));
 
