@@ -53,17 +53,30 @@ async function storeCounts(page: Page): Promise<Record<string, number>> {
 }
 
 /**
- * Clicks the Cancel button inside `container` in the first frame in which it is shown (it appears when the job
- * starts, so the job is certainly still running), and returns the page's clock at the click.
+ * Clicks the button named `start`, then the Cancel button inside `container` as soon as it is in the DOM: a
+ * MutationObserver callback runs before any message from a worker can be handled, so the job is certainly still
+ * running however fast it is (polling each frame missed a step preview that ended within one). Returns the page's
+ * clock at the cancel.
  */
-async function cancelOnSight(page: Page, container: string): Promise<number> {
-  const clicked = await page.waitForFunction((sel) => {
-    const button = Array.from(document.querySelectorAll<HTMLButtonElement>(`${sel} button`)).find((b) => b.textContent?.trim() === 'Cancel');
-    if (!button || button.disabled) return false;
+async function startAndCancel(page: Page, start: string, container: string): Promise<number> {
+  await expect(page.getByRole('button', { name: start, exact: true })).toBeEnabled({ timeout: 60_000 });
+  return page.evaluate(({ start, container }) => new Promise<number>((resolve, reject) => {
+    const named = (b: HTMLButtonElement, name: string) => b.getAttribute('aria-label')?.trim() === name || b.textContent?.trim() === name;
+    const cancel = () => Array.from(document.querySelectorAll<HTMLButtonElement>(`${container} button`)).find((b) => named(b, 'Cancel') && !b.disabled);
+    const timer = setTimeout(() => (observer.disconnect(), reject(new Error(`no Cancel button in ${container}`))), 60_000);
+    const observer = new MutationObserver(() => {
+      const b = cancel();
+      if (!b) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      b.click();
+      resolve(performance.now());
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    const button = Array.from(document.querySelectorAll<HTMLButtonElement>('button')).find((b) => named(b, start));
+    if (!button) return (observer.disconnect(), clearTimeout(timer), reject(new Error(`no button "${start}"`)));
     button.click();
-    return performance.now();
-  }, container, { polling: 'raf', timeout: 60_000 });
-  return (await clicked.jsonValue()) as number;
+  }), { start, container });
 }
 
 test('cancelling Prepare of 1,000,000 rows mid-computation ends its worker, returns to an idle page in under a second and stores nothing', async ({ page }, info) => {
@@ -119,8 +132,7 @@ test('cancelling a step preview, a promote and an analyse: each says so, stores 
   await form.getByLabel('Columns').selectOption(['*numeric']);
   await form.getByLabel('Method').selectOption('minmax');
   await form.getByRole('button', { name: 'Add step' }).click();
-  await page.getByRole('button', { name: 'Preview step 1' }).click();
-  await cancelOnSight(page, '[role="status"][aria-label="Computing the step preview"]');
+  await startAndCancel(page, 'Preview step 1', '[role="status"][aria-label="Computing the step preview"]');
   await expect(page.getByRole('status').filter({ hasText: 'Preview cancelled.' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Step preview' })).toHaveCount(0);
   // The next preview starts a fresh worker, and shows.
@@ -141,8 +153,7 @@ test('cancelling a step preview, a promote and an analyse: each says so, stores 
 
   // A promote (on the model worker): cancelled, no model version, the test split still sealed.
   const stored = await storeCounts(page);
-  await run.getByRole('button', { name: 'Promote and score the test split' }).click();
-  await cancelOnSight(page, 'section[aria-label="Promotion"]');
+  await startAndCancel(page, 'Promote and score the test split', 'section[aria-label="Promotion"]');
   await expect(run.getByRole('status').filter({ hasText: 'Promotion cancelled. No model version was registered.' })).toBeVisible();
   await expect(run).toContainText('The test split is sealed');
   await expect(page.getByRole('table', { name: 'Registered models' })).toHaveCount(0);
@@ -156,8 +167,7 @@ test('cancelling a step preview, a promote and an analyse: each says so, stores 
 
   // An analyse (on the model worker): cancelled, no result; then run to the end.
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Evaluate' }).click();
-  await page.getByRole('button', { name: 'Analyse errors' }).click();
-  await cancelOnSight(page, 'section[aria-label="Error analysis"]');
+  await startAndCancel(page, 'Analyse errors', 'section[aria-label="Error analysis"]');
   await expect(page.getByRole('status').filter({ hasText: 'Analysis cancelled.' })).toBeVisible();
   await expect(page.getByRole('img', { name: /Permutation feature importance/ })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Analyse errors' })).toBeEnabled();
