@@ -272,6 +272,45 @@ describe('profileNumeric by counts (columns of few distinct values skip the sort
   });
 });
 
+describe('profileNumeric of 0/1 indicator columns (counted from their bits)', () => {
+  it('gives exactly the sorted path\'s profile, and a column with any other present value is not taken for one', () => {
+    let seed = 5;
+    const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    const n = 20_000;
+    // Values a 0/1 test on the high word alone would let through (0.5, 2, -0, 1 + ε, a tiny subnormal) and NaN.
+    const intruders = [0.5, 2, -0, 1 + Number.EPSILON, 5e-324, NaN, -1, 3];
+    const cases: { name: string; values: Float64Array; valid: Uint8Array }[] = [];
+    for (const share of [0, 0.025, 0.5, 1]) {
+      const values = Float64Array.from({ length: n }, () => (rand() < share ? 1 : 0));
+      cases.push({ name: `ones ${share}`, values, valid: new Uint8Array(n).fill(1) });
+      // Absent slots may hold anything: they must not count, nor stop the indicator path.
+      const gappy = values.slice();
+      const valid = Uint8Array.from({ length: n }, () => (rand() < 0.1 ? 0 : 1));
+      for (let i = 0; i < n; i++) if (!valid[i]) gappy[i] = intruders[i % intruders.length];
+      cases.push({ name: `ones ${share}, gaps`, values: gappy, valid });
+    }
+    for (const x of intruders) {
+      const values = Float64Array.from({ length: n }, () => (rand() < 0.3 ? 1 : 0));
+      values[n - 7] = x;
+      cases.push({ name: `one ${x}`, values, valid: new Uint8Array(n).fill(1) });
+    }
+    for (const c of cases) {
+      const col = { kind: 'numeric' as const, name: 'x', type: 'integer' as const, values: c.values, valid: c.valid };
+      const got = profileNumeric(col, n, 20);
+      const sorted = profileNumeric(col, n, 20, { sort: true });
+      expect(JSON.stringify(got), c.name).toBe(JSON.stringify(sorted));
+    }
+    // Hand-computed: 3 ones and 5 zeros among 8 present cells (2 absent holding 7 and 0.5).
+    const values = Float64Array.from([1, 0, 7, 0, 1, 0, 0.5, 0, 1, 0]);
+    const valid = Uint8Array.from([1, 1, 0, 1, 1, 1, 0, 1, 1, 1]);
+    const big = 4096 * 4; // past the size below which columns are always sorted
+    const tiled = { kind: 'numeric' as const, name: 'x', type: 'integer' as const, values: new Float64Array(big * 10), valid: new Uint8Array(big * 10) };
+    for (let k = 0; k < big; k++) tiled.values.set(values, k * 10), tiled.valid.set(valid, k * 10);
+    const p = profileNumeric(tiled, big * 10, 20);
+    expect([p.count, p.missing, p.distinct, p.zeros, p.min, p.max, p.mean]).toEqual([8 * big, 2 * big, 2, 5 * big, 0, 1, 3 / 8]);
+  });
+});
+
 describe('pearsonMatrix (all pairs in one blocked pass)', () => {
   it('matches a plain two-pass pairwise-complete Pearson across block boundaries, with missing and NaN cells', () => {
     let seed = 3;

@@ -56,6 +56,8 @@ interface Counted {
 /** Counts of each distinct present value, or null as soon as there are too many distinct values. */
 function countedValues(col: NumericColumn, rowCount: number): Counted | null {
   const { values, valid } = col;
+  const indicator = indicatorCounts(values, valid, rowCount);
+  if (indicator) return indicator;
   const max = Math.min(COUNTED_MAX_DISTINCT, rowCount >> 3);
   const index = new NumberIndex(1024);
   let counts = new Float64Array(1024);
@@ -94,6 +96,35 @@ function countedValues(col: NumericColumn, rowCount: number): Counted | null {
   }
   return { keys, counts: sortedCounts, ends, n };
 }
+
+/**
+ * The counts of a column whose present values are all +0 or 1 (one-hot indicators, flags), or null. One branch-free
+ * pass over the IEEE-754 words (+0 is 0:0, 1 is 0x3FF00000:0): a prepared split holds a hundred such columns, and
+ * hashing each cell into a NumberIndex cost 8 ns per row where this costs about 1.
+ */
+function indicatorCounts(values: Float64Array, valid: Uint8Array, rowCount: number): Counted | null {
+  if (!LITTLE_ENDIAN) return null;
+  const words = new Uint32Array(values.buffer, values.byteOffset, 2 * rowCount);
+  let present = 0, ones = 0, bad = 0;
+  for (let r = 0; r < rowCount; r++) {
+    const p = valid[r];
+    const lo = words[2 * r], hi = words[2 * r + 1];
+    // bit 29 is set in 1's high word and clear in +0's; any other high word differs from what that bit predicts.
+    const one = (hi >>> 29) & 1;
+    present += p;
+    ones += one & p;
+    bad |= (lo | (hi ^ (-one & ONE_HIGH))) & -p;
+  }
+  if (bad) return null;
+  const zeros = present - ones;
+  const keys: number[] = [], counts: number[] = [];
+  if (zeros) keys.push(0), counts.push(zeros);
+  if (ones) keys.push(1), counts.push(ones);
+  return { keys: Float64Array.from(keys), counts: Float64Array.from(counts), ends: Float64Array.from(counts, (c, k) => (k ? present : c)), n: present };
+}
+
+const ONE_HIGH = 0x3ff00000;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function fromCounts(col: Measured, rowCount: number, bins: number, c: Counted): NumericProfile {
   const { keys, counts, ends, n } = c;
