@@ -58,6 +58,9 @@ export class FakeDirectory implements DirectoryEntry {
     return this.handle(name);
   }
 
+  /** Every Blob read of a file here, as [name, start, end] (what a test counts). */
+  readonly reads: [string, number, number][] = [];
+
   /** Names another context holds open: removing them fails as in the browsers. */
   readonly locked = new Set<string>();
 
@@ -86,7 +89,13 @@ export class FakeDirectory implements DirectoryEntry {
     const entry: FileEntry = {
       getFile: async () => {
         const f = file();
-        return new File([f.bytes.slice()], current, { lastModified: f.lastModified });
+        const blob = new File([f.bytes.slice()], current, { lastModified: f.lastModified });
+        const slice = blob.slice.bind(blob);
+        blob.slice = (start?: number, end?: number, type?: string) => {
+          dir.reads.push([current, start ?? 0, end ?? blob.size]);
+          return slice(start, end, type);
+        };
+        return blob;
       }
     };
     if (this.options.sync !== false) {

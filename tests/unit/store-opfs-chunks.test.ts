@@ -4,11 +4,11 @@ import { autoChunks, CHUNK_STORE_SETTING, folderIn } from '../../src/lib/store/c
 import { indexedDbChunks, setChunkStore, type ChunkView } from '../../src/lib/store/chunk-store.ts';
 import type { ChunkRecord, EnclaveDB } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
-import { loadRows, loadTable } from '../../src/lib/store/load-table.ts';
+import { loadColumn, loadRows, loadTable } from '../../src/lib/store/load-table.ts';
 import { chunkFileName, PREFIX_BYTES } from '../../src/lib/store/opfs-chunk-file.ts';
 import { opfsChunks, type OpfsChunkOptions } from '../../src/lib/store/opfs-chunks.ts';
 import { putSetting } from '../../src/lib/store/settings.ts';
-import { CHUNK_ROWS, saveImport } from '../../src/lib/store/tables.ts';
+import { CHUNK_ROWS, saveImport, toChunks } from '../../src/lib/store/tables.ts';
 import { fails } from './errors.ts';
 import { FakeDirectory, type FakeOptions } from './fake-opfs.ts';
 import { freshDatabases } from './fresh-db.ts';
@@ -243,6 +243,42 @@ describe('chunks stored as OPFS files', () => {
     c.advance(61_000);
     expect(await store.sweep()).toBe(2);
     expect([...dir.files.keys()].sort()).toEqual([chunkFileName(H1), 'unrelated.txt'].sort());
+  });
+
+  it('a saved table\'s one-hot columns take a bit a row and their all-present masks nothing, and load back equal', async () => {
+    const { d, dir } = setup();
+    const rows = CHUNK_ROWS + 3;
+    const t: Table = {
+      rowCount: rows,
+      columns: [{ kind: 'numeric', name: 'is_a', type: 'float', values: Float64Array.from({ length: rows }, (_, i) => (i % 5 === 2 ? 1 : 0)), valid: new Uint8Array(rows).fill(1) }]
+    };
+    await save(d, H1, t);
+    const f = dir.files.get(chunkFileName(H1))!;
+    const headerLength = new DataView(f.bytes.buffer, f.bytes.byteOffset).getUint32(8, true);
+    // Two chunks: CHUNK_ROWS / 8 bytes and 1 byte (3 rows), no validity bytes (9 bytes a row before).
+    expect(f.bytes.byteLength - PREFIX_BYTES - headerLength).toBe(CHUNK_ROWS / 8 + 1);
+    const x = (await loadTable(d, H1)).columns[0];
+    expect(x.kind === 'numeric' && [x.values, x.valid]).toEqual([t.columns[0].kind === 'numeric' && t.columns[0].values, t.columns[0].valid]);
+  });
+
+  it('reading a version column by column reads its header once while the file is unchanged, and again once it is rewritten', async () => {
+    const { d, dir, clock: c } = setup();
+    await save(d, H1, table(CHUNK_ROWS + 10));
+    const headerReads = () => dir.reads.filter(([name, start]) => name === chunkFileName(H1) && start === 0).length;
+    const x = await loadColumn(d, H1, 'x');
+    const kind = await loadColumn(d, H1, 'kind');
+    await loadColumn(d, H1, 'x');
+    expect(headerReads()).toBe(1);
+    expect(x?.kind === 'numeric' && x.values[CHUNK_ROWS + 9]).toBe((CHUNK_ROWS + 9) * 0.25 - 3);
+    expect(kind?.kind === 'string' && kind.dictionary).toEqual(['ä', 'b "q"', '']);
+    // Another context writes the file again (here with other values, to see which header is used): read afresh.
+    c.advance(1_000);
+    const other = table(CHUNK_ROWS + 10);
+    if (other.columns[0].kind === 'numeric') other.columns[0].values.fill(7);
+    await opfsChunks(d, dir, { now: c.now }).stage(toChunks(H1, other));
+    const again = await loadColumn(d, H1, 'x');
+    expect(headerReads()).toBe(2);
+    expect(again?.kind === 'numeric' && again.values[CHUNK_ROWS + 9]).toBe(7);
   });
 
   it('writes through a writable stream where no synchronous handle exists (the page)', async () => {

@@ -31,6 +31,8 @@ export interface ChunkView {
   values: Uint8Array;
   valid: Uint8Array;
   dictionary?: string[];
+  /** Values are float64 (a numeric column), not int32 codes: a file store may then pack 0/1 values into bits. */
+  numeric?: true;
 }
 
 /** A chunk view as a record of its own (exactly its bytes). */

@@ -2,23 +2,47 @@
  * One file per stored version in the Origin Private File System: every chunk of the version, so saving it is a few
  * large sequential writes instead of thousands of structured clones into IndexedDB.
  *
- *   bytes 0–3   "ENCK"                 bytes 4–7  format (u32 LE, 1)      bytes 8–11  header length H (u32 LE)
- *   12 … 12+H   header, UTF-8 JSON: { hash, size, chunks: [[column, index, valuesAt, valuesLength, validAt,
- *               validLength, dictionaryAt (−1: none), dictionaryLength], …] }
- *   then        each chunk's values bytes, valid bytes and dictionary (UTF-8 JSON array of strings), at those offsets.
+ *   bytes 0–3   "ENCK"                 bytes 4–7  format (u32 LE, 2)      bytes 8–11  header length H (u32 LE)
+ *   12 … 12+H   header, UTF-8 JSON: { hash, size, chunks: [[column, index, rows, valuesEncoding, valuesAt,
+ *               valuesLength, validEncoding, validAt, validLength, dictionaryAt (−1: none), dictionaryLength], …] }
+ *   then        each chunk's values bytes, valid bytes and dictionary (UTF-8 JSON array of strings), at those offsets
+ *               (absolute, from the start of the file), in the order of the entries.
+ *
+ * Each chunk's parts are encoded as its data allows (opfs-chunk-encoding.ts), decided when the file is laid out:
+ *   valuesEncoding 0  raw: the chunk's own bytes (float64 values, or int32 codes of a text column), little-endian.
+ *                  1  bits: float64 values that are all exactly +0 or 1.0 (absent rows included, so the bytes
+ *                     round-trip exactly), one bit a row: row r is bit (r mod 8) of byte ⌊r / 8⌋, least significant
+ *                     bit first, a set bit 1.0; valuesLength is ⌈rows / 8⌉ and the unused high bits of the last byte
+ *                     are 0. -0, NaN and every other value keep the chunk raw. Only for chunks the caller marks
+ *                     numeric.
+ *   validEncoding  0  raw: one byte a row, validLength = rows.
+ *                  1  all present (every byte 1): nothing stored, validLength 0, validAt where it would have been.
+ * A reader decodes every chunk back to its raw bytes (float64 values, a byte a row of validity), as format 1 stored
+ * them. Format 1 (still read) has entries of eight fields, [column, index, valuesAt, valuesLength, validAt,
+ * validLength, dictionaryAt, dictionaryLength], every part raw, and rows = validLength.
  *
  * The prefix is written last, so a file cut short by a crash is either shorter than its header's `size` or has no
- * magic yet: such a file is treated as missing ("torn"), never read. Anything else out of shape is damage and reads
- * as a 'storage' error naming the file.
+ * magic yet: such a file is treated as missing ("torn"), never read. Anything else out of shape (an unknown format or
+ * encoding, a packed or validity length that does not match the rows, bits set past the last row, a part outside the
+ * file) is damage and reads as a 'storage' error naming the file.
  */
 import { EnclaveError } from '../core/errors.ts';
 import type { ChunkAt, ChunkView } from './chunk-store.ts';
 import type { ChunkRecord } from './db.ts';
+import {
+  allPresent, packedBytes, packZeroOne, paddingIsClear, presentMask, unpackZeroOne, VALID_ALL, VALID_RAW, VALUES_BITS, VALUES_RAW
+} from './opfs-chunk-encoding.ts';
 
 const MAGIC = [0x45, 0x4e, 0x43, 0x4b]; // "ENCK"
-const FORMAT = 1;
+/** The format this build writes; it reads format 1 too. */
+export const FORMAT = 2;
 export const PREFIX_BYTES = 12;
-const FIELDS = 8;
+/** Fields of a chunk entry in format 2, and in format 1. */
+const FIELDS = 11;
+const FIELDS_1 = 8;
+/** Which fields of a format-2 entry are offsets in the file (valuesAt, validAt, dictionaryAt). */
+const OFFSETS = [4, 7, 9];
+const NOTHING = new Uint8Array(0);
 
 export const chunkFileName = (hash: string) => `${hash}.chunks`;
 
@@ -43,7 +67,7 @@ export interface ChunkFileLayout {
   parts: { at: number; bytes: Uint8Array }[];
 }
 
-/** Where every byte of a version's file goes. All chunks must share `hash`. */
+/** Where every byte of a version's file goes, each chunk encoded as it allows. All chunks must share `hash`. */
 export function layoutChunkFile(hash: string, chunks: readonly ChunkView[]): ChunkFileLayout {
   const encoder = new TextEncoder();
   const data: Uint8Array[] = [];
@@ -51,16 +75,22 @@ export function layoutChunkFile(hash: string, chunks: readonly ChunkView[]): Chu
   let offset = 0;
   const place = (bytes: Uint8Array) => {
     const at = offset;
-    data.push(bytes);
+    if (bytes.byteLength) data.push(bytes);
     offset += bytes.byteLength;
     return at;
   };
   for (const c of chunks) {
-    const values = place(c.values);
-    const valid = place(c.valid);
+    const rows = c.valid.byteLength;
+    const packed = c.numeric ? packZeroOne(c.values, rows) : undefined;
+    const values = packed ?? c.values;
+    const valuesAt = place(values);
+    const present = allPresent(c.valid);
+    const valid = present ? NOTHING : c.valid;
+    const validAt = place(valid);
     const dict = c.dictionary ? encoder.encode(JSON.stringify(c.dictionary)) : undefined;
     const dictAt = dict ? place(dict) : -1;
-    entries.push([c.column, c.index, values, c.values.byteLength, valid, c.valid.byteLength, dictAt, dict?.byteLength ?? 0]);
+    entries.push([c.column, c.index, rows, packed ? VALUES_BITS : VALUES_RAW, valuesAt, values.byteLength,
+      present ? VALID_ALL : VALID_RAW, validAt, valid.byteLength, dictAt, dict?.byteLength ?? 0]);
   }
   // Offsets in the header are absolute, so they depend on the header's own length: fix them by iterating (the
   // length of the JSON only grows with the offsets, so this settles in a step or two).
@@ -68,7 +98,7 @@ export function layoutChunkFile(hash: string, chunks: readonly ChunkView[]): Chu
   let start = PREFIX_BYTES;
   for (;;) {
     const shift = (at: number) => (at < 0 ? at : at + start);
-    const json = { hash, size: start + offset, chunks: entries.map((e) => [e[0], e[1], shift(e[2]), e[3], shift(e[4]), e[5], shift(e[6]), e[7]]) };
+    const json = { hash, size: start + offset, chunks: entries.map((e) => e.map((x, k) => (OFFSETS.includes(k) ? shift(x) : x))) };
     headerBytes = encoder.encode(JSON.stringify(json));
     if (PREFIX_BYTES + headerBytes.byteLength === start) break;
     start = PREFIX_BYTES + headerBytes.byteLength;
@@ -117,8 +147,16 @@ export async function writeStream(stream: WritableHandle, layout: ChunkFileLayou
   }
 }
 
-/** A stored file's chunk entry, checked. */
-interface Entry { column: number; index: number; valuesAt: number; valuesLength: number; validAt: number; validLength: number; dictAt: number; dictLength: number }
+/** A stored file's chunk entry, checked (format 1's as format 2's with raw parts). */
+interface Entry {
+  column: number; index: number; rows: number;
+  valuesEncoding: number; valuesAt: number; valuesLength: number;
+  validEncoding: number; validAt: number; validLength: number;
+  dictAt: number; dictLength: number;
+}
+
+/** The checked chunk entries of a version's file (what readChunkFile needs besides the file; safe to keep). */
+export type ChunkFileHeader = readonly Readonly<Entry>[];
 
 export const TORN = Symbol('torn');
 
@@ -129,7 +167,7 @@ function damaged(hash: string, name: string, what: string): EnclaveError {
 const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
 
 /** The header of a version's file, checked against the file's size; TORN when the file was never completed. */
-export async function readHeader(file: Blob, hash: string): Promise<Entry[] | typeof TORN> {
+export async function readHeader(file: Blob, hash: string): Promise<ChunkFileHeader | typeof TORN> {
   const name = chunkFileName(hash);
   if (file.size < PREFIX_BYTES) return TORN;
   const prefix = new Uint8Array(await file.slice(0, PREFIX_BYTES).arrayBuffer());
@@ -138,7 +176,7 @@ export async function readHeader(file: Blob, hash: string): Promise<Entry[] | ty
   if (!MAGIC.every((b, i) => prefix[i] === b)) throw damaged(hash, name, 'not a chunk file');
   const view = new DataView(prefix.buffer);
   const format = view.getUint32(4, true);
-  if (format !== FORMAT) throw damaged(hash, name, `unknown format ${format}`);
+  if (format !== 1 && format !== FORMAT) throw damaged(hash, name, `unknown format ${format}`);
   const headerLength = view.getUint32(8, true);
   if (PREFIX_BYTES + headerLength > file.size) return TORN;
   let header: unknown;
@@ -155,14 +193,31 @@ export async function readHeader(file: Blob, hash: string): Promise<Entry[] | ty
   if (!Array.isArray(h.chunks)) throw damaged(hash, name, 'header lists no chunks');
   const dataStart = PREFIX_BYTES + headerLength;
   const inside = (at: number, length: number) => at >= dataStart && at + length <= file.size;
+  const fields = format === 1 ? FIELDS_1 : FIELDS;
+  const dictField = fields - 2;
   return h.chunks.map((raw: unknown, i): Entry => {
-    const ok = Array.isArray(raw) && raw.length === FIELDS && raw.every((x, k) => (k === 6 ? x === -1 || isCount(x) : isCount(x)));
+    const ok = Array.isArray(raw) && raw.length === fields && raw.every((x, k) => (k === dictField ? x === -1 || isCount(x) : isCount(x)));
     if (!ok) throw damaged(hash, name, `chunk entry ${i} is malformed`);
-    const [column, index, valuesAt, valuesLength, validAt, validLength, dictAt, dictLength] = raw as number[];
-    if (!inside(valuesAt, valuesLength) || !inside(validAt, validLength) || (dictAt !== -1 && !inside(dictAt, dictLength)))
-      throw damaged(hash, name, `chunk ${column}/${index} lies outside the file`);
-    return { column, index, valuesAt, valuesLength, validAt, validLength, dictAt, dictLength };
+    const e = format === 1 ? entryOf1(raw as number[]) : entryOf2(raw as number[]);
+    const what = `chunk ${e.column}/${e.index}`;
+    if (!inside(e.valuesAt, e.valuesLength) || !inside(e.validAt, e.validLength) || (e.dictAt !== -1 && !inside(e.dictAt, e.dictLength)))
+      throw damaged(hash, name, `${what} lies outside the file`);
+    if (e.valuesEncoding !== VALUES_RAW && e.valuesEncoding !== VALUES_BITS) throw damaged(hash, name, `${what} has an unknown values encoding ${e.valuesEncoding}`);
+    if (e.validEncoding !== VALID_RAW && e.validEncoding !== VALID_ALL) throw damaged(hash, name, `${what} has an unknown validity encoding ${e.validEncoding}`);
+    if (e.valuesEncoding === VALUES_BITS && e.valuesLength !== packedBytes(e.rows))
+      throw damaged(hash, name, `${what} has ${e.valuesLength} packed bytes for ${e.rows} rows`);
+    if (e.validLength !== (e.validEncoding === VALID_ALL ? 0 : e.rows))
+      throw damaged(hash, name, `${what} has ${e.validLength} validity bytes for ${e.rows} rows`);
+    return e;
   });
+}
+
+function entryOf1([column, index, valuesAt, valuesLength, validAt, validLength, dictAt, dictLength]: number[]): Entry {
+  return { column, index, rows: validLength, valuesEncoding: VALUES_RAW, valuesAt, valuesLength, validEncoding: VALID_RAW, validAt, validLength, dictAt, dictLength };
+}
+
+function entryOf2([column, index, rows, valuesEncoding, valuesAt, valuesLength, validEncoding, validAt, validLength, dictAt, dictLength]: number[]): Entry {
+  return { column, index, rows, valuesEncoding, valuesAt, valuesLength, validEncoding, validAt, validLength, dictAt, dictLength };
 }
 
 /** Adjacent chunks are read together up to this many bytes (one Blob read each: far fewer reads, bounded memory). */
@@ -176,11 +231,12 @@ function extent(e: Entry): [number, number] {
 }
 
 /**
- * The chunks of a version's file (with `keys`, only those), each in buffers of its own; TORN when the file was never
- * completed. Throws a 'storage' error naming the file when it is damaged.
+ * The chunks of a version's file (with `keys`, only those), each in buffers of its own and decoded to raw bytes (as
+ * format 1 stored them); TORN when the file was never completed. Throws a 'storage' error naming the file when it is
+ * damaged. `header`: the file's header from an earlier readHeader of this very file (saves reading it again).
  */
-export async function readChunkFile(file: Blob, hash: string, keys?: readonly ChunkAt[]): Promise<ChunkRecord[] | typeof TORN> {
-  const entries = await readHeader(file, hash);
+export async function readChunkFile(file: Blob, hash: string, keys?: readonly ChunkAt[], header?: ChunkFileHeader): Promise<ChunkRecord[] | typeof TORN> {
+  const entries = header ?? (await readHeader(file, hash));
   if (entries === TORN) return TORN;
   const wanted = keys && new Set(keys.map(([c, i]) => `${c}/${i}`));
   const selected = (wanted ? entries.filter((e) => wanted.has(`${e.column}/${e.index}`)) : entries).map((e) => ({ e, span: extent(e) }));
@@ -202,7 +258,14 @@ export async function readChunkFile(file: Blob, hash: string, keys?: readonly Ch
     const buffer = await file.slice(from, run.at(-1)!.span[1]).arrayBuffer();
     const cut = (at: number, length: number) => buffer.slice(at - from, at - from + length);
     for (const { e } of run) {
-      const rec: ChunkRecord = { hash, column: e.column, index: e.index, values: cut(e.valuesAt, e.valuesLength), valid: cut(e.validAt, e.validLength) };
+      let values: ArrayBuffer;
+      if (e.valuesEncoding === VALUES_BITS) {
+        const packed = new Uint8Array(buffer, e.valuesAt - from, e.valuesLength);
+        if (!paddingIsClear(packed, e.rows)) throw damaged(hash, name, `chunk ${e.column}/${e.index} has bits set past its last row`);
+        values = unpackZeroOne(packed, e.rows);
+      } else values = cut(e.valuesAt, e.valuesLength);
+      const valid = e.validEncoding === VALID_ALL ? presentMask(e.rows) : cut(e.validAt, e.validLength);
+      const rec: ChunkRecord = { hash, column: e.column, index: e.index, values, valid };
       if (e.dictAt !== -1) rec.dictionary = parseDictionary(decoder, cut(e.dictAt, e.dictLength), () => damaged(hash, name, `chunk ${e.column}/${e.index} has an unreadable dictionary`));
       out.push(rec);
     }

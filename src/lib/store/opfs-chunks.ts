@@ -10,7 +10,9 @@
 import { EnclaveError } from '../core/errors.ts';
 import { indexedDbChunks, type ChunkStore, type ChunkView } from './chunk-store.ts';
 import type { EnclaveDB } from './db.ts';
-import { chunkFileName, layoutChunkFile, readChunkFile, TORN, writeStream, writeSync, type SyncHandle, type WritableHandle } from './opfs-chunk-file.ts';
+import {
+  chunkFileName, layoutChunkFile, readChunkFile, readHeader, TORN, writeStream, writeSync, type ChunkFileHeader, type SyncHandle, type WritableHandle
+} from './opfs-chunk-file.ts';
 
 /** What of FileSystemFileHandle this store uses (the DOM typings lack the sync handle; tests pass a fake). */
 export interface FileEntry {
@@ -47,6 +49,9 @@ export interface OpfsChunkStore extends ChunkStore {
   canWrite(): Promise<boolean>;
 }
 
+/** Parsed headers kept, of the versions read most recently (~100 bytes a chunk: under 1 MB for 6,000 chunks). */
+const HEADERS_KEPT = 8;
+
 const isMissing = (err: unknown) => {
   const name = (err as { name?: string } | null)?.name;
   return name === 'NotFoundError' || name === 'NotReadableError';
@@ -64,6 +69,27 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
   const graceMs = options.graceMs ?? 3_600_000;
   const recentMs = options.recentMs ?? 3_000;
   const lockName = (hash: string) => `enclave-chunks:${db.name}:${hash}`;
+  // loadColumn reads a version one column at a time: without this, each read fetched and parsed the whole header
+  // again (6,000 entries at 3M rows × 137 columns). Kept per file size and lastModified, so a file written again (by
+  // any context) is read afresh.
+  const headers = new Map<string, { size: number; lastModified: number; header: ChunkFileHeader }>();
+
+  async function headerOf(file: Blob & { lastModified: number }, hash: string): Promise<ChunkFileHeader | typeof TORN> {
+    const kept = headers.get(hash);
+    headers.delete(hash);
+    if (kept && kept.size === file.size && kept.lastModified === file.lastModified) {
+      headers.set(hash, kept); // most recent last
+      return kept.header;
+    }
+    const header = await readHeader(file, hash);
+    if (header === TORN) return TORN;
+    headers.set(hash, { size: file.size, lastModified: file.lastModified, header });
+    for (const old of headers.keys()) {
+      if (headers.size <= HEADERS_KEPT) break;
+      headers.delete(old);
+    }
+    return header;
+  }
 
   async function fileOf(hash: string): Promise<(Blob & { lastModified: number }) | undefined> {
     try {
@@ -81,6 +107,7 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
   }
 
   async function writeVersion(hash: string, chunks: ChunkView[]): Promise<void> {
+    headers.delete(hash);
     const layout = layoutChunkFile(hash, chunks);
     const final = chunkFileName(hash);
     let name = `${hash}.${crypto.randomUUID()}.tmp`;
@@ -136,7 +163,8 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
       const file = await fileOf(hash);
       if (file) {
         try {
-          const chunks = await readChunkFile(file, hash, keys);
+          const header = await headerOf(file, hash);
+          const chunks = header === TORN ? TORN : await readChunkFile(file, hash, keys, header);
           if (chunks !== TORN) return chunks;
         } catch (err) {
           // Deleted while being read: as if it were never there (loadTable then re-checks the version).
@@ -153,6 +181,7 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
           if (await db.versions.get(hash)) return; // saved again meanwhile
           const file = await fileOf(hash);
           if (!file || file.lastModified >= started - recentMs) return;
+          headers.delete(hash);
           // The delete has committed: a file that cannot go now (open in another context) is the sweep's to remove.
           await removeQuietly(chunkFileName(hash)).catch(() => undefined);
         });

@@ -111,6 +111,7 @@ export function toChunks(hash: string, table: Table): ChunkView[] {
       const data = c.kind === 'numeric' ? c.values : c.codes;
       const rec: ChunkView = { hash, column, index, values: bytesOf(data, start, end), valid: bytesOf(c.valid, start, end) };
       if (c.kind === 'string' && index === 0) rec.dictionary = c.dictionary;
+      if (c.kind === 'numeric') rec.numeric = true;
       out.push(rec);
     }
   });
