@@ -38,16 +38,21 @@ export function packZeroOne(values: Uint8Array, rows: number): Uint8Array | unde
   if (!LITTLE_ENDIAN || values.byteLength !== rows * 8) return undefined;
   const w = words(values);
   const out = new Uint8Array(packedBytes(rows));
-  let r = 0;
+  // Without branches on the data (a one-hot column's 1s fall at random): b is bit 29 of the high word, set in 1.0's
+  // and not in +0's; the value is +0 or 1.0 exactly when its low word is 0 and its high word is b ? 1.0's : 0. Any
+  // other value leaves `bad` non-zero, checked once a byte.
+  let bad = 0;
+  let i = 0;
   for (let byte = 0; byte < out.length; byte++) {
-    const end = Math.min(rows, r + 8);
+    const end = Math.min(2 * rows, i + 16);
     let bits = 0;
-    for (let k = 0; r < end; r++, k++) {
-      if (w[2 * r] !== 0) return undefined;
-      const high = w[2 * r + 1];
-      if (high === ONE_HIGH) bits |= 1 << k;
-      else if (high !== 0) return undefined;
+    for (let k = 0; i < end; k++, i += 2) {
+      const high = w[i + 1];
+      const b = (high >>> 29) & 1;
+      bad |= w[i] | (high ^ (-b & ONE_HIGH));
+      bits |= b << k;
     }
+    if (bad !== 0) return undefined;
     out[byte] = bits;
   }
   return out;
