@@ -60,7 +60,7 @@ function layoutFormat1(chunks: readonly ChunkView[]): ChunkFileLayout {
   prefix.set([0x45, 0x4e, 0x43, 0x4b]);
   new DataView(prefix.buffer).setUint32(4, 1, true);
   new DataView(prefix.buffer).setUint32(8, headerLength, true);
-  const parts = [{ at: 0, bytes: prefix }, { at: PREFIX_BYTES, bytes: header }];
+  const parts: ChunkFileLayout['parts'] = [{ at: 0, bytes: prefix }, { at: PREFIX_BYTES, bytes: header }];
   let at = start;
   for (const c of chunks) {
     parts.push({ at, bytes: c.values }, { at: at + c.values.byteLength, bytes: c.valid });
@@ -69,7 +69,8 @@ function layoutFormat1(chunks: readonly ChunkView[]): ChunkFileLayout {
   return { size: start + offset, parts };
 }
 
-const blobOf = (layout: ChunkFileLayout) => new Blob([...layout.parts].sort((a, b) => a.at - b.at).map((p) => p.bytes));
+// (The parts are views of plain ArrayBuffers, never shared ones.)
+const blobOf = (layout: ChunkFileLayout) => new Blob([...layout.parts].sort((a, b) => a.at - b.at).map((p) => p.bytes as Uint8Array<ArrayBuffer>));
 
 async function best<T>(f: () => T | Promise<T>): Promise<{ ms: number; result: T }> {
   let ms = Infinity;
