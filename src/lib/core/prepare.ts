@@ -11,10 +11,10 @@ import type { FittedRecipe, Recipe } from './recipe/types.ts';
 import { splitTable, SPLIT_NAMES, type SplitName, type SplitOptions } from './split.ts';
 import { checkSeed } from './seed.ts';
 import { takeRows } from './table-ops.ts';
-import type { Table } from './table.ts';
+import { releaseTable, type Table } from './table.ts';
 import { inferSchema } from './validate/schema.ts';
 import { checkTable, acceptAnomalies, type Anomaly, type Acceptance } from './validate/anomalies.ts';
-import { assertModelReady } from './validate/model-ready.ts';
+import { assertModelReady, splitCells, type SplitCells } from './validate/model-ready.ts';
 import { sourceUnitsOf } from './validate/source-units.ts';
 
 export type { Acceptance };
@@ -54,6 +54,65 @@ export interface PrepareOutput {
 }
 
 export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOptions = {}): PrepareOutput {
+  const steps = prepareSteps(source, recipeJson, opts, false);
+  const splits = {} as Record<SplitName, Table>;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return { ...r.value, splits };
+    splits[r.value.name] = r.value.table;
+  }
+}
+
+/** A prepared split handed on by prepareSplits, with the blocking anomalies found so far (validation's, then test's too). */
+export interface PreparedPiece {
+  name: SplitName;
+  table: Table;
+  blocking: Anomaly[];
+}
+
+export interface PrepareSplitsOptions extends PrepareOptions {
+  /** Hand train on last (after validation and test, whose anomalies are then known), not first. */
+  trainLast?: boolean;
+}
+
+/**
+ * The prepare stage with its splits handed on one at a time: `consume` gets each prepared table and the stage lets it
+ * go when consume is done, so at most the prepared train table and one other are in memory, never all three (at
+ * 5M rows × 137 prepared columns that is 3.3 GB less). What consume returns comes back per split. The checks are
+ * those of prepareTable, in its words: if consume fails, the remaining splits are still checked (not consumed), and a
+ * model-readiness error about them is thrown rather than consume's own (the matrix builder's terser one, say).
+ */
+export async function prepareSplits<T>(
+  source: Table,
+  recipeJson: unknown,
+  opts: PrepareSplitsOptions,
+  consume: (piece: PreparedPiece) => T | Promise<T>,
+): Promise<Omit<PrepareOutput, 'splits'> & { outputs: Record<SplitName, T> }> {
+  const steps = prepareSteps(source, recipeJson, opts, opts.trainLast ?? false);
+  const outputs = {} as Record<SplitName, T>;
+  let failure: { error: unknown } | undefined;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) {
+      if (failure) throw failure.error;
+      return { ...r.value, outputs };
+    }
+    if (failure) continue;
+    try {
+      outputs[r.value.name] = await consume(r.value);
+    } catch (error) {
+      if (opts.signal?.aborted) throw error;
+      failure = { error };
+    }
+  }
+}
+
+/**
+ * The stage itself, as a generator: yields each prepared split once everything the checks need from it is taken (its
+ * missing-cell counts, its anomalies), then drops it; returns the report. Validation and test are compared on their
+ * source rows first, and each source split is let go once the recipe has been applied to it.
+ */
+function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions, trainLast: boolean): Generator<PreparedPiece, Omit<PrepareOutput, 'splits'>, void> {
   const { signal, onProgress } = opts;
   const recipe = parseRecipe(recipeJson);
   const target = recipe.target ?? opts.split?.target;
@@ -65,38 +124,56 @@ export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOp
   onProgress?.({ stage: 'split', done: 0, total: 4 });
   // Split before anything is fitted: nothing from validation or test rows can reach fitted state.
   const split = splitTable(source, { ...opts.split, target });
-  const raw = {
+  const raw: Partial<Record<SplitName, Table>> = {
     train: takeRows(source, split.indices.train),
     validation: takeRows(source, split.indices.validation),
     test: takeRows(source, split.indices.test)
   };
+  // Splits are compared on the source columns (what a person recognises: "Island", not "Island=Dream"), before the
+  // recipe; anomalies are checked on the prepared columns (what a model will see).
+  const comparison = compareSplits(raw as Record<SplitName, Table>, { target });
   throwIfAborted(signal);
   onProgress?.({ stage: 'fit', done: 1, total: 4 });
   const withTarget: Recipe = { ...recipe, target };
-  const { fitted, table: train } = fitRecipe(raw.train, withTarget, { signal });
+  // Into these two alone (no object holding the table), so that `train = undefined` lets the table go.
+  let fitted: FittedRecipe, train: Table | undefined;
+  ({ fitted, table: train } = fitRecipe(raw.train!, withTarget, { signal }));
+  // The source rows of a split go once the recipe has made its prepared table (bar the columns it passed through).
+  releaseTable(raw.train!, [train]);
+  delete raw.train;
   throwIfAborted(signal);
   onProgress?.({ stage: 'apply', done: 2, total: 4 });
-  const validation = applyRecipe(raw.validation, fitted, 'eval');
-  const test = applyRecipe(raw.test, fitted, 'eval');
-  // With a target the splits are for models: refuse, naming each column and its fix, what Train would refuse later.
-  if (target !== undefined) assertModelReady({ train, validation, test }, target, withTarget);
-  throwIfAborted(signal);
-  onProgress?.({ stage: 'validate', done: 3, total: 4 });
   const schema = inferSchema(train, { target });
+  // With a target the splits are for models: what Train would refuse is refused here, from each split's cell counts.
+  const cells: Partial<Record<SplitName, SplitCells>> = {};
+  if (target !== undefined) cells.train = splitCells(train, target);
   // Anomalies are told in the source's units where the recipe can be undone ("2,700 to 6,300", not "0 to 1").
   const sourceNames = new Set(source.columns.map((c) => c.name));
   const units = (column: string) => sourceUnitsOf(fitted, column, sourceNames);
-  const anomalies = { validation: checkTable(validation, schema, { units }), test: checkTable(test, schema, { units }) };
+  const anomalies: PrepareReport['anomalies'] = { validation: [], test: [] };
   const accepted = opts.accepted ?? [];
-  const blocking = acceptAnomalies([...anomalies.validation, ...anomalies.test], accepted);
-  // Splits are compared on the source columns (what a person recognises: "Island", not "Island=Dream"), before the
-  // recipe; anomalies are checked on the prepared columns (what a model will see).
-  const comparison = compareSplits(raw, { target });
+  let blocking: Anomaly[] = [];
+  if (!trainLast) {
+    yield { name: 'train', table: train, blocking };
+    train = undefined;
+  }
+  for (const name of ['validation', 'test'] as const) {
+    let table: Table | undefined = applyRecipe(raw[name]!, fitted, 'eval');
+    releaseTable(raw[name]!, [table]);
+    delete raw[name];
+    if (target !== undefined) cells[name] = splitCells(table, target);
+    onProgress?.({ stage: 'validate', done: 3, total: 4 });
+    anomalies[name] = checkTable(table, schema, { units });
+    blocking = acceptAnomalies([...anomalies.validation, ...anomalies.test], accepted);
+    throwIfAborted(signal);
+    yield { name, table, blocking };
+    table = undefined;
+  }
+  if (train) {
+    yield { name: 'train', table: train, blocking };
+    train = undefined;
+  }
+  if (target !== undefined) assertModelReady(cells as Record<SplitName, SplitCells>, target, withTarget);
   onProgress?.({ stage: 'validate', done: 4, total: 4 });
-  return {
-    recipe: withTarget,
-    fitted,
-    splits: { train, validation, test },
-    report: { split: split.summary, schema, anomalies, comparison, blocking, accepted }
-  };
+  return { recipe: withTarget, fitted, report: { split: split.summary, schema, anomalies, comparison, blocking, accepted } };
 }

@@ -109,3 +109,17 @@ export function transferables(table: Table): ArrayBuffer[] {
   }
   return [...out];
 }
+
+/**
+ * Gives a table's memory back now, for a table nothing else will read again: its buffers are detached (transferred to
+ * nowhere), so their memory goes at the next minor GC. Dropping the last reference is not enough at scale: a prepared
+ * split of gigabytes lives in the old generation and waited for a full GC — a whole stage later, while the next split
+ * was being made (0.6 GB of a 2M-row run's 3.0 GB peak). Afterwards every column of the table is empty (length 0),
+ * except those whose buffers a table in `except` also holds.
+ */
+export function releaseTable(table: Table, except: readonly Table[] = []): void {
+  // Buffers a table made from this one still uses (columns a recipe passed through unchanged) stay.
+  const kept = new Set(except.flatMap(transferables));
+  const buffers = transferables(table).filter((b) => b.byteLength > 0 && !kept.has(b));
+  if (buffers.length) structuredClone(buffers, { transfer: buffers });
+}

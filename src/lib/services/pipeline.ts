@@ -8,10 +8,10 @@
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import type { FittedRecipe } from '../core/recipe/types.ts';
-import { prepareTable } from '../core/prepare.ts';
+import { prepareSplits } from '../core/prepare.ts';
 import { DEFAULT_SEED, type SplitOptions } from '../core/split.ts';
 import { dropColumns } from '../core/table-ops.ts';
-import type { Table } from '../core/table.ts';
+import { releaseTable, type Table } from '../core/table.ts';
 import { activeBackend, type BackendName } from '../ml/backend.ts';
 import { defaultRecipeFor } from '../ml/default-recipe.ts';
 import { toDataset, type Dataset, type Task } from '../ml/matrix.ts';
@@ -114,20 +114,19 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   }
   onProgress?.({ stage: 'prepare', done: 0, total: 1 });
   const chosen = recipeWithTarget(opts.recipe, table, opts.target);
-  const prepared = prepareTable(table, chosen.recipe, { split: { ...opts.split, seed }, signal });
+  // Each prepared split becomes its matrix as soon as it is made, and is let go: at 5M rows each is gigabytes, and
+  // nothing reads them again. Train comes first: its matrix fixes the features and classes the others follow.
+  let shape: Dataset['shape'] | undefined;
+  const prepared = await prepareSplits(table, chosen.recipe, { split: { ...opts.split, seed }, signal }, ({ name, table: t }) => {
+    const d = toDataset(t, opts.target, name === 'train' ? undefined : shape);
+    if (name === 'train') shape = d.shape;
+    releaseTable(t); // now, not at the next full GC: the next split is being made meanwhile
+    return d;
+  });
   const { report, fitted } = prepared;
   const missingTarget = report.split.excluded?.missingTarget ?? 0;
   const left = missingTarget ? [`${missingTarget.toLocaleString('en')} row${missingTarget === 1 ? '' : 's'} without a value for ${opts.target} ${missingTarget === 1 ? 'was' : 'were'} left out before the split.`] : [];
-  // Each prepared table is let go once its matrix is built: at 5M rows they are gigabytes, and nothing reads them again.
-  const held: Partial<typeof prepared.splits> = prepared.splits;
-  const matrix = (name: keyof typeof prepared.splits, shape?: Dataset['shape']) => {
-    const d = toDataset(held[name]!, opts.target, shape);
-    delete held[name];
-    return d;
-  };
-  const train = matrix('train');
-  const validation = matrix('validation', train.shape);
-  const test = matrix('test', train.shape);
+  const { train, validation, test } = prepared.outputs;
   const t1 = performance.now();
   onProgress?.({ stage: 'prepare', done: 1, total: 1 });
   throwIfAborted(signal);

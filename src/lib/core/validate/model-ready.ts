@@ -20,12 +20,12 @@ export type ColumnProblem =
   | { column: string; type: ColumnType; problem: 'beyond-float32'; count: PerSplit; fix: string };
 
 /** A feature column a model can read as numbers (missing cells aside). */
-export function isNumericFeature(col: Column): boolean {
+export function isNumericFeature(col: Pick<Column, 'kind' | 'type'>): boolean {
   return col.kind === 'numeric' && col.type !== 'datetime' && col.type !== 'identifier';
 }
 
 /** What turns a column that is not numbers into features (or removes it), in the words of the recipe builder. */
-export function notNumericFix(col: Column): string {
+export function notNumericFix(col: Pick<Column, 'type'>): string {
   if (col.type === 'datetime') return 'add a date-parts step (year, month, day …) or drop it';
   if (col.type === 'identifier') return 'drop it (an identifier tells a model nothing general)';
   if (col.type === 'text') return 'drop it, or one-hot encode it with maxCategories';
@@ -51,16 +51,42 @@ export function taskOf(col: Column): Task | null {
   return null;
 }
 
-export function targetTypeError(col: Column): EnclaveError {
+export function targetTypeError(col: Pick<Column, 'name' | 'type'>): EnclaveError {
   return new EnclaveError('invalid-target', `Target column "${col.name}" holds ${col.type} values: choose a column of classes or numbers to predict.`, { column: col.name, type: col.type });
 }
+
+/**
+ * What the readiness check needs of one prepared split: its columns' names and types, and the missing and
+ * beyond-float32 cells of each. Small, so a split can be checked after its table is gone (prepare hands the splits
+ * on one at a time: at 5M rows each is gigabytes).
+ */
+export interface SplitCells {
+  rowCount: number;
+  columns: { name: string; type: ColumnType; kind: Column['kind']; missing: number; beyondFloat32: number }[];
+  /** The task the target column allows (taskOf), when the split has it. */
+  targetTask?: Task | null;
+}
+
+export function splitCells(table: Table, target: string): SplitCells {
+  const t = table.columns.find((c) => c.name === target);
+  return {
+    rowCount: table.rowCount,
+    columns: table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind, ...cellCounts(c, table.rowCount) })),
+    ...(t ? { targetTask: taskOf(t) } : {}),
+  };
+}
+
+// A table with no columns reads the same either way.
+const isCells = (t: Table | SplitCells): t is SplitCells => t.columns.every((c) => 'missing' in c);
+const cellsOf = (t: Table | SplitCells, target: string): SplitCells => (isCells(t) ? t : splitCells(t, target));
 
 /**
  * Every problem of the prepared splits, each column once: columns that are not numbers (judged on train, whose columns
  * the other splits share) and columns with missing cells in any split. `recipe` makes the fix specific when a step
  * left the column behind (a date-parts step keeps its date unless told to drop it).
  */
-export function modelReadyProblems(splits: Record<SplitName, Table>, target: string, recipe?: Recipe): ColumnProblem[] {
+export function modelReadyProblems(tables: Record<SplitName, Table | SplitCells>, target: string, recipe?: Recipe): ColumnProblem[] {
+  const splits = { train: cellsOf(tables.train, target), validation: cellsOf(tables.validation, target), test: cellsOf(tables.test, target) };
   const out: ColumnProblem[] = [];
   for (const col of splits.train.columns) {
     if (col.name === target) continue;
@@ -71,8 +97,7 @@ export function modelReadyProblems(splits: Record<SplitName, Table>, target: str
     const missing: PerSplit = {};
     const beyond: PerSplit = {};
     for (const s of SPLIT_NAMES) {
-      const c = splits[s].columns.find((x) => x.name === col.name);
-      const k = c ? cellCounts(c, splits[s].rowCount) : { missing: 0, beyondFloat32: 0 };
+      const k = splits[s].columns.find((x) => x.name === col.name) ?? { missing: 0, beyondFloat32: 0 };
       if (k.missing) missing[s] = k.missing;
       if (k.beyondFloat32) beyond[s] = k.beyondFloat32;
     }
@@ -83,7 +108,7 @@ export function modelReadyProblems(splits: Record<SplitName, Table>, target: str
 }
 
 /** The fix when a step of the recipe produced the column's parts but kept the column itself. */
-function leftBehindBy(recipe: Recipe | undefined, col: Column): string | null {
+function leftBehindBy(recipe: Recipe | undefined, col: Pick<Column, 'name'>): string | null {
   const steps = recipe?.steps ?? [];
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i];
@@ -112,14 +137,14 @@ function describe(p: ColumnProblem): string {
  * Refuse prepared splits some model could not use: an 'invalid-recipe' error naming each column (the first few in the
  * message, up to 100 in `detail.columns`) with its fix. Also refuses a target no model can predict.
  */
-export function assertModelReady(splits: Record<SplitName, Table>, target: string, recipe?: Recipe): void {
+export function assertModelReady(tables: Record<SplitName, Table | SplitCells>, target: string, recipe?: Recipe): void {
+  const splits = { train: cellsOf(tables.train, target), validation: cellsOf(tables.validation, target), test: cellsOf(tables.test, target) };
   const t = splits.train.columns.find((c) => c.name === target);
-  if (t && !taskOf(t)) throw targetTypeError(t);
-  if (t && taskOf(t) === 'regression') {
+  if (t && !splits.train.targetTask) throw targetTypeError(t);
+  if (t && splits.train.targetTask === 'regression') {
     const beyond: PerSplit = {};
     for (const s of SPLIT_NAMES) {
-      const c = splits[s].columns.find((x) => x.name === target);
-      const k = c ? cellCounts(c, splits[s].rowCount).beyondFloat32 : 0;
+      const k = splits[s].columns.find((x) => x.name === target)?.beyondFloat32 ?? 0;
       if (k) beyond[s] = k;
     }
     if (Object.keys(beyond).length)

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { releaseTable, type Table } from '../../src/lib/core/table.ts';
+import { toDataset } from '../../src/lib/ml/matrix.ts';
+
+function oneHotTable(n: number): Table {
+  const ones = new Uint8Array(n).fill(1); // shared by the indicators, as the one-hot step makes them
+  const a = Float64Array.from({ length: n }, (_, i) => i % 2);
+  const b = Float64Array.from(a, (v) => 1 - v);
+  return {
+    rowCount: n,
+    columns: [
+      { kind: 'numeric', name: 'c=a', type: 'integer', values: a, valid: ones },
+      { kind: 'numeric', name: 'c=b', type: 'integer', values: b, valid: ones },
+      { kind: 'string', name: 'label', type: 'categorical', codes: Int32Array.from({ length: n }, (_, i) => i % 2), dictionary: ['no', 'yes'], valid: new Uint8Array(n).fill(1) },
+    ],
+  };
+}
+
+describe('releaseTable (a table nothing will read again gives its memory back now)', () => {
+  it('empties every column, a mask shared by several columns included', () => {
+    const t = oneHotTable(10);
+    releaseTable(t);
+    for (const c of t.columns) {
+      expect(c.valid.length).toBe(0);
+      expect(c.kind === 'numeric' ? c.values.length : c.codes.length).toBe(0);
+    }
+  });
+
+  it('is harmless on a table already released', () => {
+    const t = oneHotTable(10);
+    releaseTable(t);
+    expect(() => releaseTable(t)).not.toThrow();
+  });
+
+  it('leaves what was built from the table before intact (the matrix copies its cells)', () => {
+    const t = oneHotTable(6);
+    const d = toDataset(t, 'label');
+    releaseTable(t);
+    expect(Array.from(d.X)).toEqual([0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1, 0]);
+    expect(Array.from(d.y)).toEqual([0, 1, 0, 1, 0, 1]);
+  });
+});
+
+describe('releaseTable with tables to spare', () => {
+  it('keeps the buffers a table made from it still holds (a column passed through), and empties the rest', () => {
+    const source = oneHotTable(4);
+    const made: Table = { rowCount: 4, columns: [source.columns[2]] }; // the label, passed through unchanged
+    releaseTable(source, [made]);
+    expect(source.columns[0].valid.length).toBe(0);
+    expect(made.columns[0].kind === 'string' && Array.from(made.columns[0].codes)).toEqual([0, 1, 0, 1]);
+  });
+});
