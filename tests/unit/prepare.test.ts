@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ColumnBuilder } from '../../src/lib/core/infer.ts';
-import { prepareTable } from '../../src/lib/core/prepare.ts';
+import { prepareSplits, prepareTable } from '../../src/lib/core/prepare.ts';
 import { splitTable } from '../../src/lib/core/split.ts';
 import type { NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
@@ -176,5 +176,38 @@ describe('prepareTable: every column is usable by every model, or Prepare says w
     expect(e.code).toBe('invalid-target');
     expect(e.message).toMatch(/^Target column "y" has values beyond 32-bit floats, ±3\.4e38 \(1 in (train|validation|test)\)/);
     expect(errorOf(() => toDataset(table, 'y')).code).toBe('invalid-target'); // the matrix builder agrees
+  });
+});
+
+describe('prepareSplits (the splits handed on one at a time)', () => {
+  const cellsOf = (t: Table) => JSON.stringify(t.columns.map((c) => [c.name, Array.from(c.kind === 'numeric' ? c.values : c.codes), Array.from(c.valid)]));
+
+  it('hands on exactly the tables prepareTable makes, train first (or last when asked), with the same report', async () => {
+    const whole = prepareTable(penguins(), recipe, { split: { seed: 42 } });
+    for (const trainLast of [false, true]) {
+      const order: string[] = [];
+      const out = await prepareSplits(penguins(), recipe, { split: { seed: 42 }, trainLast }, ({ name, table }) => (order.push(name), cellsOf(table)));
+      expect(order).toEqual(trainLast ? ['validation', 'test', 'train'] : ['train', 'validation', 'test']);
+      for (const name of ['train', 'validation', 'test'] as const) expect(out.outputs[name]).toBe(cellsOf(whole.splits[name]));
+      expect(JSON.stringify(out.report)).toBe(JSON.stringify(whole.report));
+      expect(out.fitted).toEqual(whole.fitted);
+    }
+  });
+
+  it("says what prepareTable says of splits no model could use, even when consume failed first in its own words", async () => {
+    const steps = { target: 'Species', steps: [{ kind: 'scale', columns: ['Body Mass (g)'], method: 'minmax' }] };
+    const expected = errorOf(() => prepareTable(penguins(), steps, { split: { seed: 42 } }));
+    const consumed: string[] = [];
+    let thrown: unknown;
+    try {
+      await prepareSplits(penguins(), steps, { split: { seed: 42 } }, ({ name, table }) => {
+        consumed.push(name);
+        return toDataset(table, 'Species'); // the matrix builder refuses the text column first
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(consumed).toEqual(['train']); // nothing more is consumed after a failure
+    expect((thrown as Error).message).toBe(expected.message);
   });
 });

@@ -71,8 +71,9 @@ describe('the chunk store behind the repositories', () => {
     expect(await d.chunks.count()).toBe(0);
     const { splits } = prepared.preparation;
     expect(new Set(mem.files.keys())).toEqual(new Set([imported.hash, splits.train, splits.validation, splits.test]));
-    // Every write staged its chunks before the transaction that put them.
-    expect(mem.calls.filter((c) => c !== 'read').slice(0, 4)).toEqual(['stage', 'put', 'stage', 'put']);
+    // Every write staged its chunks before the transaction that put them: the import's, then each prepared split's
+    // as it was made (validation, test, train), then the preparation's transaction.
+    expect(mem.calls.filter((c) => c !== 'read').slice(0, 8)).toEqual(['stage', 'put', 'stage', 'stage', 'stage', 'put', 'put', 'put']);
 
     const source = await loadTable(d, imported.hash);
     expect(source.rowCount).toBe(40);
@@ -85,6 +86,26 @@ describe('the chunk store behind the repositories', () => {
     // Removed in the transaction, purged after it committed.
     expect(mem.calls.slice(-2)).toEqual(['remove', 'purge']);
     expect(mem.files.size).toBe(0);
+  });
+
+  it('a store that holds chunks once staged (files) is not handed them again in the transaction, and the preparation reads back', async () => {
+    const d = freshDb();
+    const mem = memoryStore();
+    const put: number[] = [];
+    setChunkStore(d, { ...mem.store, stage: async (chunks) => (await mem.store.stage(chunks), true), put: async (chunks) => void put.push(chunks.length) });
+    const imported = await importCsv(d, 'data.csv', csv);
+    put.length = 0; // the import's own transaction hands them over still
+    const prepared = await prepare({ source: imported.hash, recipe: { target: 'y', steps: [] }, split: { seed: 42, fractions: [0.6, 0.2, 0.2] } }, { database: d });
+    if (prepared.status !== 'saved') throw new Error('expected the preparation to be saved');
+    expect(put).toEqual([]);
+    const { splits, sizes } = prepared.preparation;
+    for (const name of ['train', 'validation', 'test'] as const) {
+      const t = await loadTable(d, splits[name]);
+      expect(t.rowCount).toBe(sizes[name]);
+      // Released in the job after staging, yet stored whole: x holds 0, 0.5, … 19.5 in some order.
+      const x = t.columns[0];
+      expect(x.kind === 'numeric' && Array.from(x.values).every((v) => v >= 0 && v <= 19.5 && v * 2 === Math.round(v * 2))).toBe(true);
+    }
   });
 
   it('a load that finds chunks gone because the version was deleted meanwhile says "not found", not "damaged"', async () => {

@@ -69,7 +69,9 @@ export function autoChunks(db: EnclaveDB, folder: () => Promise<DirectoryEntry |
     tables: idb.tables,
     stage: async (chunks) => {
       const c = await choice();
-      if (c.writeFiles) await c.files!.stage(chunks);
+      if (!c.writeFiles) return false;
+      await c.files!.stage(chunks);
+      return true;
     },
     // Inside the caller's transaction nothing but IndexedDB may be awaited: stage has settled the choice by now (a
     // caller that skipped stage gets IndexedDB, which reads find as well).

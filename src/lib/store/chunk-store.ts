@@ -48,8 +48,12 @@ export type ChunkAt = readonly [column: number, index: number];
 export interface ChunkStore {
   /** IndexedDB tables the caller's write transaction must span so that put and remove commit with it. */
   readonly tables: readonly DexieTable[];
-  /** Before the caller's transaction: the chunks of versions it may save (it may then find a version already stored). */
-  stage(chunks: readonly ChunkView[]): Promise<void>;
+  /**
+   * Before the caller's transaction: the chunks of versions it may save (it may then find a version already stored).
+   * Resolves to true when this call alone stored them (a file store: `put` needs nothing, and the caller may let the
+   * table go before its transaction); anything else means `put` needs the chunks.
+   */
+  stage(chunks: readonly ChunkView[]): Promise<boolean | void>;
   /** Inside the caller's transaction: these chunks belong to versions it saves. */
   put(chunks: readonly ChunkView[]): Promise<void>;
   /**
@@ -68,7 +72,7 @@ export function indexedDbChunks(db: EnclaveDB): ChunkStore {
   return {
     // Dexie runs these on the caller's transaction when one spanning `chunks` is open (its zone), else on their own.
     tables: [db.chunks],
-    stage: async () => {},
+    stage: async () => false,
     put: async (chunks) => {
       // Copied here, inside the transaction (synchronous work keeps it open), so a file store copies nothing.
       await db.chunks.bulkPut(chunks.map(recordOf));

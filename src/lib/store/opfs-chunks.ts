@@ -157,6 +157,7 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
       }
       // Always written, even when a file exists: a purge racing this save judges by the file's age (see purge).
       for (const [hash, list] of byHash) await writeVersion(hash, list);
+      return true;
     },
     put: async () => {},
     read: async (hash, keys) => {

@@ -9,7 +9,7 @@ import type { Profile } from '../core/profile/types.ts';
 import type { FittedRecipe, Recipe } from '../core/recipe/types.ts';
 import type { SplitName } from '../core/split.ts';
 import type { Table } from '../core/table.ts';
-import { chunkStore } from './chunk-store.ts';
+import { chunkStore, type ChunkView } from './chunk-store.ts';
 import type { EnclaveDB, PreparationRecord, SchemaField, SplitConfig, AcceptedAnomaly } from './db.ts';
 import { checkTable, storageError, toChunks } from './tables.ts';
 import { count, FittedRecipeSchema, parseRecord, PrepareReportSchema, SplitConfigSchema } from './validate.ts';
@@ -20,13 +20,41 @@ export interface PreparedSplit {
   profile: Profile;
 }
 
+/**
+ * A prepared split on its way into a preparation, its chunks staged (stagePreparedSplit). `chunks` is null when the
+ * chunk store already holds them (files): the table may then go before the preparation is saved, which is what lets
+ * the prepare job hold one prepared split at a time. Otherwise (IndexedDB) they are written with the preparation.
+ */
+export interface StagedSplit {
+  hash: string;
+  profile: Profile;
+  rowCount: number;
+  schema: SchemaField[];
+  chunks: ChunkView[] | null;
+}
+
+/** Stages a prepared split's chunks ahead of savePreparation. Until the preparation is saved they belong to no version. */
+export async function stagePreparedSplit(db: EnclaveDB, split: PreparedSplit): Promise<StagedSplit> {
+  checkTable(split.table);
+  const chunks = toChunks(split.hash, split.table);
+  let stored: boolean | void;
+  try {
+    stored = await chunkStore(db).stage(chunks);
+  } catch (err) {
+    throw storageError(err, 'save the prepared splits');
+  }
+  const schema: SchemaField[] = split.table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind }));
+  return { hash: split.hash, profile: split.profile, rowCount: split.table.rowCount, schema, chunks: stored === true ? null : chunks };
+}
+
 export interface SavePreparationInput {
   dataset: string;
   source: string;
   recipe: { hash: string; json: Recipe };
   split: SplitConfig;
   fitted: FittedRecipe;
-  splits: Record<SplitName, PreparedSplit>;
+  /** Tables to stage now, or splits staged already (stagePreparedSplit). */
+  splits: Record<SplitName, PreparedSplit | StagedSplit>;
   report: PrepareReport;
   accepted: AcceptedAnomaly[];
   excluded?: { missingTarget: number };
@@ -34,11 +62,18 @@ export interface SavePreparationInput {
 
 export async function savePreparation(db: EnclaveDB, input: SavePreparationInput): Promise<PreparationRecord> {
   const names: SplitName[] = ['train', 'validation', 'test'];
-  for (const n of names) checkTable(input.splits[n].table);
+  for (const n of names) {
+    const s = input.splits[n];
+    if ('table' in s) checkTable(s.table);
+  }
+  const staged = {} as Record<SplitName, StagedSplit>;
+  for (const n of names) {
+    const s = input.splits[n];
+    staged[n] = 'table' in s ? await stagePreparedSplit(db, s) : s;
+  }
   const id = crypto.randomUUID();
   const now = Date.now();
   // Every record is built before the transaction opens (IndexedDB commits a transaction left idle).
-  const chunks = names.flatMap((n) => toChunks(input.splits[n].hash, input.splits[n].table));
   const record: PreparationRecord = {
     id,
     dataset: input.dataset,
@@ -46,8 +81,8 @@ export async function savePreparation(db: EnclaveDB, input: SavePreparationInput
     recipe: input.recipe.hash,
     split: input.split,
     fitted: input.fitted,
-    splits: { train: input.splits.train.hash, validation: input.splits.validation.hash, test: input.splits.test.hash },
-    sizes: { train: input.splits.train.table.rowCount, validation: input.splits.validation.table.rowCount, test: input.splits.test.table.rowCount },
+    splits: { train: staged.train.hash, validation: staged.validation.hash, test: staged.test.hash },
+    sizes: { train: staged.train.rowCount, validation: staged.validation.rowCount, test: staged.test.rowCount },
     report: input.report,
     accepted: input.accepted,
     created: now,
@@ -55,19 +90,17 @@ export async function savePreparation(db: EnclaveDB, input: SavePreparationInput
   };
   const store = chunkStore(db);
   try {
-    await store.stage(chunks);
     return await db.transaction('rw', [db.versions, db.recipes, db.preparations, ...store.tables], async () => {
       if (!(await db.versions.get(input.source))) throw new EnclaveError('not-found', 'The source version of this preparation no longer exists.');
       if (!(await db.recipes.get(input.recipe.hash))) await db.recipes.add({ hash: input.recipe.hash, recipe: input.recipe.json, created: now });
       const written = new Set<string>();
       for (const n of names) {
-        const s = input.splits[n];
+        const s = staged[n];
         // Content addressing: identical prepared bytes are stored once, whichever preparation made them first.
         if (written.has(s.hash) || (await db.versions.get(s.hash))) { written.add(s.hash); continue; }
         written.add(s.hash);
-        const schema: SchemaField[] = s.table.columns.map((c) => ({ name: c.name, type: c.type, kind: c.kind }));
-        await db.versions.add({ hash: s.hash, dataset: input.dataset, parent: input.source, recipe: input.recipe.hash, rowCount: s.table.rowCount, schema, profile: s.profile, created: now, warnings: [], split: n, preparation: id });
-        await store.put(chunks.filter((c) => c.hash === s.hash));
+        await db.versions.add({ hash: s.hash, dataset: input.dataset, parent: input.source, recipe: input.recipe.hash, rowCount: s.rowCount, schema: s.schema, profile: s.profile, created: now, warnings: [], split: n, preparation: id });
+        if (s.chunks) await store.put(s.chunks);
       }
       await db.preparations.add(record);
       return record;
