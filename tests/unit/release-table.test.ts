@@ -50,3 +50,31 @@ describe('releaseTable with tables to spare', () => {
     expect(made.columns[0].kind === 'string' && Array.from(made.columns[0].codes)).toEqual([0, 1, 0, 1]);
   });
 });
+
+describe('fitRecipe / applyRecipe with release (the input table is the caller\'s to give up)', () => {
+  const recipe = { target: 'label', steps: [{ kind: 'impute', columns: ['x'], strategy: 'mean' }, { kind: 'scale', columns: ['x'], method: 'standard' }, { kind: 'onehot', columns: ['c'] }] };
+  const input = (): Table => ({
+    rowCount: 4,
+    columns: [
+      { kind: 'numeric', name: 'x', type: 'float', values: Float64Array.from([1, 0, 3, 5]), valid: Uint8Array.from([1, 0, 1, 1]) },
+      { kind: 'string', name: 'c', type: 'categorical', codes: Int32Array.from([0, 1, 1, 0]), dictionary: ['a', 'b'], valid: new Uint8Array(4).fill(1) },
+      { kind: 'numeric', name: 'label', type: 'integer', values: Float64Array.from([0, 1, 1, 0]), valid: new Uint8Array(4).fill(1) },
+    ],
+  });
+  const cells = (t: Table) => JSON.stringify(t.columns.map((c) => [c.name, Array.from(c.kind === 'numeric' ? c.values : c.codes), Array.from(c.valid)]));
+
+  it('makes the same table and fitted state, and empties the input\'s replaced columns but not those passed on', async () => {
+    const { fitRecipe, applyRecipe, parseRecipe } = await import('../../src/lib/core/recipe/index.ts');
+    const plain = fitRecipe(input(), parseRecipe(recipe));
+    const given = input();
+    const released = fitRecipe(given, parseRecipe(recipe), { release: true });
+    expect(cells(released.table)).toBe(cells(plain.table));
+    expect(released.fitted).toEqual(plain.fitted);
+    expect(given.columns[0].valid.length).toBe(0); // x: imputed, then scaled
+    expect(given.columns[1].valid.length).toBe(0); // c: one-hot encoded
+    expect(cells({ rowCount: 4, columns: [given.columns[2]] })).toBe(JSON.stringify([['label', [0, 1, 1, 0], [1, 1, 1, 1]]])); // passed on
+    const other = input();
+    expect(cells(applyRecipe(other, plain.fitted, 'eval', { release: true }))).toBe(cells(applyRecipe(input(), plain.fitted, 'eval')));
+    expect(other.columns[1].valid.length).toBe(0);
+  });
+});

@@ -72,7 +72,7 @@ describe('the chunk store behind the repositories', () => {
     const { splits } = prepared.preparation;
     expect(new Set(mem.files.keys())).toEqual(new Set([imported.hash, splits.train, splits.validation, splits.test]));
     // Every write staged its chunks before the transaction that put them: the import's, then each prepared split's
-    // as it was made (validation, test, train), then the preparation's transaction.
+    // as it was made (train, validation, test), then the preparation's transaction.
     expect(mem.calls.filter((c) => c !== 'read').slice(0, 8)).toEqual(['stage', 'put', 'stage', 'stage', 'stage', 'put', 'put', 'put']);
 
     const source = await loadTable(d, imported.hash);

@@ -11,7 +11,7 @@ import type { FittedRecipe, Recipe } from './recipe/types.ts';
 import { splitTable, SPLIT_NAMES, type SplitName, type SplitOptions } from './split.ts';
 import { checkSeed } from './seed.ts';
 import { takeRows } from './table-ops.ts';
-import { releaseTable, type Table } from './table.ts';
+import type { Table } from './table.ts';
 import { inferSchema } from './validate/schema.ts';
 import { checkTable, acceptAnomalies, type Anomaly, type Acceptance } from './validate/anomalies.ts';
 import { assertModelReady, splitCells, type SplitCells } from './validate/model-ready.ts';
@@ -137,9 +137,9 @@ function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions,
   const withTarget: Recipe = { ...recipe, target };
   // Into these two alone (no object holding the table), so that `train = undefined` lets the table go.
   let fitted: FittedRecipe, train: Table | undefined;
-  ({ fitted, table: train } = fitRecipe(raw.train!, withTarget, { signal }));
-  // The source rows of a split go once the recipe has made its prepared table (bar the columns it passed through).
-  releaseTable(raw.train!, [train]);
+  // The source rows of a split, and each step's table, go once the next step has made its own (bar the columns
+  // passed through): they are this stage's own copies.
+  ({ fitted, table: train } = fitRecipe(raw.train!, withTarget, { signal, release: true }));
   delete raw.train;
   throwIfAborted(signal);
   onProgress?.({ stage: 'apply', done: 2, total: 4 });
@@ -158,8 +158,7 @@ function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions,
     train = undefined;
   }
   for (const name of ['validation', 'test'] as const) {
-    let table: Table | undefined = applyRecipe(raw[name]!, fitted, 'eval');
-    releaseTable(raw[name]!, [table]);
+    let table: Table | undefined = applyRecipe(raw[name]!, fitted, 'eval', { release: true });
     delete raw[name];
     if (target !== undefined) cells[name] = splitCells(table, target);
     onProgress?.({ stage: 'validate', done: 3, total: 4 });

@@ -59,10 +59,11 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
   throwIfAborted(signal);
   // The splits come one at a time, each hashed, profiled, staged and — where the chunk store holds it now (files) —
   // released before the next is made: at 5M rows × 137 prepared columns the three together were 5.5 GB. Train comes
-  // last, once validation's and test's anomalies are known, so a preparation they block skips its largest split.
+  // first (its table is the largest, so nothing else is held with it); validation or test, once a blocking anomaly is
+  // known, is skipped: nothing will be saved.
   let consumed = 0;
-  const out = await prepareSplits(table, req.recipe, { split: req.split, accepted: req.accepted, signal, trainLast: true, onProgress: (p) => onProgress?.(p) }, async ({ table: t, blocking }): Promise<StagedSplit | null> => {
-    if (blocking.length) return null; // nothing is saved: no use hashing or profiling it
+  const out = await prepareSplits(table, req.recipe, { split: req.split, accepted: req.accepted, signal, onProgress: (p) => onProgress?.(p) }, async ({ table: t, blocking }): Promise<StagedSplit | null> => {
+    if (blocking.length) return null;
     onProgress?.({ stage: 'profile', done: consumed++, total: 3 });
     // A split's profile serves its columns (the Train page's scale warning reads their ranges); its correlations —
     // one-hot indicators, mostly — are shown nowhere and were half its time (2.6 of 4.9 s at 500k × 137): not computed.
