@@ -67,8 +67,11 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
     onProgress?.({ stage: 'profile', done: consumed++, total: 3 });
     // A split's profile serves its columns (the Train page's scale warning reads their ranges); its correlations —
     // one-hot indicators, mostly — are shown nowhere and were half its time (2.6 of 4.9 s at 500k × 137): not computed.
-    const hash = await hashTable(t);
+    // SHA-256 runs off this thread (crypto.subtle): profiling meanwhile overlaps it, as the import job does.
+    const hashing = hashTable(t);
+    hashing.catch(() => undefined); // awaited below; a profile that fails first must not leave it unhandled
     const profile = await profileTableAsync(t, { signal, maxCorrelationColumns: 0 });
+    const hash = await hashing;
     throwIfAborted(signal);
     onProgress?.({ stage: 'save', done: consumed - 1, total: 3 });
     const staged = await stagePreparedSplit(database, { table: t, hash, profile });
