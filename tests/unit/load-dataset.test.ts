@@ -52,12 +52,15 @@ describe('loadDataset', () => {
     expect(Array.from(validation.y)).toEqual(Array.from(expectedV.y));
   });
 
-  it('reads one column at a time, never the whole split at once', async () => {
+  it('reads a few columns at a time (at most 8), never the whole split at once, each column once', async () => {
     const { database, prep } = await stored();
     const asked = spyReads(database);
     const data = await loadDataset(database, prep.splits.train, 'Species');
-    expect(asked).toHaveLength(data.d + 1); // the target, then each feature
-    expect(asked.every((cols) => cols.length === 1 && cols[0] >= 0)).toBe(true);
+    expect(asked).toHaveLength(1 + Math.ceil(data.d / 8)); // the target, then the features 8 by 8
+    expect(asked.every((cols) => cols.length >= 1 && cols.length <= 8 && cols.every((c) => c >= 0))).toBe(true);
+    const all = asked.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(data.d + 1);
   });
 
   it('a table toDataset refuses is refused in toDataset’s words (the source itself: text features not encoded)', async () => {

@@ -13,7 +13,7 @@ import { featureProblem } from '../core/validate/model-ready.ts';
 import { targetVector, toDataset, type Dataset, type DataShape } from '../ml/matrix.ts';
 import { finiteMatrices } from '../ml/non-finite.ts';
 import type { EnclaveDB } from '../store/db.ts';
-import { loadColumn, loadTable, versionShape } from '../store/load-table.ts';
+import { loadColumn, loadColumns, loadTable, versionShape } from '../store/load-table.ts';
 
 export async function loadDataset(db: EnclaveDB, hash: string, target: string, shape?: DataShape, signal?: AbortSignal): Promise<Dataset> {
   const whole = async () => toDataset(await loadTable(db, hash), target, shape);
@@ -27,13 +27,36 @@ export async function loadDataset(db: EnclaveDB, hash: string, target: string, s
   const t = targetVector({ rowCount: n, columns: [targetColumn] }, target, shape);
   const d = features.length;
   const X = new Float32Array(n * d);
-  for (let j = 0; j < d; j++) {
+  for (let j0 = 0; j0 < d; j0 += GROUP) {
     throwIfAborted(signal);
-    const col = await loadColumn(db, hash, features[j]);
-    if (!col || featureProblem(col, n) !== null || col.kind !== 'numeric') return whole();
-    const values = col.values;
-    for (let i = 0, o = j; i < n; i++, o += d) X[o] = values[i];
+    const cols = await loadColumns(db, hash, features.slice(j0, j0 + GROUP));
+    const values: Float64Array[] = [];
+    for (const col of cols) {
+      if (!col || featureProblem(col, n) !== null || col.kind !== 'numeric') return whole();
+      values.push(col.values);
+    }
+    writeColumns(X, n, d, j0, values);
   }
   finiteMatrices.add(X); // every column passed featureProblem, as in featureMatrix
   return { X, n, d, y: t.y, shape: { task: t.task, features: [...features], ...(t.classNames ? { classNames: t.classNames } : {}) } };
+}
+
+/**
+ * Columns read and written together: one version record and one chunk read per group, and each row's cells of the
+ * group written side by side (a column alone wrote one float per 544-byte row at 136 features: a cache line each).
+ */
+const GROUP = 8;
+
+/** Columns `values` into X's columns j0 … j0 + values.length − 1, row by row. */
+function writeColumns(X: Float32Array, n: number, d: number, j0: number, values: Float64Array[]): void {
+  const g = values.length;
+  if (g === GROUP) {
+    const [a, b, c, e, f, h, k, m] = values;
+    for (let i = 0, o = j0; i < n; i++, o += d) {
+      X[o] = a[i], X[o + 1] = b[i], X[o + 2] = c[i], X[o + 3] = e[i];
+      X[o + 4] = f[i], X[o + 5] = h[i], X[o + 6] = k[i], X[o + 7] = m[i];
+    }
+    return;
+  }
+  for (let i = 0, o = j0; i < n; i++, o += d) for (let q = 0; q < g; q++) X[o + q] = values[q][i];
 }

@@ -83,12 +83,25 @@ function slotChunks(hash: string, version: Version, rawChunks: unknown[]): (Chun
  * readers that go one column at a time (load-dataset.ts), so a whole table is never in memory at once.
  */
 export async function loadColumn(db: EnclaveDB, hash: string, name: string): Promise<Column | null> {
+  return (await loadColumns(db, hash, [name]))[0];
+}
+
+/**
+ * Columns `names` of a stored version, read together (only their chunks, one version record and one read for them
+ * all), each null when the version has no such column.
+ */
+export async function loadColumns(db: EnclaveDB, hash: string, names: readonly string[]): Promise<(Column | null)[]> {
   const version = await versionOf(db, hash);
-  const col = version.schema.findIndex((f) => f.name === name);
-  if (col < 0) return null;
-  const keys: ChunkAt[] = Array.from({ length: chunkCount(version.rowCount) }, (_, i) => [col, i] as const);
+  const at = names.map((name) => version.schema.findIndex((f) => f.name === name));
+  const n = chunkCount(version.rowCount);
+  const keys: ChunkAt[] = [];
+  for (const col of new Set(at)) if (col >= 0) for (let i = 0; i < n; i++) keys.push([col, i]);
+  if (!keys.length) return at.map(() => null);
   const chunks = await chunkStore(db).read(hash, keys);
-  return orNotFound(db, hash, () => assembleColumn(hash, version, slotChunks(hash, version, chunks)[col], col, 0, version.rowCount));
+  return orNotFound(db, hash, () => {
+    const slots = slotChunks(hash, version, chunks);
+    return at.map((col) => (col < 0 ? null : assembleColumn(hash, version, slots[col], col, 0, version.rowCount)));
+  });
 }
 
 /** The column names and row count of a stored version. */
