@@ -233,7 +233,9 @@ async function train(args: string[]) {
   const backend = await initBackend(backendName);
   const table = await readFileTable(path);
   const options = { target: values.target, recipe, algorithm: algorithm as never, seed, drop, ...(hyperparameters ? { hyperparameters } : {}) };
-  const result = await trainPipeline(table, options);
+  const total = table.rowCount;
+  // Without a bundle to write nothing reads the table again: the pipeline may release it once split (0.8 GB at 5M rows).
+  const result = await trainPipeline(table, options, { releaseSource: !values.bundle });
   const { model, fitted: _fitted, history, ...report } = result;
   try {
     if (values.bundle) await writeFile(values.bundle, await bundleOfRun(table, options, result, basename(path)));
@@ -241,7 +243,7 @@ async function train(args: string[]) {
     model.dispose();
   }
   const last = history[history.length - 1];
-  return { file: basename(path), ...report, rows: { total: table.rowCount, ...report.rows }, backendTrials: backend.trials, history: { epochs: history.length, last }, ...(values.bundle ? { bundle: values.bundle } : {}) };
+  return { file: basename(path), ...report, rows: { total, ...report.rows }, backendTrials: backend.trials, history: { epochs: history.length, last }, ...(values.bundle ? { bundle: values.bundle } : {}) };
 }
 
 const commands: Record<string, (args: string[]) => Promise<unknown>> = {

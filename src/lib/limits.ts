@@ -6,6 +6,12 @@
 import { formatBytes } from './format.ts';
 
 /**
+ * Cells (rows × columns) from which a table counts as large: its import or prepare gives the data worker's memory back
+ * when it ends (bridge/client.ts), and the prepare job neither caches its source nor keeps it past the split.
+ */
+export const LARGE_TABLE_CELLS = 20_000_000;
+
+/**
  * The largest file the studio will try to import. A columnar table needs roughly 1–3× the file's size in memory, so
  * the limit is a quarter of the device's memory (`navigator.deviceMemory`, which browsers round down and cap at 8 GiB;
  * 4 GiB when unknown), at most 2 GiB. `enclave:maxImportBytes` in localStorage overrides it (for people with big

@@ -194,6 +194,15 @@ describe('prepareSplits (the splits handed on one at a time)', () => {
     }
   });
 
+  it('with releaseSource gives the same splits and report, and leaves the source table empty (it was the caller\'s to give)', async () => {
+    const whole = prepareTable(penguins(), recipe, { split: { seed: 42 } });
+    const source = penguins();
+    const out = await prepareSplits(source, recipe, { split: { seed: 42 }, releaseSource: true }, ({ table }) => cellsOf(table));
+    for (const name of ['train', 'validation', 'test'] as const) expect(out.outputs[name]).toBe(cellsOf(whole.splits[name]));
+    expect(JSON.stringify(out.report)).toBe(JSON.stringify(whole.report));
+    expect(source.columns.every((c) => c.valid.length === 0)).toBe(true);
+  });
+
   it("says what prepareTable says of splits no model could use, even when consume failed first in its own words", async () => {
     const steps = { target: 'Species', steps: [{ kind: 'scale', columns: ['Body Mass (g)'], method: 'minmax' }] };
     const expected = errorOf(() => prepareTable(penguins(), steps, { split: { seed: 42 } }));

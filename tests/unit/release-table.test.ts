@@ -78,3 +78,17 @@ describe('fitRecipe / applyRecipe with release (the input table is the caller\'s
     expect(other.columns[1].valid.length).toBe(0);
   });
 });
+
+describe('one-hot indicators come with their cell counts', () => {
+  it('are counted as a scan would count them: none missing, none beyond float32', async () => {
+    const { fitRecipe, parseRecipe } = await import('../../src/lib/core/recipe/index.ts');
+    const { cellCounts } = await import('../../src/lib/core/validate/missing-cell.ts');
+    const t = oneHotTable(6);
+    const { table } = fitRecipe(t, parseRecipe({ target: 'c=a', steps: [{ kind: 'onehot', columns: ['label'] }] }));
+    for (const c of table.columns.filter((c) => c.name.startsWith('label='))) {
+      expect(cellCounts(c, 6)).toEqual({ missing: 0, beyondFloat32: 0 });
+      // The same as a fresh scan of a copy (a column the record does not know).
+      expect(cellCounts({ ...c }, 6)).toEqual({ missing: 0, beyondFloat32: 0 });
+    }
+  });
+});

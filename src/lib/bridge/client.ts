@@ -38,8 +38,7 @@ export const importFile = data.importFile;
 export const previewImportFile = data.previewFile;
 export const prepareSplits = data.prepare;
 
-/** Cells (rows × columns) from which a table's import or prepare gives its worker's memory back when it ends. */
-export const LARGE_TABLE_CELLS = 20_000_000;
+export { LARGE_TABLE_CELLS };
 
 /**
  * After an import or prepare of a large table: the data worker's cached source table and its garbage (gigabytes at

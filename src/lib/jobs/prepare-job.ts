@@ -17,6 +17,7 @@ import { releaseTable, type Table } from '../core/table.ts';
 import { db as defaultDb, type EnclaveDB, type PreparationRecord, type SplitConfig } from '../store/db.ts';
 import { getVersion } from '../store/tables.ts';
 import { loadRows, loadTable } from '../store/load-table.ts';
+import { LARGE_TABLE_CELLS } from '../limits.ts';
 import { savePreparation, stagePreparedSplit, type StagedSplit } from '../store/preparations.ts';
 
 export interface PrepareRequest {
@@ -56,13 +57,16 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
   const version = await getVersion(database, req.source);
   if (!version) throw new EnclaveError('not-found', 'The dataset version to prepare no longer exists.');
   const table = await source(database, req.source);
+  // A large source is not kept past its split (the page releases this worker after a large prepare anyway).
+  const large = table.rowCount * table.columns.length >= LARGE_TABLE_CELLS;
+  if (large) cached = null;
   throwIfAborted(signal);
   // The splits come one at a time, each hashed, profiled, staged and — where the chunk store holds it now (files) —
   // released before the next is made: at 5M rows × 137 prepared columns the three together were 5.5 GB. Train comes
   // first (its table is the largest, so nothing else is held with it); validation or test, once a blocking anomaly is
   // known, is skipped: nothing will be saved.
   let consumed = 0;
-  const out = await prepareSplits(table, req.recipe, { split: req.split, accepted: req.accepted, signal, onProgress: (p) => onProgress?.(p) }, async ({ table: t, blocking }): Promise<StagedSplit | null> => {
+  const out = await prepareSplits(table, req.recipe, { split: req.split, accepted: req.accepted, signal, releaseSource: large, onProgress: (p) => onProgress?.(p) }, async ({ table: t, blocking }): Promise<StagedSplit | null> => {
     if (blocking.length) return null;
     onProgress?.({ stage: 'profile', done: consumed++, total: 3 });
     // A split's profile serves its columns (the Train page's scale warning reads their ranges); its correlations —

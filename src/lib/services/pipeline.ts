@@ -48,6 +48,8 @@ export interface PipelineProgress {
 
 export interface PipelineControl {
   signal?: AbortSignal;
+  /** The table is the caller's to give up: released once split into rows (PrepareOptions.releaseSource). */
+  releaseSource?: boolean;
   /** The backend training starts on (default: the active one). */
   backend?: BackendName;
   onProgress?: (p: PipelineProgress) => void;
@@ -117,7 +119,7 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   // Each prepared split becomes its matrix as soon as it is made, and is let go: at 5M rows each is gigabytes, and
   // nothing reads them again. Train comes first: its matrix fixes the features and classes the others follow.
   let shape: Dataset['shape'] | undefined;
-  const prepared = await prepareSplits(table, chosen.recipe, { split: { ...opts.split, seed }, signal }, ({ name, table: t }) => {
+  const prepared = await prepareSplits(table, chosen.recipe, { split: { ...opts.split, seed }, signal, releaseSource: ctl.releaseSource }, ({ name, table: t }) => {
     const d = toDataset(t, opts.target, name === 'train' ? undefined : shape);
     if (name === 'train') shape = d.shape;
     releaseTable(t); // now, not at the next full GC: the next split is being made meanwhile

@@ -36,6 +36,16 @@ export function cellCounts(col: Column, rowCount: number): CellCounts {
   return { ...k };
 }
 
+/**
+ * For a step that makes columns whose counts it knows without a scan (one-hot indicators: every cell present, 0 or
+ * 1): recorded as if counted. At 5M rows × 120 indicators the scans were 2 s of prepare.
+ */
+export function knownCellCounts(col: Column, rowCount: number, counts: CellCounts): void {
+  let byRows = counted.get(col);
+  if (!byRows) counted.set(col, (byRows = new Map()));
+  byRows.set(rowCount, { ...counts });
+}
+
 function countCells(col: Column, rowCount: number): CellCounts {
   const valid = col.valid;
   let missing = 0;

@@ -15,6 +15,7 @@ import { dropColumns, insertColumnsAfter } from '../../table-ops.ts';
 import { CATEGORY_COLUMNS, columnsAt, resolveColumns, stepError, stepLabel } from '../select.ts';
 import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepContext, StepKind } from '../types.ts';
+import { knownCellCounts } from '../../validate/missing-cell.ts';
 import { checkType, compareText, parseParams, selectorSchema, showSelector } from './shared.ts';
 
 const KIND = 'onehot';
@@ -136,5 +137,6 @@ function encode(col: Column, s: OnehotState['columns'][number], p: OnehotParams,
   const ones = new Uint8Array(n).fill(1);
   const made: NumericColumn[] = s.categories.map((c, k) => ({ kind: 'numeric', name: `${col.name}=${c}`, type: 'integer', values: outs[k], valid: ones }));
   if (other) made.push({ kind: 'numeric', name: `${col.name}_other`, type: 'integer', values: other, valid: ones });
+  for (const m of made) knownCellCounts(m, n, { missing: 0, beyondFloat32: 0 });
   return made;
 }
