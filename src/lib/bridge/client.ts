@@ -6,6 +6,7 @@
  * cross from the worker files.
  */
 import { connect } from './connect.ts';
+import { LARGE_TABLE_CELLS } from '../limits.ts';
 import type { DataWorkerApi } from '../../../workers/data.worker.ts';
 import type { PreviewWorkerApi } from '../../../workers/preview.worker.ts';
 import type { TrainWorkerApi } from '../../../workers/train.worker.ts';
