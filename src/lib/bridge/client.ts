@@ -48,6 +48,15 @@ export { LARGE_TABLE_CELLS };
 export function releaseDataWorker(cells: number): void {
   if (cells >= LARGE_TABLE_CELLS) data.release();
 }
+
+/**
+ * After training on a large table: the train worker's matrices and their garbage (3.5 GB after 5M rows) would stay in
+ * the tab while promote loads the test split in the model worker. The next training starts a fresh worker (its backend
+ * choice is remembered in the settings, so it is not measured again).
+ */
+export function releaseTrainWorker(cells: number): void {
+  if (cells >= LARGE_TABLE_CELLS) train.release();
+}
 export const previewRows = preview.previewRows;
 export const previewStep = preview.previewStep;
 export const checkRecipe = preview.checkRecipe;
