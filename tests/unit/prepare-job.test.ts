@@ -59,6 +59,20 @@ describe('prepare (job)', () => {
     expect((await database.versions.get(source))!.profile.correlations.columns.length).toBeGreaterThan(1);
   });
 
+  it('a large source is let go after its split, not cached: preparing it again gives the same splits', async () => {
+    const { database, source } = await withPenguins();
+    const req = { source, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } };
+    const small = await prepare(req, { database });
+    // Every source counts as large here: released once split, so a second prepare must load it afresh.
+    const first = await prepare(req, { database, largeCells: 1 });
+    const second = await prepare(req, { database, largeCells: 1 });
+    if (small.status !== 'saved' || first.status !== 'saved' || second.status !== 'saved') throw new Error('expected saved preparations');
+    expect(first.preparation.splits).toEqual(small.preparation.splits);
+    expect(second.preparation.splits).toEqual(small.preparation.splits);
+    const train = await loadTable(database, second.preparation.splits.train);
+    expect(await hashTable(train)).toBe(second.preparation.splits.train);
+  });
+
   it('the same source and recipe give the same hashes; another seed gives others', async () => {
     const { database, source } = await withPenguins();
     const req = { source, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } };

@@ -41,6 +41,8 @@ interface JobOptions {
   signal?: AbortSignal;
   onProgress?: (p: PrepareJobProgress) => void;
   database?: EnclaveDB;
+  /** From how many cells a source counts as large (LARGE_TABLE_CELLS; for tests). */
+  largeCells?: number;
 }
 
 // The source table stays in memory between a preview and the next one (a person edits the recipe step by step).
@@ -58,7 +60,7 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
   if (!version) throw new EnclaveError('not-found', 'The dataset version to prepare no longer exists.');
   const table = await source(database, req.source);
   // A large source is not kept past its split (the page releases this worker after a large prepare anyway).
-  const large = table.rowCount * table.columns.length >= LARGE_TABLE_CELLS;
+  const large = table.rowCount * table.columns.length >= (opts.largeCells ?? LARGE_TABLE_CELLS);
   if (large) cached = null;
   throwIfAborted(signal);
   // The splits come one at a time, each hashed, profiled, staged and — where the chunk store holds it now (files) —
