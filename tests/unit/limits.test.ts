@@ -48,16 +48,16 @@ describe('memory refusals before a prepare or a training starts', () => {
   });
   const budget = (bytes: number) => ((globalThis as { localStorage?: unknown }).localStorage = { getItem: (k: string) => (k === 'enclave:memoryBudgetBytes' ? String(bytes) : null) });
 
-  it('estimates what bench/scale measured: 5,000,000 rows × 136 prepared columns ≈ 1 GiB + 8.5 GB', () => {
-    expect(prepareNeedBytes(5_000_000, 136)).toBe(2 ** 30 + 5_000_000 * 136 * 12.5);
-    expect(trainNeedBytes(4_000_000, 137)).toBe(2 ** 30 + 4_000_000 * 137 * 13);
+  it('estimates what bench/scale measured: 5,000,000 rows × 136 prepared columns ≈ 1 GiB + 4.4 GB', () => {
+    expect(prepareNeedBytes(5_000_000, 136)).toBe(2 ** 30 + 5_000_000 * 136 * 6.5);
+    expect(trainNeedBytes(4_000_000, 137)).toBe(2 ** 30 + 4_000_000 * 137 * 10);
   });
 
   it('refuses a prepare whose estimate exceeds the budget, naming rows, columns, both sizes and what to do', () => {
-    budget(6 * 2 ** 30);
+    budget(4 * 2 ** 30);
     const msg = prepareRefusal(5_000_000, 136)!;
-    expect(msg).toMatch(/^Preparing 5,000,000 rows into 136 columns needs about 8\.9 GB/);
-    expect(msg).toContain('about 6.0 GB on this device');
+    expect(msg).toMatch(/^Preparing 5,000,000 rows into 136 columns needs about 5\.1 GB/);
+    expect(msg).toContain('about 4.0 GB on this device');
     expect(msg).toMatch(/sample of the rows/);
     expect(prepareRefusal(500_000, 136)).toBeNull();
   });
