@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../src/lib/core/table.ts';
+import { indicatorColumn, madeValues } from '../../src/lib/core/indicator-column.ts';
 import { autoChunks, CHUNK_STORE_SETTING, folderIn } from '../../src/lib/store/chunk-backing.ts';
 import { indexedDbChunks, setChunkStore, type ChunkView } from '../../src/lib/store/chunk-store.ts';
 import type { ChunkRecord, EnclaveDB } from '../../src/lib/store/db.ts';
@@ -259,6 +260,29 @@ describe('chunks stored as OPFS files', () => {
     expect(f.bytes.byteLength - PREFIX_BYTES - headerLength).toBe(CHUNK_ROWS / 8 + 1);
     const x = (await loadTable(d, H1)).columns[0];
     expect(x.kind === 'numeric' && [x.values, x.valid]).toEqual([t.columns[0].kind === 'numeric' && t.columns[0].values, t.columns[0].valid]);
+  });
+
+  it('an indicator column (bits) is stored from its bits, its doubles never made, and loads back as the same numbers — in files and in IndexedDB', async () => {
+    const rows = CHUNK_ROWS + 13;
+    const v = Array.from({ length: rows }, (_, i) => (i % 7 === 2 || i === rows - 1 ? 1 : 0));
+    const packed = new Uint8Array(Math.ceil(rows / 8));
+    v.forEach((x, r) => x && (packed[r >> 3] |= 1 << (r & 7)));
+    const ones = new Uint8Array(rows).fill(1);
+    const make = (): Table => ({ rowCount: rows, columns: [indicatorColumn('c=a', packed, ones, rows)] });
+    const { d, dir } = setup();
+    const t = make();
+    await save(d, H1, t);
+    expect(madeValues(t.columns[0])).toHaveLength(1); // the bits only
+    const f = dir.files.get(chunkFileName(H1))!;
+    const headerLength = new DataView(f.bytes.buffer, f.bytes.byteOffset).getUint32(8, true);
+    expect(f.bytes.byteLength - PREFIX_BYTES - headerLength).toBe(CHUNK_ROWS / 8 + 2);
+    const back = (await loadTable(d, H1)).columns[0];
+    expect(back.kind === 'numeric' && Array.from(back.values)).toEqual(v);
+    // IndexedDB (no file store): the doubles are made for its records, chunk by chunk.
+    const idb = freshDb();
+    await save(idb, H2, make());
+    const fromIdb = (await loadTable(idb, H2)).columns[0];
+    expect(fromIdb.kind === 'numeric' && Array.from(fromIdb.values)).toEqual(v);
   });
 
   it('reading a version column by column reads its header once while the file is unchanged, and again once it is rewritten', async () => {

@@ -25,6 +25,7 @@
  */
 import { decimalLength, firstAppearance, numericFirstAppearance } from './profile/first-appearance.ts';
 import type { Column, NumericColumn, Table } from './table.ts';
+import { indicatorBits } from './indicator-column.ts';
 
 export const HASH_FORMAT = 'enclave-table-sha256/1';
 const PIECE_BYTES = 16 * 1024 * 1024;
@@ -120,6 +121,18 @@ function* numericRuns(header: Bytes, col: NumericColumn, n: number): Generator<B
   const block = new Uint8Array(BLOCK_ROWS * 8);
   const view = new DataView(block.buffer);
   const f64 = new Float64Array(block.buffer);
+  const bits = indicatorBits(col);
+  if (bits) {
+    // An indicator column: every cell present, 0 or 1 (already canonical), written from its bits.
+    yield* validRuns(col.valid, n, block);
+    for (let s = 0; s < n; s += BLOCK_ROWS) {
+      const e = Math.min(n, s + BLOCK_ROWS);
+      for (let r = s; r < e; r++) f64[r - s] = (bits[r >> 3] >> (r & 7)) & 1;
+      if (!LITTLE_ENDIAN) for (let r = s; r < e; r++) view.setFloat64((r - s) * 8, (bits[r >> 3] >> (r & 7)) & 1, true);
+      yield block.subarray(0, (e - s) * 8);
+    }
+    return;
+  }
   const { values, valid } = col;
   yield* validRuns(valid, n, block);
   for (let s = 0; s < n; s += BLOCK_ROWS) {

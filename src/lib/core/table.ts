@@ -7,6 +7,7 @@
  * Everything here is plain typed arrays so a Table crosses a worker boundary by transfer, not copy. A column's arrays
  * may be views on a somewhat longer buffer (a reader's spare room): use their length and byteOffset, not `.buffer`'s.
  */
+import { madeValues } from './indicator-column.ts';
 
 /** Inferred semantic type of a column. */
 export type ColumnType =
@@ -105,7 +106,8 @@ export function transferables(table: Table): ArrayBuffer[] {
   const out = new Set<ArrayBuffer>();
   for (const c of table.columns) {
     out.add(c.valid.buffer as ArrayBuffer);
-    out.add((c.kind === 'numeric' ? c.values.buffer : c.codes.buffer) as ArrayBuffer);
+    // An indicator column's bits, and its values only if something has made them (core/indicator-column.ts).
+    for (const b of madeValues(c)) out.add(b);
   }
   return [...out];
 }

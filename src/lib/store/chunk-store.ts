@@ -33,6 +33,11 @@ export interface ChunkView {
   dictionary?: string[];
   /** Values are float64 (a numeric column), not int32 codes: a file store may then pack 0/1 values into bits. */
   numeric?: true;
+  /**
+   * The values already packed, one bit a row (an indicator column, core/indicator-column.ts): a file store writes them
+   * as they are, and `values` is made from them only if read.
+   */
+  bits?: Uint8Array;
 }
 
 /** A chunk view as a record of its own (exactly its bytes). */

@@ -81,7 +81,7 @@ export function layoutChunkFile(hash: string, chunks: readonly ChunkView[]): Chu
   };
   for (const c of chunks) {
     const rows = c.valid.byteLength;
-    const packed = c.numeric ? packZeroOne(c.values, rows) : undefined;
+    const packed = c.bits ?? (c.numeric ? packZeroOne(c.values, rows) : undefined);
     const values = packed ?? c.values;
     const valuesAt = place(values);
     const present = allPresent(c.valid);

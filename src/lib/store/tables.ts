@@ -8,6 +8,7 @@ import { EnclaveError } from '../core/errors.ts';
 import type { Profile } from '../core/profile/types.ts';
 import type { Column, Table } from '../core/table.ts';
 import { chunkStore, type ChunkView } from './chunk-store.ts';
+import { expandBits, indicatorBits } from '../core/indicator-column.ts';
 import type { DatasetRecord, EnclaveDB, SchemaField, SourceInfo, VersionRecord } from './db.ts';
 import { count, SchemaFieldSchema, SplitNameSchema } from './validate.ts';
 
@@ -95,8 +96,9 @@ export function chunkCount(rowCount: number): number {
 
 export function checkTable(table: Table): void {
   for (const c of table.columns) {
-    const data = c.kind === 'numeric' ? c.values : c.codes;
-    if (data.length !== table.rowCount || c.valid.length !== table.rowCount)
+    const bits = indicatorBits(c);
+    const length = bits ? (bits.length === (table.rowCount + 7) >> 3 ? table.rowCount : -1) : (c.kind === 'numeric' ? c.values : c.codes).length;
+    if (length !== table.rowCount || c.valid.length !== table.rowCount)
       throw new EnclaveError('invalid-argument', `Column "${c.name}" has a length that does not match the table's ${table.rowCount} rows.`);
   }
 }
@@ -108,8 +110,14 @@ export function toChunks(hash: string, table: Table): ChunkView[] {
     for (let index = 0; index < n; index++) {
       const start = index * CHUNK_ROWS;
       const end = Math.min(table.rowCount, start + CHUNK_ROWS);
-      const data = c.kind === 'numeric' ? c.values : c.codes;
-      const rec: ChunkView = { hash, column, index, values: bytesOf(data, start, end), valid: bytesOf(c.valid, start, end) };
+      const bits = indicatorBits(c);
+      const rec = { hash, column, index, valid: bytesOf(c.valid, start, end) } as ChunkView;
+      if (bits) {
+        // An indicator column's chunk goes as its bits (CHUNK_ROWS is a multiple of 8: a chunk starts on a byte);
+        // its doubles are made only for a store that reads `values` (IndexedDB).
+        rec.bits = bits.subarray(start >> 3, (end + 7) >> 3);
+        Object.defineProperty(rec, 'values', { enumerable: true, get: () => new Uint8Array(expandBits(bits, end, start).buffer) });
+      } else rec.values = bytesOf(c.kind === 'numeric' ? c.values : c.codes, start, end);
       if (c.kind === 'string' && index === 0) rec.dictionary = c.dictionary;
       if (c.kind === 'numeric') rec.numeric = true;
       out.push(rec);

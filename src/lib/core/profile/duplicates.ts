@@ -1,5 +1,6 @@
 import type { Column, Table } from '../table.ts';
 import { firstAppearance } from './first-appearance.ts';
+import { indicatorBits } from '../indicator-column.ts';
 
 /**
  * Rows equal to an earlier row in every column, as pandas `df.duplicated().sum()`: missing equals missing (a NaN
@@ -11,7 +12,8 @@ export function duplicateRows(table: Table): number {
   const n = table.rowCount;
   if (n < 2 || table.columns.length === 0) return 0;
   // A key column (distinct ascending values, at most one missing: an `id`) makes every row distinct.
-  if (table.columns.some((c) => c.kind === 'numeric' && isAscendingKey(c.values, c.valid, n))) return 0;
+  // (An indicator column, 0/1, is never one past two rows: not looked at, so its doubles are not made.)
+  if (table.columns.some((c) => c.kind === 'numeric' && !indicatorBits(c) && isAscendingKey(c.values, c.valid, n))) return 0;
   const hash = new Int32Array(n).fill(0x811c9dc5);
   const equal = table.columns.map((c) => foldColumn(c, n, hash));
   let size = 1;
@@ -70,6 +72,13 @@ function foldColumn(col: Column, n: number, hash: Int32Array): (a: number, b: nu
     const codes = col.codes;
     for (let r = 0; r < n; r++) hash[r] = mix(hash[r], valid[r] ? remap[codes[r]] : MISSING);
     return (a, b) => (valid[a] && valid[b] ? remap[codes[a]] === remap[codes[b]] : !valid[a] && !valid[b]);
+  }
+  const bits = indicatorBits(col);
+  if (bits) {
+    // An indicator column (every cell present, 0 or 1), from its bits: keys 0 and 1 as any 0/1 column would give.
+    for (let r = 0; r < n; r++) hash[r] = mix(mix(hash[r], 0), (bits[r >> 3] >> (r & 7)) & 1 ? 0x3ff00000 : 0);
+    const bit = (r: number) => (bits[r >> 3] >> (r & 7)) & 1;
+    return (a, b) => bit(a) === bit(b);
   }
   const values = col.values;
   const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);

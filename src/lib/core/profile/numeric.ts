@@ -1,5 +1,6 @@
 import { bisectLeft, bisectRight, quantileSorted } from 'd3-array';
 import type { NumericColumn } from '../table.ts';
+import { countOnes, indicatorBits } from '../indicator-column.ts';
 import { NumberIndex } from '../number-index.ts';
 import { histogramOf, histogramSorted, type SortedValues } from './histogram.ts';
 import { sortFloat64, sortScratch, type SortScratch } from './sort.ts';
@@ -55,6 +56,8 @@ interface Counted {
 
 /** Counts of each distinct present value, or null as soon as there are too many distinct values. */
 function countedValues(col: NumericColumn, rowCount: number): Counted | null {
+  const bits = indicatorBits(col);
+  if (bits) return fromOnes(countOnes(bits, rowCount), rowCount);
   const { values, valid } = col;
   const indicator = indicatorCounts(values, valid, rowCount);
   if (indicator) return indicator;
@@ -116,6 +119,11 @@ function indicatorCounts(values: Float64Array, valid: Uint8Array, rowCount: numb
     bad |= (lo | (hi ^ (-one & ONE_HIGH))) & -p;
   }
   if (bad) return null;
+  return fromOnes(ones, present);
+}
+
+/** The counts of `present` values of which `ones` are 1 and the rest +0. */
+function fromOnes(ones: number, present: number): Counted {
   const zeros = present - ones;
   const keys: number[] = [], counts: number[] = [];
   if (zeros) keys.push(0), counts.push(zeros);

@@ -15,6 +15,7 @@ import { valueCounts } from '../split/classes.ts';
 import type { ColumnType, NumericColumn, Table } from '../table.ts';
 import type { ColumnSchema, Schema } from './schema.ts';
 import { readableDate, readableNumber } from '../readable.ts';
+import { countOnes, indicatorBits } from '../indicator-column.ts';
 
 export type AnomalyKind =
   | 'missing-column'
@@ -121,8 +122,16 @@ interface RangeCheck {
  * copy has at its ends, -0 before 0) take a second pass, only for a column that has values outside the range.
  */
 function rangeCheck(col: NumericColumn, rowCount: number, range: ColumnSchema['range']): RangeCheck {
-  const { values, valid } = col;
   const lo = range ? range.min : NaN, hi = range ? range.max : NaN;
+  const bits = indicatorBits(col);
+  if (bits) {
+    // An indicator column (every cell present, 0 or 1), from its bits: the same counts as the pass below.
+    const ones = countOnes(bits, rowCount), zeros = rowCount - ones;
+    const below = (0 < lo ? zeros : 0) + (1 < lo ? ones : 0), above = (0 > hi ? zeros : 0) + (1 > hi ? ones : 0);
+    const outside = below + above > 0;
+    return { n: rowCount, below, above, seenMin: outside ? (zeros ? 0 : 1) : NaN, seenMax: outside ? (ones ? 1 : 0) : NaN };
+  }
+  const { values, valid } = col;
   let n = 0, below = 0, above = 0;
   for (let r = 0; r < rowCount; r++) {
     const v = values[r];

@@ -8,6 +8,7 @@
  */
 import { NumberIndex } from '../number-index.ts';
 import type { NumericColumn } from '../table.ts';
+import { countOnes, indicatorBits } from '../indicator-column.ts';
 
 /** Present values counted: `keys` (non-zero, first appearance first) with `counts`, and the zeros by sign. */
 export interface NumberCounts {
@@ -30,6 +31,12 @@ const LINEAR = 8;
  * either), or null as soon as there are more than `maxDistinct` distinct values.
  */
 export function countNumbers(col: NumericColumn, rowCount: number, maxDistinct: number, finiteOnly: boolean): NumberCounts | null {
+  const bits = indicatorBits(col);
+  if (bits && maxDistinct >= 2) {
+    // An indicator column (every cell present, 0 or 1) is counted from its bits.
+    const ones = countOnes(bits, rowCount);
+    return { keys: Float64Array.of(1), counts: Float64Array.of(ones), size: ones ? 1 : 0, zeros: rowCount - ones, negativeZeros: 0, n: rowCount };
+  }
   const { values, valid } = col;
   let keys = new Float64Array(16), counts = new Float64Array(16);
   let size = 0, zeros = 0, negativeZeros = 0, n = 0;

@@ -15,7 +15,7 @@ import { dropColumns, insertColumnsAfter } from '../../table-ops.ts';
 import { CATEGORY_COLUMNS, columnsAt, resolveColumns, stepError, stepLabel } from '../select.ts';
 import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepContext, StepKind } from '../types.ts';
-import { knownCellCounts } from '../../validate/missing-cell.ts';
+import { indicatorColumn } from '../../indicator-column.ts';
 import { checkType, compareText, parseParams, selectorSchema, showSelector } from './shared.ts';
 
 const KIND = 'onehot';
@@ -110,8 +110,9 @@ function encode(col: Column, s: OnehotState['columns'][number], p: OnehotParams,
   const n = col.valid.length;
   const index = new Map(s.categories.map((c, i) => [c, i]));
   const rare = new Set(s.infrequent);
-  const outs = s.categories.map(() => new Float64Array(n));
-  const other = s.other ? new Float64Array(n) : null;
+  // Bits, not a double per cell (indicator-column.ts): at 5M rows × 120 indicators, 75 MB instead of 4.8 GB.
+  const outs = s.categories.map(() => new Uint8Array((n + 7) >> 3));
+  const other = s.other ? new Uint8Array((n + 7) >> 3) : null;
   const target = (c: string): number => {
     const k = index.get(c);
     if (k !== undefined) return k;
@@ -125,8 +126,8 @@ function encode(col: Column, s: OnehotState['columns'][number], p: OnehotParams,
   for (let i = 0; i < n; i++) {
     if (!valid[i]) continue;
     const k = targets[codes ? codes[i] : values![i] === 1 ? 1 : 0];
-    if (k >= 0) outs[k][i] = 1;
-    else if (k === OTHER) other![i] = 1;
+    if (k >= 0) outs[k][i >> 3] |= 1 << (i & 7);
+    else if (k === OTHER) other![i >> 3] |= 1 << (i & 7);
     else if (k === UNKNOWN_ERROR) {
       const c = categoryOf(col)(i)!;
       throw new EnclaveError('invalid-recipe', `${stepLabel(ctx, KIND)}: column "${col.name}" has the category "${c}" at row ${i + 1}, which the training rows did not have (set unknown to "ignore" or "infrequent" to accept new categories).`, { step: ctx.index, kind: KIND, column: col.name, value: c, row: i });
@@ -135,8 +136,7 @@ function encode(col: Column, s: OnehotState['columns'][number], p: OnehotParams,
   // Every indicator is present in every row: one all-ones mask serves them all (columns are never written in place),
   // which at 5M rows × 120 indicators is 600 MB less.
   const ones = new Uint8Array(n).fill(1);
-  const made: NumericColumn[] = s.categories.map((c, k) => ({ kind: 'numeric', name: `${col.name}=${c}`, type: 'integer', values: outs[k], valid: ones }));
-  if (other) made.push({ kind: 'numeric', name: `${col.name}_other`, type: 'integer', values: other, valid: ones });
-  for (const m of made) knownCellCounts(m, n, { missing: 0, beyondFloat32: 0 });
+  const made: NumericColumn[] = s.categories.map((c, k) => indicatorColumn(`${col.name}=${c}`, outs[k], ones, n));
+  if (other) made.push(indicatorColumn(`${col.name}_other`, other, ones, n));
   return made;
 }
