@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Table } from '../../src/lib/core/table.ts';
-import { indicatorColumn, madeValues } from '../../src/lib/core/indicator-column.ts';
+import { indicatorBits, indicatorColumn, madeValues } from '../../src/lib/core/indicator-column.ts';
+import { loadDataset } from '../../src/lib/jobs/load-dataset.ts';
+import { toDataset } from '../../src/lib/ml/matrix.ts';
 import { autoChunks, CHUNK_STORE_SETTING, folderIn } from '../../src/lib/store/chunk-backing.ts';
 import { indexedDbChunks, setChunkStore, type ChunkView } from '../../src/lib/store/chunk-store.ts';
 import type { ChunkRecord, EnclaveDB } from '../../src/lib/store/db.ts';
@@ -283,6 +285,43 @@ describe('chunks stored as OPFS files', () => {
     await save(idb, H2, make());
     const fromIdb = (await loadTable(idb, H2)).columns[0];
     expect(fromIdb.kind === 'numeric' && Array.from(fromIdb.values)).toEqual(v);
+  });
+
+  it('a stored 0/1 column is read column-wise as bits (its doubles not made) and into a matrix as the same numbers; a window of rows and a mixed column as doubles', async () => {
+    const rows = 2 * CHUNK_ROWS + 5;
+    const zeroOne = Array.from({ length: rows }, (_, i) => (i % 3 === 1 ? 1 : 0));
+    // "mixed": 0/1 in its first chunk only (stored as bits there, raw after).
+    const mixed = Array.from({ length: rows }, (_, i) => (i < CHUNK_ROWS ? i % 2 : 2.5));
+    const label = Array.from({ length: rows }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const ones = new Uint8Array(rows).fill(1);
+    const t: Table = {
+      rowCount: rows,
+      columns: [
+        { kind: 'numeric', name: 'a', type: 'float', values: Float64Array.from(zeroOne), valid: ones },
+        { kind: 'numeric', name: 'mixed', type: 'float', values: Float64Array.from(mixed), valid: ones },
+        { kind: 'string', name: 'y', type: 'categorical', codes: Int32Array.from(label), dictionary: ['no', 'yes'], valid: ones },
+      ],
+    };
+    const { d } = setup();
+    await save(d, H1, t);
+    const a = (await loadColumn(d, H1, 'a'))!;
+    expect(indicatorBits(a)).toBeDefined();
+    expect(madeValues(a)).toHaveLength(1);
+    expect(a.type).toBe('float');
+    expect(a.kind === 'numeric' && Array.from(a.values)).toEqual(zeroOne);
+    const m = (await loadColumn(d, H1, 'mixed'))!;
+    expect(indicatorBits(m)).toBeUndefined();
+    expect(m.kind === 'numeric' && Array.from(m.values)).toEqual(mixed);
+    const window = (await loadRows(d, H1, CHUNK_ROWS - 3, 10)).table.columns[0];
+    expect(indicatorBits(window)).toBeUndefined();
+    expect(window.kind === 'numeric' && Array.from(window.values)).toEqual(zeroOne.slice(CHUNK_ROWS - 3, CHUNK_ROWS + 7));
+    const data = await loadDataset(d, H1, 'y');
+    const expected = toDataset(t, 'y');
+    expect(data.shape).toEqual(expected.shape);
+    expect(Array.from(data.X)).toEqual(Array.from(expected.X));
+    expect(Array.from(data.y)).toEqual(Array.from(expected.y));
+    const onlyBits = await loadDataset(d, H1, 'y', { ...expected.shape, features: ['a'] });
+    expect(Array.from(onlyBits.X)).toEqual(zeroOne);
   });
 
   it('reading a version column by column reads its header once while the file is unchanged, and again once it is rewritten', async () => {

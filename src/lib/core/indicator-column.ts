@@ -9,7 +9,7 @@
  * not on it: a copy such as `{ ...col, name }` reads `values` and is a plain column, so a step that replaces a
  * column's values can never leave stale bits behind.
  */
-import type { Column, NumericColumn } from './table.ts';
+import type { Column, NumericColumn, NumericType } from './table.ts';
 
 interface Lazy {
   bits: Uint8Array;
@@ -19,10 +19,13 @@ interface Lazy {
 
 const lazy = new WeakMap<object, Lazy>();
 
-/** An 'integer' column of 0/1 from its bits; `valid` must mark every row present (it may be shared between columns). */
-export function indicatorColumn(name: string, bits: Uint8Array, valid: Uint8Array, rowCount: number): NumericColumn {
+/**
+ * A column of 0/1 from its bits ('integer' unless said: a stored 0/1 column read back keeps its type); `valid` must
+ * mark every row present (it may be shared between columns).
+ */
+export function indicatorColumn(name: string, bits: Uint8Array, valid: Uint8Array, rowCount: number, type: NumericType = 'integer'): NumericColumn {
   const state: Lazy = { bits, rowCount };
-  const col = { kind: 'numeric', name, type: 'integer', valid } as { kind: 'numeric'; name: string; type: 'integer'; valid: Uint8Array; values: Float64Array };
+  const col = { kind: 'numeric', name, type, valid } as { kind: 'numeric'; name: string; type: NumericType; valid: Uint8Array; values: Float64Array };
   Object.defineProperty(col, 'values', { enumerable: true, get: () => (state.values ??= expandBits(bits, rowCount)) });
   lazy.set(col, state);
   return col;

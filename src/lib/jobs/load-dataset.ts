@@ -10,6 +10,7 @@
  */
 import { throwIfAborted } from '../core/errors.ts';
 import { featureProblem } from '../core/validate/model-ready.ts';
+import { indicatorBits } from '../core/indicator-column.ts';
 import { targetVector, toDataset, type Dataset, type DataShape } from '../ml/matrix.ts';
 import { finiteMatrices } from '../ml/non-finite.ts';
 import type { EnclaveDB } from '../store/db.ts';
@@ -30,10 +31,11 @@ export async function loadDataset(db: EnclaveDB, hash: string, target: string, s
   for (let j0 = 0; j0 < d; j0 += GROUP) {
     throwIfAborted(signal);
     const cols = await loadColumns(db, hash, features.slice(j0, j0 + GROUP));
-    const values: Float64Array[] = [];
+    const values: (Float64Array | Uint8Array)[] = [];
     for (const col of cols) {
       if (!col || featureProblem(col, n) !== null || col.kind !== 'numeric') return whole();
-      values.push(col.values);
+      // An indicator column (stored as bits) goes into X from its bits.
+      values.push(indicatorBits(col) ?? col.values);
     }
     writeColumns(X, n, d, j0, values);
   }
@@ -47,9 +49,30 @@ export async function loadDataset(db: EnclaveDB, hash: string, target: string, s
  */
 const GROUP = 8;
 
-/** Columns `values` into X's columns j0 … j0 + values.length − 1, row by row. */
-function writeColumns(X: Float32Array, n: number, d: number, j0: number, values: Float64Array[]): void {
-  const g = values.length;
+/**
+ * Columns into X's columns j0 … j0 + values.length − 1, row by row: doubles, or an indicator column's bits (Uint8Array,
+ * row r is bit r % 8 of byte ⌊r / 8⌋).
+ */
+function writeColumns(X: Float32Array, n: number, d: number, j0: number, columns: (Float64Array | Uint8Array)[]): void {
+  const g = columns.length;
+  const values = columns.filter((c): c is Float64Array => c instanceof Float64Array);
+  if (values.length === 0) {
+    // All bits (one-hot indicators): row by row too.
+    const bits = columns as Uint8Array[];
+    for (let i = 0, o = j0; i < n; i++, o += d) {
+      const at = i >> 3, shift = i & 7;
+      for (let q = 0; q < g; q++) X[o + q] = (bits[q][at] >> shift) & 1;
+    }
+    return;
+  }
+  if (values.length < g) {
+    // Bits and doubles mixed (rare): column by column.
+    columns.forEach((c, q) => {
+      if (c instanceof Float64Array) for (let i = 0, o = j0 + q; i < n; i++, o += d) X[o] = c[i];
+      else for (let i = 0, o = j0 + q; i < n; i++, o += d) X[o] = (c[i >> 3] >> (i & 7)) & 1;
+    });
+    return;
+  }
   if (g === GROUP) {
     const [a, b, c, e, f, h, k, m] = values;
     for (let i = 0, o = j0; i < n; i++, o += d) {

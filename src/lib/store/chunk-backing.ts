@@ -76,9 +76,9 @@ export function autoChunks(db: EnclaveDB, folder: () => Promise<DirectoryEntry |
     // Inside the caller's transaction nothing but IndexedDB may be awaited: stage has settled the choice by now (a
     // caller that skipped stage gets IndexedDB, which reads find as well).
     put: (chunks) => (chosen?.writeFiles ? Promise.resolve() : idb.put(chunks)),
-    read: async (hash, keys) => {
+    read: async (hash, keys, opts) => {
       const c = await choice();
-      return c.files ? c.files.read(hash, keys) : idb.read(hash, keys);
+      return c.files ? c.files.read(hash, keys, opts) : idb.read(hash, keys);
     },
     remove: (hashes) => idb.remove(hashes),
     purge: async (hashes) => {

@@ -47,6 +47,11 @@ export function recordOf(c: ChunkView): ChunkRecord {
   return rec;
 }
 
+export interface ReadOptions {
+  /** Chunks the store holds as bits (0/1 values) may come as `bits` instead of `values` (ChunkRecord.bits). */
+  bits?: boolean;
+}
+
 /** A chunk's place in its version: [column, chunk index]. */
 export type ChunkAt = readonly [column: number, index: number];
 
@@ -65,7 +70,7 @@ export interface ChunkStore {
    * Every stored chunk of a version, in any order (the caller checks the set against the version's schema); with
    * `keys`, at least the chunks at those [column, chunk index] (a store may return more; a missing one is left out).
    */
-  read(hash: string, keys?: readonly ChunkAt[]): Promise<ChunkRecord[]>;
+  read(hash: string, keys?: readonly ChunkAt[], opts?: ReadOptions): Promise<ChunkRecord[]>;
   /** Inside the caller's transaction: the chunks of these versions go with it. */
   remove(hashes: readonly string[]): Promise<void>;
   /** After the caller's transaction committed: what remove left to do outside it. */

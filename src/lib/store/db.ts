@@ -86,6 +86,11 @@ export interface ChunkRecord {
   values: ArrayBuffer;
   valid: ArrayBuffer;
   dictionary?: string[];
+  /**
+   * Only from a store asked for bits (ChunkStore.read): the values packed one bit a row (1.0 where set, +0 elsewhere;
+   * row r is bit r % 8 of byte ⌊r / 8⌋), `values` then empty. Never stored as such.
+   */
+  bits?: ArrayBuffer;
 }
 
 /** A recipe as the person wrote it, content-addressed (SHA-256 of its canonical JSON). */

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { EnclaveError } from '../core/errors.ts';
 import type { Column, Table } from '../core/table.ts';
+import { expandBits, indicatorColumn } from '../core/indicator-column.ts';
 import { chunkStore, type ChunkAt } from './chunk-store.ts';
 import type { ChunkRecord, EnclaveDB } from './db.ts';
 import { CHUNK_ROWS, ChunkSchema, chunkCount, corrupt, parseVersion } from './tables.ts';
@@ -97,7 +98,8 @@ export async function loadColumns(db: EnclaveDB, hash: string, names: readonly s
   const keys: ChunkAt[] = [];
   for (const col of new Set(at)) if (col >= 0) for (let i = 0; i < n; i++) keys.push([col, i]);
   if (!keys.length) return at.map(() => null);
-  const chunks = await chunkStore(db).read(hash, keys);
+  // 0/1 chunks as bits where the store keeps them so: such a column is read as an indicator column, never unpacked.
+  const chunks = await chunkStore(db).read(hash, keys, { bits: true });
   return orNotFound(db, hash, () => {
     const slots = slotChunks(hash, version, chunks);
     return at.map((col) => (col < 0 ? null : assembleColumn(hash, version, slots[col], col, 0, version.rowCount)));
@@ -118,31 +120,47 @@ function assembleColumn(hash: string, version: Version, chunks: (ChunkRecord | u
   const last = to > from ? Math.ceil(to / CHUNK_ROWS) - 1 : first;
   const rows = to - from;
   const per = field.kind === 'numeric' ? 8 : 4;
-  const values = field.kind === 'numeric' ? new Float64Array(rows) : new Int32Array(rows);
+  // A whole integer or float column stored as bits, every row present, is read as an indicator column.
+  const whole = from === 0 && to === rowCount && (field.type === 'integer' || field.type === 'float');
+  const bitsOnly = whole && chunks.slice(first, last + 1).every((c) => c?.bits);
+  const values = bitsOnly ? null : field.kind === 'numeric' ? new Float64Array(rows) : new Int32Array(rows);
+  const bits = bitsOnly ? new Uint8Array((rows + 7) >> 3) : null;
   const valid = new Uint8Array(rows);
   for (let i = first; i <= last; i++) {
     const c = chunks[i];
     if (!c) throw corrupt(hash, `column "${field.name}" is missing chunk ${i}`);
     const start = i * CHUNK_ROWS;
     const size = Math.min(CHUNK_ROWS, rowCount - start);
-    if (c.values.byteLength !== size * per || c.valid.byteLength !== size)
+    const packed = c.bits && field.kind === 'numeric' ? new Uint8Array(c.bits) : null;
+    if ((packed ? packed.byteLength !== (size + 7) >> 3 || c.values.byteLength !== 0 : c.values.byteLength !== size * per) || c.valid.byteLength !== size)
       throw corrupt(hash, `column "${field.name}" chunk ${i} has the wrong byte length`);
     // The part of this chunk inside [from, to), placed at its offset in the window.
     const lo = Math.max(from, start) - start, hi = Math.min(to, start + size) - start;
     const at = start + lo - from;
-    if (field.kind === 'numeric') values.set(new Float64Array(c.values, lo * 8, hi - lo), at);
-    else values.set(new Int32Array(c.values, lo * 4, hi - lo), at);
+    if (bits) bits.set(packed!, start >> 3); // CHUNK_ROWS is a multiple of 8: each chunk starts on a byte
+    else if (packed) values!.set(expandBits(packed, hi, lo), at);
+    else if (field.kind === 'numeric') values!.set(new Float64Array(c.values, lo * 8, hi - lo), at);
+    else values!.set(new Int32Array(c.values, lo * 4, hi - lo), at);
     valid.set(new Uint8Array(c.valid, lo, hi - lo), at);
   }
-  if (field.kind === 'numeric') return { kind: 'numeric', name: field.name, type: field.type, values: values as Float64Array, valid };
+  if (field.kind === 'numeric') {
+    if (bits && allOnes(valid)) return indicatorColumn(field.name, bits, valid, rows, field.type);
+    return { kind: 'numeric', name: field.name, type: field.type, values: bits ? expandBits(bits, rows) : (values as Float64Array), valid };
+  }
   // Only chunk 0 of a text column carries the dictionary.
   const dictionary = chunks[0]?.dictionary;
   if (!dictionary) throw corrupt(hash, `column "${field.name}" has no dictionary`);
   // Codes index the dictionary; an out-of-range code would surface later as a silent undefined.
   const size = dictionary.length;
+  const codes = values as Int32Array;
   for (let r = 0; r < rows; r++) {
-    if (valid[r] && (values[r] < 0 || values[r] >= size)) throw corrupt(hash, `column "${field.name}" row ${from + r} has an unknown code`);
+    if (valid[r] && (codes[r] < 0 || codes[r] >= size)) throw corrupt(hash, `column "${field.name}" row ${from + r} has an unknown code`);
   }
-  return { kind: 'string', name: field.name, type: field.type, codes: values as Int32Array, dictionary, valid };
+  return { kind: 'string', name: field.name, type: field.type, codes, dictionary, valid };
 
+}
+
+function allOnes(valid: Uint8Array): boolean {
+  for (let i = 0; i < valid.length; i++) if (valid[i] !== 1) return false;
+  return true;
 }

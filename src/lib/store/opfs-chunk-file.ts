@@ -235,7 +235,7 @@ function extent(e: Entry): [number, number] {
  * format 1 stored them); TORN when the file was never completed. Throws a 'storage' error naming the file when it is
  * damaged. `header`: the file's header from an earlier readHeader of this very file (saves reading it again).
  */
-export async function readChunkFile(file: Blob, hash: string, keys?: readonly ChunkAt[], header?: ChunkFileHeader): Promise<ChunkRecord[] | typeof TORN> {
+export async function readChunkFile(file: Blob, hash: string, keys?: readonly ChunkAt[], header?: ChunkFileHeader, keepBits = false): Promise<ChunkRecord[] | typeof TORN> {
   const entries = header ?? (await readHeader(file, hash));
   if (entries === TORN) return TORN;
   const wanted = keys && new Set(keys.map(([c, i]) => `${c}/${i}`));
@@ -259,13 +259,17 @@ export async function readChunkFile(file: Blob, hash: string, keys?: readonly Ch
     const cut = (at: number, length: number) => buffer.slice(at - from, at - from + length);
     for (const { e } of run) {
       let values: ArrayBuffer;
+      let bits: ArrayBuffer | undefined;
       if (e.valuesEncoding === VALUES_BITS) {
         const packed = new Uint8Array(buffer, e.valuesAt - from, e.valuesLength);
         if (!paddingIsClear(packed, e.rows)) throw damaged(hash, name, `chunk ${e.column}/${e.index} has bits set past its last row`);
-        values = unpackZeroOne(packed, e.rows);
+        // Asked for bits: handed on as they are (a reader that can keep them as an indicator column never unpacks).
+        if (keepBits) (bits = cut(e.valuesAt, e.valuesLength)), (values = new ArrayBuffer(0));
+        else values = unpackZeroOne(packed, e.rows);
       } else values = cut(e.valuesAt, e.valuesLength);
       const valid = e.validEncoding === VALID_ALL ? presentMask(e.rows) : cut(e.validAt, e.validLength);
       const rec: ChunkRecord = { hash, column: e.column, index: e.index, values, valid };
+      if (bits) rec.bits = bits;
       if (e.dictAt !== -1) rec.dictionary = parseDictionary(decoder, cut(e.dictAt, e.dictLength), () => damaged(hash, name, `chunk ${e.column}/${e.index} has an unreadable dictionary`));
       out.push(rec);
     }

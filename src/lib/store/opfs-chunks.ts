@@ -160,12 +160,12 @@ export function opfsChunks(db: EnclaveDB, dir: DirectoryEntry, options: OpfsChun
       return true;
     },
     put: async () => {},
-    read: async (hash, keys) => {
+    read: async (hash, keys, opts) => {
       const file = await fileOf(hash);
       if (file) {
         try {
           const header = await headerOf(file, hash);
-          const chunks = header === TORN ? TORN : await readChunkFile(file, hash, keys, header);
+          const chunks = header === TORN ? TORN : await readChunkFile(file, hash, keys, header, opts?.bits);
           if (chunks !== TORN) return chunks;
         } catch (err) {
           // Deleted while being read: as if it were never there (loadTable then re-checks the version).

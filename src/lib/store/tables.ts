@@ -73,7 +73,8 @@ export const ChunkSchema = v.object({
   index: count,
   values: arrayBuffer,
   valid: arrayBuffer,
-  dictionary: v.optional(v.array(v.string()))
+  dictionary: v.optional(v.array(v.string())),
+  bits: v.optional(arrayBuffer)
 });
 
 export function corrupt(hash: string, what: string): EnclaveError {
