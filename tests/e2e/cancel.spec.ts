@@ -4,7 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
-import { test, expect, summaryValue } from './fixtures.ts';
+import { test, expect, summaryValue, trainAdamLogistic } from './fixtures.ts';
 
 /** `rows` rows of three numeric features and a binary label that depends on them (seeded, so every run is alike). */
 function writeCsv(path: string, rows: number) {
@@ -142,14 +142,7 @@ test('cancelling a step preview, a promote and an analyse: each says so, stores 
   await page.getByRole('button', { name: 'Prepare and split' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved the prepared splits' })).toBeVisible({ timeout: 120_000 });
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
-  await page.getByLabel('Algorithm').selectOption('logistic');
-  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Epochs').fill('2');
-  await page.getByLabel('Epochs').blur();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  const run = page.getByRole('region', { name: 'Selected run' });
-  await expect(run).toContainText('logistic on wasm', { timeout: 120_000 });
+  const run = await trainAdamLogistic(page, 'wasm', 2);
 
   // A promote (on the model worker): cancelled, no model version, the test split still sealed.
   const stored = await storeCounts(page);

@@ -1,4 +1,4 @@
-import { test, expect, preparedPenguins, summaryValue } from './fixtures.ts';
+import { test, expect, preparedPenguins, summaryValue, trainAdamLogistic } from './fixtures.ts';
 
 /** Every <text> in any <svg> of the page whose computed font size is under 11 px (none should be). */
 function smallSvgText(page: import('@playwright/test').Page) {
@@ -23,13 +23,7 @@ test('Data page charts: a colour legend on the correlation heatmap, and no chart
 test('Evaluate page: the ROC legend names each class with its AUC, the chance diagonal is drawn, no chart text under 11 px', async ({ page }) => {
   test.setTimeout(180_000);
   await preparedPenguins(page);
-  await page.getByLabel('Algorithm').selectOption('logistic');
-  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Epochs').fill('20');
-  await page.getByLabel('Epochs').blur();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(page.getByRole('region', { name: 'Selected run' })).toContainText('logistic on wasm', { timeout: 120_000 });
+  await trainAdamLogistic(page, 'wasm', 20);
 
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Evaluate' }).click();
   const roc = page.getByRole('region', { name: 'ROC curves' });

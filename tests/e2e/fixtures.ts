@@ -48,17 +48,26 @@ export async function preparedPenguins(page: import('@playwright/test').Page) {
   await page.getByRole('navigation', { name: 'Workflow' }).getByRole('link', { name: 'Train' }).click();
 }
 
-/** Penguins prepared, a logistic regression trained by Adam for 10 epochs on wasm, and promoted (champion 1.0.0). */
-export async function promotedLogisticPenguins(page: import('@playwright/test').Page) {
-  await preparedPenguins(page);
+/**
+ * On the Train page: a logistic regression trained by Adam (epochs, not L-BFGS iterations) for `epochs` on `backend`,
+ * waited for until the selected run names it. Returns the selected run's region.
+ */
+export async function trainAdamLogistic(page: import('@playwright/test').Page, backend: string, epochs: number, timeout = 120_000) {
   await page.getByLabel('Algorithm').selectOption('logistic');
-  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
-  await page.getByLabel('Backend').selectOption('wasm');
-  await page.getByLabel('Epochs').fill('10');
+  await page.getByLabel('Solver').selectOption('adam');
+  await page.getByLabel('Backend').selectOption(backend);
+  await page.getByLabel('Epochs').fill(String(epochs));
   await page.getByLabel('Epochs').blur();
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   const run = page.getByRole('region', { name: 'Selected run' });
-  await expect(run).toContainText('logistic on wasm', { timeout: 180_000 });
+  await expect(run).toContainText(`logistic on ${backend}`, { timeout });
+  return run;
+}
+
+/** Penguins prepared, a logistic regression trained by Adam for 10 epochs on wasm, and promoted (champion 1.0.0). */
+export async function promotedLogisticPenguins(page: import('@playwright/test').Page) {
+  await preparedPenguins(page);
+  const run = await trainAdamLogistic(page, 'wasm', 10, 180_000);
   await run.getByRole('button', { name: 'Promote and score the test split' }).click();
   await expect(page.getByRole('status', { name: 'Test metrics' })).toContainText('accuracy');
 }

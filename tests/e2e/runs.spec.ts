@@ -1,4 +1,4 @@
-import { test, expect, preparedPenguins } from './fixtures.ts';
+import { test, expect, preparedPenguins, trainAdamLogistic } from './fixtures.ts';
 
 test('the runs table shows status, readable hyperparameters, the recipe and the scores that fit the task; a cancelled run is kept with its curves, marked, and never promotable', async ({ page }) => {
   test.setTimeout(240_000);
@@ -7,13 +7,7 @@ test('the runs table shows status, readable hyperparameters, the recipe and the 
   const selectedRun = page.getByRole('region', { name: 'Selected run' });
 
   // A finished run.
-  await page.getByLabel('Algorithm').selectOption('logistic');
-  await page.getByLabel('Solver').selectOption('adam'); // epochs, not L-BFGS iterations
-  await page.getByLabel('Backend').selectOption('cpu');
-  await page.getByLabel('Epochs').fill('20');
-  await page.getByLabel('Epochs').blur();
-  await page.getByRole('button', { name: 'Train', exact: true }).click();
-  await expect(selectedRun).toContainText('logistic on cpu', { timeout: 120_000 });
+  await trainAdamLogistic(page, 'cpu', 20);
   // Penguins' validation split (stratified 60/20/20) has 14 Chinstrap against 30 Adelie: imbalanced, so macro-F1 too.
   for (const name of ['Status', 'Hyperparameters', 'Recipe', 'Validation accuracy', 'Validation macro-F1', 'Test (sealed)'])
     await expect(runs.getByRole('columnheader', { name, exact: true })).toBeVisible();
