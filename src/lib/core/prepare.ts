@@ -1,9 +1,10 @@
 /**
- * The prepare stage as one pure function: split the source rows FIRST (rows without a target are left out and
- * counted), fit the recipe on the training rows only, replay the fitted recipe on validation and test, check that every
- * model can use every column the recipe leaves (the matrix builder's own rule: validate/model-ready.ts), then validate
- * (schema from prepared train; anomalies of the other splits against it; the three splits compared). Used by the data
- * worker, by `enclave prepare` and by the headless training pipeline.
+ * The prepare stage (prepareTable: the three splits at once; prepareSplits: handed on one at a time): split the source
+ * rows FIRST (rows without a target are left out and counted), fit the recipe on the training rows only, replay the
+ * fitted recipe on validation and test, check that every model can use every column the recipe leaves (the matrix
+ * builder's own rule: validate/model-ready.ts), then validate (schema from prepared train; anomalies of the other
+ * splits against it; the three splits compared). Used by the data worker, by `enclave prepare` and by the headless
+ * training pipeline.
  */
 import { EnclaveError, throwIfAborted } from './errors.ts';
 import { parseRecipe, fitRecipe, applyRecipe } from './recipe/index.ts';
@@ -56,7 +57,7 @@ export interface PrepareOutput {
 }
 
 export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOptions = {}): PrepareOutput {
-  const steps = prepareSteps(source, recipeJson, opts, false);
+  const steps = prepareSteps(source, recipeJson, opts);
   const splits = {} as Record<SplitName, Table>;
   for (;;) {
     const r = steps.next();
@@ -65,16 +66,11 @@ export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOp
   }
 }
 
-/** A prepared split handed on by prepareSplits, with the blocking anomalies found so far (validation's, then test's too). */
+/** A prepared split handed on by prepareSplits, with the blocking anomalies found so far (none for train, then validation's, then test's too). */
 export interface PreparedPiece {
   name: SplitName;
   table: Table;
   blocking: Anomaly[];
-}
-
-export interface PrepareSplitsOptions extends PrepareOptions {
-  /** Hand train on last (after validation and test, whose anomalies are then known), not first. */
-  trainLast?: boolean;
 }
 
 /**
@@ -87,10 +83,10 @@ export interface PrepareSplitsOptions extends PrepareOptions {
 export async function prepareSplits<T>(
   source: Table,
   recipeJson: unknown,
-  opts: PrepareSplitsOptions,
+  opts: PrepareOptions,
   consume: (piece: PreparedPiece) => T | Promise<T>,
 ): Promise<Omit<PrepareOutput, 'splits'> & { outputs: Record<SplitName, T> }> {
-  const steps = prepareSteps(source, recipeJson, opts, opts.trainLast ?? false);
+  const steps = prepareSteps(source, recipeJson, opts);
   const outputs = {} as Record<SplitName, T>;
   let failure: { error: unknown } | undefined;
   for (;;) {
@@ -114,7 +110,7 @@ export async function prepareSplits<T>(
  * missing-cell counts, its anomalies), then drops it; returns the report. Validation and test are compared on their
  * source rows first, and each source split is let go once the recipe has been applied to it.
  */
-function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions, trainLast: boolean): Generator<PreparedPiece, Omit<PrepareOutput, 'splits'>, void> {
+function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions): Generator<PreparedPiece, Omit<PrepareOutput, 'splits'>, void> {
   const { signal, onProgress } = opts;
   const recipe = parseRecipe(recipeJson);
   const target = recipe.target ?? opts.split?.target;
@@ -156,10 +152,9 @@ function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions,
   const anomalies: PrepareReport['anomalies'] = { validation: [], test: [] };
   const accepted = opts.accepted ?? [];
   let blocking: Anomaly[] = [];
-  if (!trainLast) {
-    yield { name: 'train', table: train, blocking };
-    train = undefined;
-  }
+  // Train first: its table is the largest, so nothing else is held with it.
+  yield { name: 'train', table: train, blocking };
+  train = undefined;
   for (const name of ['validation', 'test'] as const) {
     let table: Table | undefined = applyRecipe(raw[name]!, fitted, 'eval', { release: true });
     delete raw[name];
@@ -170,10 +165,6 @@ function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions,
     throwIfAborted(signal);
     yield { name, table, blocking };
     table = undefined;
-  }
-  if (train) {
-    yield { name: 'train', table: train, blocking };
-    train = undefined;
   }
   if (target !== undefined) assertModelReady(cells as Record<SplitName, SplitCells>, target, withTarget);
   onProgress?.({ stage: 'validate', done: 4, total: 4 });
