@@ -15,7 +15,7 @@
 import { EnclaveError } from '../../core/errors.ts';
 import { nextTask } from '../../core/next-task.ts';
 import type { Dataset } from '../matrix.ts';
-import { BinaryLogisticKernel } from '../native/logistic.ts';
+import { LogisticPasses, type ShardOptions } from '../native/logistic-shards.ts';
 import { compactRows, type CompactRows } from '../solvers/compact-rows.ts';
 import { lbfgs } from '../solvers/lbfgs.ts';
 import { balancedWeights } from '../network-fit.ts';
@@ -24,7 +24,7 @@ import { startingWeights } from '../warm-start.ts';
 import { architecture, NetworkModel, unflattenValues } from './network.ts';
 import type { LogisticHyperparameters } from './spec.ts';
 
-export interface LbfgsTolerances {
+export interface LbfgsTolerances extends ShardOptions {
   /** Max |gradient| at which to stop (default 1e-4, sklearn's tol). */
   gtol?: number;
   /** Relative decrease of the objective at which to stop (default scipy's 2.2e-9). */
@@ -188,84 +188,87 @@ export async function fitLogisticLbfgs(
   const l2 = binary ? hp.l2 / 2 : hp.l2;
   const y = data.y as Int32Array;
   const validationY = validation ? (validation.y as Int32Array) : null;
-  // A binary target runs in the WebAssembly kernel when it loads (the matrices are then laid out in its memory only);
-  // otherwise, and for k ≥ 3 classes, the JavaScript passes over compact copies.
-  const kernel = binary && !tolerances.javascript ? await BinaryLogisticKernel.create([{ m: data, y }, ...(validation ? [{ m: validation, y: validationY! }] : [])], rowWeight) : null;
-  const rows = kernel ? null : compactRows(data);
-  const validationRows = validation && rows ? compactRows(validation, rows) : null;
-  const kernelPass = async (which: number, theta: Float64Array, g: Float64Array | null): Promise<Pass> => {
-    kernel!.begin(which, theta, g !== null);
-    const rowCount = kernel!.rowsOf(which);
-    for (let start = 0; start < rowCount; start += BLOCK) {
-      kernel!.block(which, start, Math.min(rowCount, start + BLOCK), g !== null);
-      await checkpoint();
-    }
-    return kernel!.finish(which, g);
-  };
-  const jsPass = (m: CompactRows, labels: Int32Array, theta: Float64Array, weights: Float32Array | null, g: Float64Array | null) =>
-    binary ? binaryPass(m, labels, theta, weights, g, checkpoint) : multinomialPass(m, labels, k, theta, weights, g, checkpoint);
-  const trainPass = (theta: Float64Array, g: Float64Array) => (kernel ? kernelPass(0, theta, g) : jsPass(rows!, y, theta, rowWeight, g));
-  const validationPass = (theta: Float64Array) => (kernel ? kernelPass(1, theta, null) : jsPass(validationRows!, validationY!, theta, null, null));
+  // A binary target runs in the WebAssembly kernel when it loads, over every core at millions of rows (the matrices
+  // are then laid out in the kernels' memory only); otherwise, and for k ≥ 3 classes, the JavaScript passes over
+  // compact copies.
+  const kernel = binary && !tolerances.javascript
+    ? await LogisticPasses.create([{ m: data, y }, ...(validation ? [{ m: validation, y: validationY! }] : [])], rowWeight, tolerances)
+    : null;
+  try {
+    return await solve();
+  } finally {
+    kernel?.close();
+  }
 
-  let lastYield = performance.now();
-  const checkpoint = async () => {
-    if (opts.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
-    if (performance.now() - lastYield > SLICE_MS) {
-      await nextTask();
-      lastYield = performance.now();
+  async function solve(): Promise<Omit<TrainOutcome, 'metric' | 'ms'>> {
+    const rows = kernel ? null : compactRows(data);
+    const validationRows = validation && rows ? compactRows(validation, rows) : null;
+    const kernelPass = (which: number, theta: Float64Array, g: Float64Array | null): Promise<Pass> => kernel!.pass(which, theta, g, checkpoint);
+    const jsPass = (m: CompactRows, labels: Int32Array, theta: Float64Array, weights: Float32Array | null, g: Float64Array | null) =>
+      binary ? binaryPass(m, labels, theta, weights, g, checkpoint) : multinomialPass(m, labels, k, theta, weights, g, checkpoint);
+    const trainPass = (theta: Float64Array, g: Float64Array) => (kernel ? kernelPass(0, theta, g) : jsPass(rows!, y, theta, rowWeight, g));
+    const validationPass = (theta: Float64Array) => (kernel ? kernelPass(1, theta, null) : jsPass(validationRows!, validationY!, theta, null, null));
+
+    let lastYield = performance.now();
+    const checkpoint = async () => {
       if (opts.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
-    }
-  };
-  // Each evaluation's unweighted loss and accuracy, found again by its objective value when its step is accepted.
-  const seen = new Map<number, { loss: number; correct: number }>();
-  const objective = async (theta: Float64Array, g: Float64Array): Promise<number> => {
-    g.fill(0);
-    const p = await trainPass(theta, g);
-    let penalty = 0;
-    for (let i = 0; i < penalised; i++) {
-      penalty += theta[i] * theta[i];
-      g[i] += l2 * theta[i];
-    }
-    const f = p.weighted + (l2 / 2) * penalty;
-    seen.set(f, { loss: p.loss, correct: p.correct });
-    return f;
-  };
-  const logOf = async (epoch: number, theta: Float64Array, at: { loss: number; correct: number }): Promise<EpochLog> => {
-    const log: EpochLog = { epoch, loss: at.loss / n, metric: at.correct / n };
-    if (validation) {
-      const v = await validationPass(theta);
-      (log.valLoss = v.loss / validation.n), (log.valMetric = v.correct / validation.n);
-    }
-    return log;
-  };
-
-  const history: EpochLog[] = [];
-  let start: EpochLog | undefined;
-  const result = await lbfgs(
-    async (theta, g) => {
-      const f = await objective(theta, g);
-      if (!start) start = await logOf(0, theta, seen.get(f)!);
+      if (performance.now() - lastYield > SLICE_MS) {
+        await nextTask();
+        lastYield = performance.now();
+        if (opts.signal?.aborted) throw new EnclaveError('cancelled', 'Cancelled.');
+      }
+    };
+    // Each evaluation's unweighted loss and accuracy, found again by its objective value when its step is accepted.
+    const seen = new Map<number, { loss: number; correct: number }>();
+    const objective = async (theta: Float64Array, g: Float64Array): Promise<number> => {
+      g.fill(0);
+      const p = await trainPass(theta, g);
+      let penalty = 0;
+      for (let i = 0; i < penalised; i++) {
+        penalty += theta[i] * theta[i];
+        g[i] += l2 * theta[i];
+      }
+      const f = p.weighted + (l2 / 2) * penalty;
+      seen.set(f, { loss: p.loss, correct: p.correct });
       return f;
-    },
-    x0,
-    {
-      maxIter: hp.epochs,
-      m: 10,
-      gtol: tolerances.gtol ?? 1e-4,
-      ftol: tolerances.ftol,
-      onIteration: async (iteration, f, theta) => {
-        const log = await logOf(iteration, theta, seen.get(f) ?? { loss: NaN, correct: NaN });
-        seen.clear();
-        history.push(log);
-        opts.onEpoch?.(log);
-        await checkpoint();
+    };
+    const logOf = async (epoch: number, theta: Float64Array, at: { loss: number; correct: number }): Promise<EpochLog> => {
+      const log: EpochLog = { epoch, loss: at.loss / n, metric: at.correct / n };
+      if (validation) {
+        const v = await validationPass(theta);
+        (log.valLoss = v.loss / validation.n), (log.valMetric = v.correct / validation.n);
+      }
+      return log;
+    };
+
+    const history: EpochLog[] = [];
+    let start: EpochLog | undefined;
+    const result = await lbfgs(
+      async (theta, g) => {
+        const f = await objective(theta, g);
+        if (!start) start = await logOf(0, theta, seen.get(f)!);
+        return f;
       },
-    },
-  );
-  const weights = binary ? fromLogit(result.x, d) : Float32Array.from(result.x);
-  const bad = weights.findIndex((w) => !Number.isFinite(w));
-  if (bad >= 0)
-    throw new EnclaveError('non-finite', `Logistic regression (L-BFGS) produced a non-finite ${bad < d * k ? `coefficient for "${shape.features[Math.floor(bad / k)]}"` : 'intercept'}: scale the features (a standardise or min-max step in the recipe).`, { algorithm: 'logistic', optimizer: 'lbfgs' });
-  const model = new NetworkModel(spec, shape, seed, unflattenValues(weights, arch));
-  return { model, history, start, epochs: result.iterations, bestEpoch: result.iterations, stoppedEarly: false };
+      x0,
+      {
+        maxIter: hp.epochs,
+        m: 10,
+        gtol: tolerances.gtol ?? 1e-4,
+        ftol: tolerances.ftol,
+        onIteration: async (iteration, f, theta) => {
+          const log = await logOf(iteration, theta, seen.get(f) ?? { loss: NaN, correct: NaN });
+          seen.clear();
+          history.push(log);
+          opts.onEpoch?.(log);
+          await checkpoint();
+        },
+      },
+    );
+    const weights = binary ? fromLogit(result.x, d) : Float32Array.from(result.x);
+    const bad = weights.findIndex((w) => !Number.isFinite(w));
+    if (bad >= 0)
+      throw new EnclaveError('non-finite', `Logistic regression (L-BFGS) produced a non-finite ${bad < d * k ? `coefficient for "${shape.features[Math.floor(bad / k)]}"` : 'intercept'}: scale the features (a standardise or min-max step in the recipe).`, { algorithm: 'logistic', optimizer: 'lbfgs' });
+    const model = new NetworkModel(spec, shape, seed, unflattenValues(weights, arch));
+    return { model, history, start, epochs: result.iterations, bestEpoch: result.iterations, stoppedEarly: false };
+  }
 }
