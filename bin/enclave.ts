@@ -15,6 +15,7 @@ import { profileTable } from '../src/lib/core/profile.ts';
 import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { bundleOfRun, compareCommand, exportCommand, monitorCommand, predictCommand } from './deploy.ts';
+import { csvPartReader } from './csv-part.ts';
 import { federationCommand } from './federation.ts';
 import { federateCommand } from './federate.ts';
 import { privacyCommand } from './privacy.ts';
@@ -85,7 +86,7 @@ async function fileSource(path: string): Promise<ByteSource> {
   const info = await stat(path).catch(() => null);
   if (!info || !info.isFile()) throw new EnclaveError('not-found', `No such file: ${path}`);
   const blob = await openAsBlob(path);
-  return { name: basename(path), size: blob.size, stream: () => blob.stream() as ReadableStream<Uint8Array> };
+  return { name: basename(path), size: blob.size, stream: () => blob.stream() as ReadableStream<Uint8Array>, slice: (start, end) => blob.slice(start, end) };
 }
 
 async function profile(args: string[]) {
@@ -101,7 +102,7 @@ async function profile(args: string[]) {
   if (!path) throw new EnclaveError('invalid-argument', 'profile needs a FILE.\n\n' + USAGE);
   const options = importOptionsFromFlags(values);
   const source = await fileSource(path);
-  const { table, format, delimiter, warnings } = await readTable(source, options);
+  const { table, format, delimiter, warnings } = await readTable(source, { ...options, splitCsv: csvPartReader(path) });
   const hash = await hashTable(table);
   const p = profileTable(table);
   return {
@@ -135,7 +136,7 @@ function importOptionsFromFlags(v: { skip?: string; 'no-header'?: boolean; delim
 }
 
 async function readFileTable(path: string) {
-  return (await readTable(await fileSource(path), {})).table;
+  return (await readTable(await fileSource(path), { splitCsv: csvPartReader(path) })).table;
 }
 
 async function prepare(args: string[]) {

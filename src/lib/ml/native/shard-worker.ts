@@ -11,10 +11,11 @@ export interface ShardWorker {
 }
 
 /**
- * The thread's entry in Node, from this file (a name, not a literal, so that the browser build leaves it alone): it
- * registers tsx, then loads the TypeScript worker.
+ * In Node, from this file (names, not literals, so that the browser build leaves them alone): the thread's entry,
+ * which registers tsx and then loads the TypeScript worker.
  */
-const NODE_ENTRY = '../../../../workers/logistic-shard.node.mjs';
+const NODE_ENTRY = '../../../../workers/node-entry.mjs';
+const NODE_SOURCE = '../../../../workers/logistic-shard.worker.ts';
 
 export async function spawnShardWorker(): Promise<ShardWorker | null> {
   if (typeof Worker === 'function') {
@@ -31,7 +32,7 @@ export async function spawnShardWorker(): Promise<ShardWorker | null> {
   if (typeof process !== 'object' || !process.versions?.node) return null;
   const name = 'node:worker_threads';
   const { Worker: NodeWorker } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
-  const w = new NodeWorker(new URL(NODE_ENTRY, import.meta.url), { name: 'enclave-logistic-shard' });
+  const w = new NodeWorker(new URL(NODE_ENTRY, import.meta.url), { name: 'enclave-logistic-shard', workerData: { module: new URL(NODE_SOURCE, import.meta.url).href } });
   w.unref(); // never what keeps the process alive
   return {
     post: (m, t) => w.postMessage(m, (t ?? []) as never),
