@@ -54,6 +54,20 @@ describe('logistic passes over several threads', () => {
     one.model.dispose();
   }, 60_000);
 
+  it('reads matrices in shared memory in place (each thread counts and compacts its own rows): the same solve', async () => {
+    const shared = (m: Dataset): Dataset => {
+      const X = new Float32Array(new SharedArrayBuffer(m.X.byteLength));
+      X.set(m.X);
+      return { ...m, X };
+    };
+    const one = await fitLogisticLbfgs(spec(), train, 42, { validation }, { shards: 1, chunkRows: 500 });
+    const many = await fitLogisticLbfgs(spec(), shared(train), 42, { validation: shared(validation) }, { shards: 3, chunkRows: 500 });
+    expect(many.history).toEqual(one.history);
+    expect(weightsOf(many.model)).toEqual(weightsOf(one.model));
+    one.model.dispose();
+    many.model.dispose();
+  }, 60_000);
+
   it('matches the JavaScript pass (another summation order) to 1e-5 in every weight', async () => {
     const many = await fitLogisticLbfgs(spec(), train, 42, { validation }, { shards: 2, chunkRows: 700 });
     const js = await fitLogisticLbfgs(spec(), train, 42, { validation }, { javascript: true });

@@ -44,6 +44,19 @@ export function detectTask(col: Column): Task {
   return task;
 }
 
+/** Matrices from this many values up are put in shared memory where threads can read them in place. */
+const SHARED_FROM = 1 << 22;
+
+/**
+ * A zeroed n × d matrix. In Node (the headless runner) a large one lives in shared memory, so the L-BFGS shards
+ * (native/logistic-shards.ts) read their rows in place instead of a copy each. Not in the browser: WebGL and WebGPU
+ * refuse uploads from shared memory, and tfjs hands them X's rows as they are.
+ */
+export function matrixArray(length: number): Float32Array {
+  const node = typeof process === 'object' && !!process.versions?.node;
+  return node && length >= SHARED_FROM && typeof SharedArrayBuffer === 'function' ? new Float32Array(new SharedArrayBuffer(4 * length)) : new Float32Array(length);
+}
+
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** The feature columns of a prepared table: every column but the target (or `features`, when given, in that order). */
@@ -76,7 +89,7 @@ export function featureMatrix(table: Table, target: string | undefined, features
     throw new EnclaveError('invalid-argument', `Feature column "${huge.column}" has ${plural(m, 'value')} beyond 32-bit floats (±3.4e38), which models would see as Infinity: ${huge.fix}.`, { column: huge.column, count: m });
   }
   const d = cols.length;
-  const X = new Float32Array(n * d);
+  const X = matrixArray(n * d);
   // An indicator column is read from its bits (core/indicator-column.ts), never made into doubles.
   const bits = cols.map((c) => indicatorBits(c));
   const values = cols.map((c, j) => (bits[j] ? null : (c as Extract<Column, { kind: 'numeric' }>).values));

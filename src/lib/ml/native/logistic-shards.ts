@@ -7,9 +7,9 @@
  */
 import { EnclaveError } from '../../core/errors.ts';
 import type { Matrix } from '../matrix.ts';
-import { compactInto, compactLayout, compactSizes, type CompactArrays, type CompactLayout } from '../solvers/compact-rows.ts';
+import { columnNonZeros, compactInto, compactLayout, compactSizes, denseColumnsOf, layoutOf, type CompactArrays } from '../solvers/compact-rows.ts';
 import { BinaryLogisticKernel, partialSize, type KernelPart, type PassSums } from './logistic.ts';
-import { chunkCount, shardPass, type ShardInit, type ShardPart } from './logistic-shard-host.ts';
+import { chunkCount, type ShardCount, type ShardInit, type ShardPart } from './logistic-shard-host.ts';
 import { coreCount, spawnShardWorker, type ShardWorker } from './shard-worker.ts';
 
 /** Rows a chunk: a few milliseconds of the kernel at d = 20, and few enough partial sums to add up (d + 4 a chunk). */
@@ -32,8 +32,17 @@ interface Remote {
   firstChunk: number[];
   pending: Map<number, { resolve(p: Float64Array): void; reject(e: Error): void }>;
   failed: Error | null;
+  /** Settles once the worker listens. */
+  hello: Promise<void>;
+  /** Shared rows: each of its matrices' column non-zeros. */
+  counts: Promise<Float64Array[]>;
   /** Settles once the worker has laid out its rows. */
-  ready?: Promise<void>;
+  ready: Promise<void>;
+}
+
+/** Whether a worker can read these values in place (shared memory), not as a copy. */
+function isShared(a: Float32Array): boolean {
+  return typeof SharedArrayBuffer === 'function' && a.buffer instanceof SharedArrayBuffer;
 }
 
 type Checkpoint = () => void | Promise<void>;
@@ -65,53 +74,74 @@ export class LogisticPasses {
   /**
    * Lays out the matrices (the first chooses the dense columns) over the shards. Null when the kernel is unavailable
    * here (the caller's JavaScript pass runs instead). Workers that fail to start leave their rows to this thread.
+   * Matrices in shared memory (matrix.ts allocates large ones so) are read by each worker in place: every thread
+   * counts and compacts its own rows at once. Otherwise this thread compacts the workers' rows and moves them over.
    */
   static async create(matrices: { m: Matrix; y: Int32Array }[], rowWeight: Float32Array | null, opts: ShardOptions = {}): Promise<LogisticPasses | null> {
     if (!matrices.length) return null;
     const chunkRows = opts.chunkRows ?? CHUNK_ROWS;
-    const first = compactLayout(matrices[0].m);
     const n0 = matrices[0].m.n;
     const wanted = opts.shards ?? (n0 >= PARALLEL_ROWS ? Math.min(MAX_SHARDS, await coreCount()) : 1);
     const shards = Math.max(1, Math.min(wanted, chunkCount(n0, chunkRows)));
     const remotes: Remote[] = [];
     try {
-      // The workers' rows first: each starts copying them into its kernel while the next is compacted here.
       for (let s = 1; s < shards; s++) {
         const worker = await spawnShardWorker();
         if (!worker) break;
-        const remote: Remote = { worker, firstChunk: [], pending: new Map(), failed: null };
-        remotes.push(remote);
-        const ready = listen(remote);
-        const parts: ShardPart[] = matrices.map(({ m, y }) => {
-          const { c0, r0, r1 } = shardRange(m.n, chunkRows, shards, s);
-          remote.firstChunk.push(c0);
-          const view = rowsOf(m, r0, r1);
-          const layout = compactLayout(view, first);
-          const size = compactSizes(layout);
-          const arrays: CompactArrays = { dense: new Float32Array(size.dense), rowStart: new Int32Array(size.rowStart), sparseColumn: new Int32Array(size.entries), sparseValue: new Float32Array(size.entries) };
-          compactInto(view, layout, arrays);
-          return { n: view.n, nonZeros: layout.nonZeros, ...arrays, y: y.slice(r0, r1) };
-        });
-        const init: ShardInit = { type: 'init', d: first.d, denseColumns: first.denseColumns, rowWeight, chunkRows, parts };
-        await ready.hello;
-        worker.post(init, parts.flatMap((p) => [p.dense.buffer, p.rowStart.buffer, p.sparseColumn.buffer, p.sparseValue.buffer, p.y.buffer]));
-        remote.ready = ready.ready;
+        const remote = { worker, firstChunk: matrices.map(({ m }) => shardRange(m.n, chunkRows, shards, s).c0), pending: new Map(), failed: null } as unknown as Remote;
+        remotes.push(Object.assign(remote, listen(remote)));
       }
-      // This thread's shard: every row the workers do not hold.
-      const localShards = remotes.length + 1;
-      const rows: number[] = [];
-      const parts: KernelPart[] = matrices.map(({ m, y }, i) => {
-        const { r0, r1 } = remotes.length ? shardRange(m.n, chunkRows, shards, 0) : { r0: 0, r1: m.n };
-        rows.push(r1 - r0);
-        const view = rowsOf(m, r0, r1);
-        const layout: CompactLayout = i === 0 && !remotes.length ? first : compactLayout(view, first);
-        return { layout, fill: (out) => void compactInto(view, layout, out), y: y.subarray(r0, r1) };
+      if (remotes.length && remotes.length !== shards - 1) throw new Error('A shard worker did not start.');
+      const threads = remotes.length + 1;
+      const own = matrices.map(({ m, y }) => {
+        const { r0, r1 } = shardRange(m.n, chunkRows, threads, 0);
+        return { view: rowsOf(m, r0, r1), y: y.subarray(r0, r1) };
       });
-      if (localShards !== shards && remotes.length) throw new Error('A shard worker did not start.');
+      const theirs = (s: number) => matrices.map(({ m, y }) => {
+        const { r0, r1 } = shardRange(m.n, chunkRows, threads, s);
+        return { view: rowsOf(m, r0, r1), y: y.slice(r0, r1) };
+      });
+      let denseColumns: Int32Array;
+      let ownCounts: Float64Array[];
+      if (remotes.length && matrices.every(({ m }) => isShared(m.X))) {
+        for (const [i, r] of remotes.entries()) {
+          await r.hello;
+          const parts = theirs(i + 1).map(({ view, y }) => ({ X: view.X, n: view.n, y }));
+          r.worker.post({ type: 'count', d: matrices[0].m.d, rowWeight, chunkRows, parts } satisfies ShardCount);
+        }
+        ownCounts = own.map(({ view }) => columnNonZeros(view));
+        const all = await Promise.all(remotes.map((r) => r.counts));
+        const total = Float64Array.from(ownCounts[0]);
+        for (const c of all) c[0].forEach((v, j) => (total[j] += v));
+        denseColumns = denseColumnsOf(total, n0);
+        for (const r of remotes) r.worker.post({ type: 'layout', denseColumns });
+      } else {
+        const firstCounts = columnNonZeros(matrices[0].m);
+        denseColumns = denseColumnsOf(firstCounts, n0);
+        const first = layoutOf(n0, firstCounts, denseColumns);
+        for (const [i, r] of remotes.entries()) {
+          const parts: ShardPart[] = theirs(i + 1).map(({ view, y }) => {
+            const layout = compactLayout(view, first);
+            const size = compactSizes(layout);
+            const arrays: CompactArrays = { dense: new Float32Array(size.dense), rowStart: new Int32Array(size.rowStart), sparseColumn: new Int32Array(size.entries), sparseValue: new Float32Array(size.entries) };
+            compactInto(view, layout, arrays);
+            return { n: view.n, nonZeros: layout.nonZeros, ...arrays, y };
+          });
+          await r.hello;
+          r.worker.post({ type: 'init', d: first.d, denseColumns, rowWeight, chunkRows, parts } satisfies ShardInit,
+            parts.flatMap((p) => [p.dense.buffer, p.rowStart.buffer, p.sparseColumn.buffer, p.sparseValue.buffer, p.y.buffer]));
+        }
+        // Without workers this thread's first matrix is the whole training matrix, already counted.
+        ownCounts = own.map(({ view }, i) => (i === 0 && !remotes.length ? firstCounts : columnNonZeros(view)));
+      }
+      const parts: KernelPart[] = own.map(({ view, y }, i) => {
+        const layout = layoutOf(view.n, ownCounts[i], denseColumns);
+        return { layout, fill: (out) => void compactInto(view, layout, out), y };
+      });
       const local = await BinaryLogisticKernel.create(parts, rowWeight);
       if (!local) throw new Error('no kernel');
       for (const r of remotes) await r.ready;
-      return new LogisticPasses(first.d, chunkRows, matrices.map(({ m }) => m.n), local, remotes);
+      return new LogisticPasses(matrices[0].m.d, chunkRows, matrices.map(({ m }) => m.n), local, remotes);
     } catch (e) {
       for (const r of remotes) r.worker.terminate();
       if (!remotes.length) {
@@ -185,24 +215,26 @@ export class LogisticPasses {
   }
 }
 
-/** Wires a remote's messages: 'hello' (listening), 'ready' (laid out), each pass's partials, failures. */
-function listen(r: Remote): { hello: Promise<void>; ready: Promise<void> } {
-  let hello!: () => void, ready!: () => void, fail!: (e: Error) => void, failEarly!: (e: Error) => void;
-  const helloP = new Promise<void>((res, rej) => ((hello = res), (failEarly = rej)));
-  const readyP = new Promise<void>((res, rej) => ((ready = res), (fail = rej)));
-  helloP.catch(() => {});
-  readyP.catch(() => {});
+/** Wires a remote's messages: 'hello' (listening), 'counts', 'ready' (laid out), each pass's partials, failures. */
+function listen(r: Remote): Pick<Remote, 'hello' | 'counts' | 'ready'> {
+  const settle = <T>() => {
+    let resolve!: (v: T) => void, reject!: (e: Error) => void;
+    const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+    promise.catch(() => {}); // awaited where needed; a failure before then must not be unhandled
+    return { promise, resolve, reject };
+  };
+  const hello = settle<void>(), counts = settle<Float64Array[]>(), ready = settle<void>();
   const failAll = (e: Error) => {
     r.failed ??= e;
-    failEarly(e);
-    fail(e);
+    hello.reject(e), counts.reject(e), ready.reject(e);
     for (const p of r.pending.values()) p.reject(e);
     r.pending.clear();
   };
   r.worker.listen((message) => {
-    const m = message as { type?: string; id?: number; partials?: Float64Array; message?: string };
-    if (m?.type === 'hello') return hello();
-    if (m?.type === 'ready') return ready();
+    const m = message as { type?: string; id?: number; partials?: Float64Array; counts?: Float64Array[]; message?: string };
+    if (m?.type === 'hello') return hello.resolve();
+    if (m?.type === 'counts') return counts.resolve(m.counts!);
+    if (m?.type === 'ready') return ready.resolve();
     if (m?.type === 'partials' && typeof m.id === 'number') {
       const p = r.pending.get(m.id);
       r.pending.delete(m.id);
@@ -218,5 +250,5 @@ function listen(r: Remote): { hello: Promise<void>; ready: Promise<void> } {
       return failAll(e);
     }
   }, (e) => failAll(e));
-  return { hello: helloP, ready: readyP };
+  return { hello: hello.promise, counts: counts.promise, ready: ready.promise };
 }

@@ -36,21 +36,36 @@ export type CompactArrays = Pick<CompactRows, 'dense' | 'rowStart' | 'sparseColu
 /** A column whose share of non-zeros is at most this is kept sparse (a one-hot level, a rare flag). */
 export const SPARSE_SHARE = 0.25;
 
-/** The layout of X; `sparseAs` reuses another matrix's choice of columns (validation beside training). */
-export function compactLayout({ X, n, d }: Matrix, sparseAs?: Pick<CompactLayout, 'denseColumns'>): CompactLayout {
-  // One pass counts each column's non-zeros: they choose the dense columns and, summed over the others, size the entries.
+/** Non-zeros of each column of X (NaN counts as one). */
+export function columnNonZeros({ X, n, d }: Matrix): Float64Array {
   const nonZero = new Float64Array(d);
   for (let i = 0; i < n; i++) {
     const row = i * d;
     for (let j = 0; j < d; j++) if (X[row + j] !== 0) nonZero[j]++;
   }
+  return nonZero;
+}
+
+/** The columns kept dense: those with more than SPARSE_SHARE non-zeros over n rows. */
+export function denseColumnsOf(nonZero: Float64Array, n: number): Int32Array {
+  return Int32Array.from(Array.from(nonZero.keys()).filter((j) => nonZero[j] > SPARSE_SHARE * n));
+}
+
+/** The layout of n rows whose column non-zeros are `nonZero`, with these dense columns. */
+export function layoutOf(n: number, nonZero: Float64Array, denseColumns: Int32Array): CompactLayout {
+  const d = nonZero.length;
   const isDense = new Uint8Array(d);
-  if (sparseAs) for (const j of sparseAs.denseColumns) isDense[j] = 1;
-  else for (let j = 0; j < d; j++) isDense[j] = nonZero[j] > SPARSE_SHARE * n ? 1 : 0;
+  for (const j of denseColumns) isDense[j] = 1;
   let nonZeros = 0;
   for (let j = 0; j < d; j++) if (!isDense[j]) nonZeros += nonZero[j];
-  const denseColumns = Int32Array.from(Array.from(isDense.keys()).filter((j) => isDense[j]));
   return { n, d, denseColumns, nonZeros };
+}
+
+/** The layout of X; `sparseAs` reuses another matrix's choice of columns (validation beside training). */
+export function compactLayout(m: Matrix, sparseAs?: Pick<CompactLayout, 'denseColumns'>): CompactLayout {
+  // One pass counts each column's non-zeros: they choose the dense columns and, summed over the others, size the entries.
+  const nonZero = columnNonZeros(m);
+  return layoutOf(m.n, nonZero, sparseAs?.denseColumns ?? denseColumnsOf(nonZero, m.n));
 }
 
 /** The same sizes a layout's arrays take. */
