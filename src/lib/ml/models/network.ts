@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../core/random.ts';
 import type { DataShape } from '../matrix.ts';
 import { predictInBatches } from './batches.ts';
+import { linearForward } from './linear-forward.ts';
 import { parseSaved, savedHeader, saveWeight, weightOf, type LoadedModel, type SavedModel, type TrainedModel } from './saved.ts';
 import type { ModelSpec } from './spec.ts';
 
@@ -147,6 +148,8 @@ export class NetworkModel implements TrainedModel {
   async predict(X: Float32Array, n = X.length / this.arch.sizes[0]): Promise<Float32Array> {
     const d = this.arch.sizes[0];
     const k = this.arch.sizes[this.arch.sizes.length - 1];
+    // No hidden layer (logistic regression): plain JavaScript, quicker than tfjs at any size (linear-forward.ts).
+    if (this.values.length === 1) return linearForward(X, n, d, this.values[0], this.arch.output === 'softmax' ? 'softmax' : 'linear', this.target);
     return predictInBatches(n, k, PREDICT_BATCH, (start, rows) => {
       const x = tf.tensor2d(X.subarray(start * d, (start + rows) * d), [rows, d]);
       const z = forward(this.layers, this.arch, x);

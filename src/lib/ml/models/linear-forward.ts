@@ -1,0 +1,53 @@
+/**
+ * The forward pass of a network without hidden layers (logistic regression: softmax of X·W + b; a linear output
+ * scaled back to the target's units) in plain JavaScript, for NetworkModel.predict. At millions of rows it is several
+ * times quicker than tfjs (no copy of X into a backend, and a one-hot matrix's zeros are skipped), and it gives what
+ * tfjs gives to float32 precision: sums in float64, each logit rounded to float32 as tfjs holds it, softmax shifted by
+ * the row's largest logit.
+ */
+import { nextTask } from '../../core/next-task.ts';
+
+/** Rows between yields to the event loop. */
+const BLOCK = 65_536;
+
+export interface LinearLayer {
+  /** d × k, row-major. */
+  kernel: Float32Array;
+  bias: Float32Array;
+}
+
+/** n rows of X (n × d) → n × k softmax probabilities, or (k = 1, 'linear') z · std + mean. */
+export async function linearForward(X: Float32Array, n: number, d: number, layer: LinearLayer, output: 'softmax' | 'linear', target = { mean: 0, std: 1 }): Promise<Float32Array> {
+  const k = layer.bias.length;
+  const out = new Float32Array(n * k);
+  const W = Float64Array.from(layer.kernel);
+  const z = new Float64Array(k);
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let i = start; i < end; i++) {
+      for (let c = 0; c < k; c++) z[c] = layer.bias[c];
+      const row = i * d;
+      for (let j = 0; j < d; j++) {
+        const x = X[row + j];
+        if (x === 0) continue;
+        const w = j * k;
+        for (let c = 0; c < k; c++) z[c] += x * W[w + c];
+      }
+      const o = i * k;
+      if (output === 'linear') {
+        out[o] = Math.fround(Math.fround(z[0]) * target.std) + target.mean;
+        continue;
+      }
+      let max = -Infinity;
+      for (let c = 0; c < k; c++) {
+        z[c] = Math.fround(z[c]);
+        if (z[c] > max) max = z[c];
+      }
+      let sum = 0;
+      for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c] - max);
+      for (let c = 0; c < k; c++) out[o + c] = z[c] / sum;
+    }
+    if (end < n) await nextTask();
+  }
+  return out;
+}
