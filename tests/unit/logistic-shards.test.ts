@@ -46,6 +46,7 @@ describe('logistic passes over several threads', () => {
     const one = await fitLogisticLbfgs(spec(hp), train, 42, { validation }, { shards: 1, chunkRows: 500 });
     for (const shards of [2, 3]) {
       const many = await fitLogisticLbfgs(spec(hp), train, 42, { validation }, { shards, chunkRows: 500 });
+      expect(many.threads).toBe(shards);
       expect(many.epochs).toBe(one.epochs);
       expect(many.history).toEqual(one.history);
       expect(weightsOf(many.model)).toEqual(weightsOf(one.model));
@@ -133,6 +134,7 @@ describe('logistic passes over several threads', () => {
     expect(passes.threads).toBe(1);
     passes.close();
     const fallback = await fitLogisticLbfgs(spec(), train, 42, {}, { shards: 2, chunkRows: 500 });
+    expect(fallback.threads).toBe(1);
     vi.restoreAllMocks();
     const real = await fitLogisticLbfgs(spec(), train, 42, {}, { shards: 2, chunkRows: 500 });
     expect(weightsOf(fallback.model)).toEqual(weightsOf(real.model));

@@ -56,6 +56,8 @@ export interface TrainOutcome {
   ms: number;
   /** What trained a dense network: Enclave's WebAssembly SIMD kernels ('native') or tfjs. */
   engine?: 'native' | 'tfjs';
+  /** Threads the solve ran on (logistic regression by L-BFGS: the rows are split between them). */
+  threads?: number;
   /**
    * Dense networks: the starting weights scored before any update (epoch 0; the given weights of a warm start, else the
    * seeded init) — loss and metric over the training rows (no dropout, no class weights), and on validation. Not in

@@ -67,6 +67,8 @@ export interface PipelineReport {
   backend: string;
   /** What trained a dense network: Enclave's WebAssembly SIMD kernels ('native', on the wasm backend) or tfjs. */
   engine?: 'native' | 'tfjs';
+  /** Threads a logistic regression's L-BFGS solve ran on. */
+  threads?: number;
   classNames?: string[];
   features: string[];
   rows: { train: number; validation: number; test: number };
@@ -166,6 +168,7 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
       timing: { prepareMs: t1 - t0, trainMs: fit.timing.trainMs, evaluateMs: t3 - t1 - fit.timing.trainMs, totalMs: t3 - t0 },
       backend: fit.backend,
       ...(outcome.engine ? { engine: outcome.engine } : {}),
+      ...(outcome.threads ? { threads: outcome.threads } : {}),
       ...(train.shape.classNames ? { classNames: train.shape.classNames } : {}),
       features: train.shape.features,
       rows: { train: train.n, validation: validation.n, test: testRows },

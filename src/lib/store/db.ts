@@ -154,6 +154,8 @@ export interface RunRecord {
   backend: string;
   /** What trained a network: Enclave's WebAssembly SIMD kernels ('native', on the wasm backend) or tfjs. */
   engine?: 'native' | 'tfjs';
+  /** Threads a logistic regression's L-BFGS solve ran on. */
+  threads?: number;
   status: 'completed' | 'cancelled' | 'failed';
   history: EpochLog[];
   /** Metrics per split; `test` only once the run's model is promoted (the test split is sealed until then). */

@@ -38,6 +38,7 @@ const RunSchema: v.GenericSchema<unknown, RunRecord> = v.object({
   seed: v.number(),
   backend: v.string(),
   engine: v.optional(v.picklist(['native', 'tfjs'])),
+  threads: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1024))),
   status: v.picklist(['completed', 'cancelled', 'failed']),
   history: v.array(EpochSchema),
   metrics: MetricsSchema,

@@ -269,6 +269,6 @@ export async function fitLogisticLbfgs(
     if (bad >= 0)
       throw new EnclaveError('non-finite', `Logistic regression (L-BFGS) produced a non-finite ${bad < d * k ? `coefficient for "${shape.features[Math.floor(bad / k)]}"` : 'intercept'}: scale the features (a standardise or min-max step in the recipe).`, { algorithm: 'logistic', optimizer: 'lbfgs' });
     const model = new NetworkModel(spec, shape, seed, unflattenValues(weights, arch));
-    return { model, history, start, epochs: result.iterations, bestEpoch: result.iterations, stoppedEarly: false };
+    return { model, history, start, epochs: result.iterations, bestEpoch: result.iterations, stoppedEarly: false, threads: kernel?.threads ?? 1 };
   }
 }
