@@ -11,6 +11,8 @@
 import { throwIfAborted } from '../core/errors.ts';
 import { featureProblem } from '../core/validate/model-ready.ts';
 import { indicatorBits } from '../core/indicator-column.ts';
+import type { Column } from '../core/table.ts';
+import { toCompactDataset } from '../ml/compact-dataset.ts';
 import { targetVector, toDataset, type Dataset, type DataShape } from '../ml/matrix.ts';
 import { finiteMatrices } from '../ml/non-finite.ts';
 import type { EnclaveDB } from '../store/db.ts';
@@ -41,6 +43,20 @@ export async function loadDataset(db: EnclaveDB, hash: string, target: string, s
   }
   finiteMatrices.add(X); // every column passed featureProblem, as in featureMatrix
   return { X, n, d, y: t.y, shape: { task: t.task, features: [...features], ...(t.classNames ? { classNames: t.classNames } : {}) } };
+}
+
+/**
+ * A stored prepared split as compact rows (ml/compact-dataset.ts), for logistic regression by L-BFGS: every column
+ * read at once (one-hot indicators as bits), then the dense columns and the non-zeros of the others. At 3,000,000
+ * rows × 136 features that is about 0.3 GB, where the dense matrix loadDataset writes is 1.6 GB. `denseAs`: the
+ * training split's dense columns, for validation and test.
+ */
+export async function loadCompactDataset(db: EnclaveDB, hash: string, target: string, shape?: DataShape, denseAs?: Int32Array): Promise<Dataset> {
+  const version = await versionShape(db, hash);
+  const names = version.columns.map((c) => c.name);
+  const columns = await loadColumns(db, hash, names);
+  if (columns.some((c) => !c)) return toCompactDataset(await loadTable(db, hash), target, shape, denseAs);
+  return toCompactDataset({ rowCount: version.rowCount, columns: columns as Column[] }, target, shape, denseAs);
 }
 
 /**

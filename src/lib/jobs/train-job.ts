@@ -21,11 +21,11 @@ import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB, type ModelRecord, type PreparationRecord, type RunRecord } from '../store/db.ts';
 import { getPreparation } from '../store/preparations.ts';
 import { getVersion } from '../store/tables.ts';
-import { loadDataset } from './load-dataset.ts';
+import { loadCompactDataset, loadDataset } from './load-dataset.ts';
 import { getArtifact, getRun, saveRunWithArtifact } from '../store/runs.ts';
 import { getModel, registerModelVersion } from '../store/models.ts';
 import { recordModelEvent } from '../store/model-history.ts';
-import type { FitRequest } from '../services/fit.ts';
+import { readsCompactRows, type FitRequest } from '../services/fit.ts';
 import { trainOnSplits, type TrainedOnSplits } from '../services/train.ts';
 import { scoreSealedTest } from '../services/promote.ts';
 import { predictRecords, type Predictions } from '../services/predict.ts';
@@ -80,10 +80,16 @@ export interface JobOptions {
   database?: EnclaveDB;
 }
 
-async function splitsFor(database: EnclaveDB, prepId: string) {
+async function splitsFor(database: EnclaveDB, prepId: string, compact = false) {
   const prep = await getPreparation(database, prepId);
   const target = prep.split.target;
   if (!target) throw new EnclaveError('invalid-target', 'This preparation has no target column: choose one on the Prepare page and prepare again.');
+  if (compact) {
+    // Logistic regression by L-BFGS: compact rows, no dense matrix (load-dataset.ts).
+    const train = await loadCompactDataset(database, prep.splits.train, target);
+    const validation = await loadCompactDataset(database, prep.splits.validation, target, train.shape, train.compact?.denseColumns);
+    return { prep, target, train, validation };
+  }
   // Column by column into the matrix (load-dataset.ts): at millions of rows a prepared table is gigabytes.
   const train = await loadDataset(database, prep.splits.train, target);
   const validation = await loadDataset(database, prep.splits.validation, target, train.shape);
@@ -115,7 +121,7 @@ async function fitAndStore(req: TrainRequest | TuneRequest, fit: FitRequest, opt
     onMeasure: (m) => onProgress?.({ stage: 'backend', done: m.done, total: m.total, measuring: backendLabel(m.backend) })
   });
   onProgress?.({ stage: 'load', done: 0, total: 1, backend: backend.name, ...(backend.note ? { note: backend.note } : {}) });
-  const { prep, target, train: trainData, validation } = await splitsFor(database, req.preparation);
+  const { prep, target, train: trainData, validation } = await splitsFor(database, req.preparation, readsCompactRows(fit));
   throwIfAborted(signal);
   const seed = req.seed ?? prep.split.seed;
   const t0 = performance.now();
@@ -237,11 +243,14 @@ export async function promote(runId: string, name: string, database: EnclaveDB =
   await initBackend(trainedOn(run));
   step('test', 2);
   const trainShape = { task: run.task, features: run.features, classNames: run.classNames };
-  const test = await loadDataset(database, prep.splits.test, run.target, trainShape);
   const model = modelFromJSON(await getArtifact(database, run.id));
-  step('score', 3);
   let scored;
   try {
+    // A linear model scores compact rows (no dense matrix of the test split).
+    const test = model.predictRows
+      ? await loadCompactDataset(database, prep.splits.test, run.target, trainShape)
+      : await loadDataset(database, prep.splits.test, run.target, trainShape);
+    step('score', 3);
     scored = await scoreSealedTest(model, test);
   } finally {
     model.dispose();

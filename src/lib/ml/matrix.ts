@@ -12,6 +12,7 @@ import { column as findColumn, type Column, type Table } from '../core/table.ts'
 import { cellCounts, countMissing } from '../core/validate/missing-cell.ts';
 import { featureProblem, targetTypeError, taskOf, type Task } from '../core/validate/model-ready.ts';
 import { indicatorBits } from '../core/indicator-column.ts';
+import type { CompactRows } from './solvers/compact-rows.ts';
 
 export type { Task };
 
@@ -35,6 +36,11 @@ export interface Dataset extends Matrix {
   /** Class codes (classification) or values (regression). */
   y: Int32Array | Float32Array;
   shape: DataShape;
+  /**
+   * The same rows as dense columns plus the non-zeros of mostly-zero ones (ml/compact-dataset.ts), where the split was
+   * made for a linear model: its solver and its predictions read these, and X is made only if something reads it.
+   */
+  compact?: CompactRows;
 }
 
 /** Classification for a class target, regression for a numeric one; other targets are an 'invalid-target' error. */
@@ -59,8 +65,11 @@ export function matrixArray(length: number): Float32Array {
 
 const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 
-/** The feature columns of a prepared table: every column but the target (or `features`, when given, in that order). */
-export function featureMatrix(table: Table, target: string | undefined, features?: string[]): Matrix & { features: string[] } {
+/**
+ * The feature columns of a prepared table: every column but the target (or `features`, when given, in that order),
+ * each checked to be a number in every row within float32's range; else an error that says which recipe step fixes it.
+ */
+export function featureColumns(table: Table, target: string | undefined, features?: string[]): Column[] {
   const cols = features
     ? features.map((name) => {
         const c = findColumn(table, name);
@@ -88,6 +97,13 @@ export function featureMatrix(table: Table, target: string | undefined, features
     const m = huge.count.train!;
     throw new EnclaveError('invalid-argument', `Feature column "${huge.column}" has ${plural(m, 'value')} beyond 32-bit floats (±3.4e38), which models would see as Infinity: ${huge.fix}.`, { column: huge.column, count: m });
   }
+  return cols;
+}
+
+/** The feature columns of a prepared table: every column but the target (or `features`, when given, in that order). */
+export function featureMatrix(table: Table, target: string | undefined, features?: string[]): Matrix & { features: string[] } {
+  const cols = featureColumns(table, target, features);
+  const n = table.rowCount;
   const d = cols.length;
   const X = matrixArray(n * d);
   // An indicator column is read from its bits (core/indicator-column.ts), never made into doubles.

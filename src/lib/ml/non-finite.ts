@@ -83,8 +83,10 @@ export function nonFiniteEverywhere(attempts: { backend: string; error: EnclaveE
  * problem on every backend, so it is 'invalid-argument' (no restart), naming the column and row.
  */
 export function checkFiniteDataset(data: Dataset, split: string): void {
-  const { X, n, d, y, shape } = data;
-  const bad = finiteMatrices.has(X) ? -1 : firstNonFinite(X.subarray(0, n * d));
+  const { n, d, y, shape } = data;
+  // Compact rows made from checked columns are finite: X (made on first read) is not read for this.
+  const checked = (data.compact && finiteMatrices.has(data.compact.dense)) || finiteMatrices.has(data.X);
+  const bad = checked ? -1 : firstNonFinite(data.X.subarray(0, n * d));
   const badY = shape.task === 'regression' ? firstNonFinite(y.subarray(0, n)) : -1;
   if (bad < 0 && badY < 0) return;
   const column = bad >= 0 ? shape.features[bad % d] : 'the target';

@@ -67,6 +67,19 @@ export interface FitResult {
 
 const MAX_CANDIDATES = 200;
 
+/**
+ * Whether this request trains one logistic regression by L-BFGS: its splits are then made as compact rows
+ * (ml/compact-dataset.ts), which its solver and its scores read without a dense matrix.
+ */
+export function readsCompactRows(req: FitRequest): boolean {
+  if (req.kind !== 'train' || req.algorithm !== 'logistic') return false;
+  try {
+    return (parseSpec({ algorithm: 'logistic', hyperparameters: req.hyperparameters ?? {} }).hyperparameters as { optimizer?: string }).optimizer === 'lbfgs';
+  } catch {
+    return false; // refused later, with its reason, by checkFitRequest
+  }
+}
+
 /** Refuses what cannot work before any training starts: an unknown spec, a task the algorithm can't predict, a huge search. */
 export function checkFitRequest(req: FitRequest, data: Dataset, target: string): void {
   const task = data.shape.task;

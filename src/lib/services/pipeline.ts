@@ -14,13 +14,14 @@ import { dropColumns } from '../core/table-ops.ts';
 import { releaseTable, type Table } from '../core/table.ts';
 import { activeBackend, type BackendName } from '../ml/backend.ts';
 import { defaultRecipeFor } from '../ml/default-recipe.ts';
+import { toCompactDataset } from '../ml/compact-dataset.ts';
 import { toDataset, type Dataset, type Task } from '../ml/matrix.ts';
 import type { TrainedModel } from '../ml/models/saved.ts';
 import { scoreModel, type Scores } from '../ml/models/score.ts';
 import { parseSpec, type Algorithm, type ModelSpec } from '../ml/models/spec.ts';
 import type { EpochLog } from '../ml/train.ts';
 import type { TrialResult } from '../ml/tune.ts';
-import type { FitRequest } from './fit.ts';
+import { readsCompactRows, type FitRequest } from './fit.ts';
 import { trainOnSplits } from './train.ts';
 
 export interface PipelineOptions {
@@ -123,10 +124,15 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   // The test split stays a table until training is done: with its indicators as bits it is a third of its matrix
   // (1M rows × 136: 0.2 against 0.5 GB), which is not needed before.
   let shape: Dataset['shape'] | undefined;
+  // Logistic regression by L-BFGS reads compact rows (no dense matrix); every other model, X.
+  const req: FitRequest = { kind: 'train', algorithm, hyperparameters: opts.hyperparameters };
+  const compact = readsCompactRows(req);
+  let denseAs: Int32Array | undefined;
+  const datasetOf = (t: Table, s?: Dataset['shape']) => (compact ? toCompactDataset(t, opts.target, s, denseAs) : toDataset(t, opts.target, s));
   const prepared = await prepareSplits(table, chosen.recipe, { split: { ...opts.split, seed }, signal, releaseSource: ctl.releaseSource }, ({ name, table: t }): Dataset | Table => {
     if (name === 'test') return t;
-    const d = toDataset(t, opts.target, name === 'train' ? undefined : shape);
-    if (name === 'train') shape = d.shape;
+    const d = datasetOf(t, name === 'train' ? undefined : shape);
+    if (name === 'train') (shape = d.shape), (denseAs = d.compact?.denseColumns);
     releaseTable(t); // now, not at the next full GC: the next split is being made meanwhile
     return d;
   });
@@ -140,7 +146,6 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   onProgress?.({ stage: 'prepare', done: 1, total: 1 });
   throwIfAborted(signal);
 
-  const req: FitRequest = { kind: 'train', algorithm, hyperparameters: opts.hyperparameters };
   const fit = await trainOnSplits(req, { train, validation }, {
     seed,
     target: opts.target,
@@ -152,7 +157,7 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   const { outcome, trials } = fit;
   const model = outcome.model;
   try {
-    const test = toDataset(testTable, opts.target, train.shape);
+    const test = datasetOf(testTable, train.shape);
     releaseTable(testTable);
     testTable = undefined;
     const metrics = { ...fit.metrics, test: await scoreModel(model, test) };

@@ -6,6 +6,7 @@
  * the row's largest logit.
  */
 import { nextTask } from '../../core/next-task.ts';
+import type { CompactRows } from '../solvers/compact-rows.ts';
 
 /** Rows between yields to the event loop. */
 const BLOCK = 65_536;
@@ -33,21 +34,57 @@ export async function linearForward(X: Float32Array, n: number, d: number, layer
         const w = j * k;
         for (let c = 0; c < k; c++) z[c] += x * W[w + c];
       }
-      const o = i * k;
-      if (output === 'linear') {
-        out[o] = Math.fround(Math.fround(z[0]) * target.std) + target.mean;
-        continue;
-      }
-      let max = -Infinity;
-      for (let c = 0; c < k; c++) {
-        z[c] = Math.fround(z[c]);
-        if (z[c] > max) max = z[c];
-      }
-      let sum = 0;
-      for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c] - max);
-      for (let c = 0; c < k; c++) out[o + c] = z[c] / sum;
+      finishRow(z, k, out, i * k, output, target);
     }
     if (end < n) await nextTask();
   }
   return out;
+}
+
+/** linearForward over compact rows (compact-dataset.ts): dense columns, then each row's non-zeros. */
+export async function linearForwardRows(rows: CompactRows, layer: LinearLayer, output: 'softmax' | 'linear', target = { mean: 0, std: 1 }): Promise<Float32Array> {
+  const { n, denseColumns, dense, rowStart, sparseColumn, sparseValue } = rows;
+  const k = layer.bias.length;
+  const dd = denseColumns.length;
+  const out = new Float32Array(n * k);
+  const W = Float64Array.from(layer.kernel);
+  // The dense columns' weights side by side (dd × k), so a row's dense part reads them in order.
+  const Wd = new Float64Array(dd * k);
+  for (let jj = 0; jj < dd; jj++) for (let c = 0; c < k; c++) Wd[jj * k + c] = W[denseColumns[jj] * k + c];
+  const z = new Float64Array(k);
+  for (let start = 0; start < n; start += BLOCK) {
+    const end = Math.min(n, start + BLOCK);
+    for (let i = start; i < end; i++) {
+      for (let c = 0; c < k; c++) z[c] = layer.bias[c];
+      const row = i * dd;
+      for (let jj = 0; jj < dd; jj++) {
+        const x = dense[row + jj];
+        if (x === 0) continue;
+        for (let c = 0; c < k; c++) z[c] += x * Wd[jj * k + c];
+      }
+      for (let p = rowStart[i]; p < rowStart[i + 1]; p++) {
+        const x = sparseValue[p], w = sparseColumn[p] * k;
+        for (let c = 0; c < k; c++) z[c] += x * W[w + c];
+      }
+      finishRow(z, k, out, i * k, output, target);
+    }
+    if (end < n) await nextTask();
+  }
+  return out;
+}
+
+/** Logits z of one row → out[o …]: softmax of the float32 logits, or z · std + mean. */
+function finishRow(z: Float64Array, k: number, out: Float32Array, o: number, output: 'softmax' | 'linear', target: { mean: number; std: number }): void {
+  if (output === 'linear') {
+    out[o] = Math.fround(Math.fround(z[0]) * target.std) + target.mean;
+    return;
+  }
+  let max = -Infinity;
+  for (let c = 0; c < k; c++) {
+    z[c] = Math.fround(z[c]);
+    if (z[c] > max) max = z[c];
+  }
+  let sum = 0;
+  for (let c = 0; c < k; c++) sum += z[c] = Math.exp(z[c] - max);
+  for (let c = 0; c < k; c++) out[o + c] = z[c] / sum;
 }

@@ -201,8 +201,10 @@ export async function fitLogisticLbfgs(
   }
 
   async function solve(): Promise<Omit<TrainOutcome, 'metric' | 'ms'>> {
-    const rows = kernel ? null : compactRows(data);
-    const validationRows = validation && rows ? compactRows(validation, rows) : null;
+    // Compact rows made with the split (compact-dataset.ts) are used as they are; validation's must share train's dense columns.
+    const rows = kernel ? null : (data.compact ?? compactRows(data));
+    const sameDense = (c: CompactRows | undefined) => !!c && !!rows && c.denseColumns.length === rows.denseColumns.length && c.denseColumns.every((v, i) => v === rows.denseColumns[i]);
+    const validationRows = validation && rows ? (sameDense(validation.compact) ? validation.compact! : compactRows(validation, rows)) : null;
     const kernelPass = (which: number, theta: Float64Array, g: Float64Array | null): Promise<Pass> => kernel!.pass(which, theta, g, checkpoint);
     const jsPass = (m: CompactRows, labels: Int32Array, theta: Float64Array, weights: Float32Array | null, g: Float64Array | null) =>
       binary ? binaryPass(m, labels, theta, weights, g, checkpoint) : multinomialPass(m, labels, k, theta, weights, g, checkpoint);

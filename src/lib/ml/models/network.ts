@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Random } from '../../core/random.ts';
 import type { DataShape } from '../matrix.ts';
 import { predictInBatches } from './batches.ts';
-import { linearForward } from './linear-forward.ts';
+import { linearForward, linearForwardRows } from './linear-forward.ts';
+import type { CompactRows } from '../solvers/compact-rows.ts';
 import { parseSaved, savedHeader, saveWeight, weightOf, type LoadedModel, type SavedModel, type TrainedModel } from './saved.ts';
 import type { ModelSpec } from './spec.ts';
 
@@ -157,6 +158,12 @@ export class NetworkModel implements TrainedModel {
       const t = this.target ?? { mean: 0, std: 1 };
       return tf.add(tf.mul(z, t.std), t.mean);
     });
+  }
+
+  /** Without hidden layers, from compact rows (no X made); otherwise undefined, and predict reads X. */
+  get predictRows(): ((rows: CompactRows) => Promise<Float32Array>) | undefined {
+    if (this.values.length !== 1) return undefined;
+    return (rows) => linearForwardRows(rows, this.values[0], this.arch.output === 'softmax' ? 'softmax' : 'linear', this.target);
   }
 
   toJSON(options: { encoding?: 'base64' | 'array' } = {}): SavedModel {

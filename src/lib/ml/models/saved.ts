@@ -3,6 +3,7 @@
  * float32 as base64 (the default: compact and exact) or a plain number[] (readable; also exact, as float32 → double →
  * float32 round-trips). Everything from outside is checked with valibot before any tensor is made.
  */
+import type { CompactRows } from '../solvers/compact-rows.ts';
 import * as v from 'valibot';
 import { EnclaveError } from '../../core/errors.ts';
 import { parseJsonText } from '../../core/json-text.ts';
@@ -38,6 +39,8 @@ export interface TrainedModel {
    * Async because GPU backends can only read results back asynchronously.
    */
   predict(X: Float32Array, n?: number): Promise<Float32Array>;
+  /** The same predictions from compact rows (a Dataset's `compact`), where the model reads them without X. */
+  predictRows?(rows: CompactRows): Promise<Float32Array>;
   toJSON(options?: { encoding?: 'base64' | 'array' }): SavedModel;
   /** Frees the model's tensors (its weights, or a kNN model's training rows). */
   dispose(): void;

@@ -48,7 +48,7 @@ export function regressionScores(truth: Float32Array, predicted: Float32Array): 
  * (accuracy: argmax of NaN rows) a plausible number that means nothing.
  */
 export async function finitePredictions(model: TrainedModel, data: Dataset): Promise<Float32Array> {
-  const out = await model.predict(data.X, data.n);
+  const out = data.compact && model.predictRows ? await model.predictRows(data.compact) : await model.predict(data.X, data.n);
   const bad = firstNonFinite(out);
   if (bad >= 0) {
     const hp = model.spec.hyperparameters as { learningRate?: number };

@@ -7,7 +7,7 @@
  */
 import { EnclaveError } from '../../core/errors.ts';
 import type { Matrix } from '../matrix.ts';
-import { columnNonZeros, compactInto, compactLayout, compactSizes, denseColumnsOf, layoutOf, type CompactArrays } from '../solvers/compact-rows.ts';
+import { columnNonZeros, compactInto, compactLayout, compactSizes, denseColumnsOf, layoutOf, sliceRows, type CompactArrays, type CompactRows } from '../solvers/compact-rows.ts';
 import { BinaryLogisticKernel, partialSize, type KernelPart, type PassSums } from './logistic.ts';
 import { chunkCount, type ShardCount, type ShardInit, type ShardPart } from './logistic-shard-host.ts';
 import { coreCount, spawnShardWorker, type ShardWorker } from './shard-worker.ts';
@@ -38,6 +38,10 @@ interface Remote {
   counts: Promise<Float64Array[]>;
   /** Settles once the worker has laid out its rows. */
   ready: Promise<void>;
+}
+
+function sameColumns(a: Int32Array, b: Int32Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 /** Whether a worker can read these values in place (shared memory), not as a copy. */
@@ -77,7 +81,7 @@ export class LogisticPasses {
    * Matrices in shared memory (matrix.ts allocates large ones so) are read by each worker in place: every thread
    * counts and compacts its own rows at once. Otherwise this thread compacts the workers' rows and moves them over.
    */
-  static async create(matrices: { m: Matrix; y: Int32Array }[], rowWeight: Float32Array | null, opts: ShardOptions = {}): Promise<LogisticPasses | null> {
+  static async create(matrices: { m: Matrix & { compact?: CompactRows }; y: Int32Array }[], rowWeight: Float32Array | null, opts: ShardOptions = {}): Promise<LogisticPasses | null> {
     if (!matrices.length) return null;
     const chunkRows = opts.chunkRows ?? CHUNK_ROWS;
     const n0 = matrices[0].m.n;
@@ -93,6 +97,40 @@ export class LogisticPasses {
       }
       if (remotes.length && remotes.length !== shards - 1) throw new Error('A shard worker did not start.');
       const threads = remotes.length + 1;
+      // Compact rows already made (compact-dataset.ts), with the same dense columns: each shard gets its rows' slice.
+      const made = matrices.map(({ m }) => m.compact);
+      const first = made[0];
+      if (first && made.every((c) => c && sameColumns(c.denseColumns, first.denseColumns))) {
+        for (const [i, r] of remotes.entries()) {
+          const parts: ShardPart[] = made.map((c, k) => {
+            const { r0, r1 } = shardRange(c!.n, chunkRows, threads, i + 1);
+            const rows = sliceRows(c!, r0, r1);
+            return { n: rows.n, nonZeros: rows.sparseColumn.length, dense: rows.dense, rowStart: rows.rowStart, sparseColumn: rows.sparseColumn, sparseValue: rows.sparseValue, y: matrices[k].y.slice(r0, r1) };
+          });
+          await r.hello;
+          r.worker.post({ type: 'init', d: first.d, denseColumns: first.denseColumns, rowWeight, chunkRows, parts } satisfies ShardInit,
+            parts.flatMap((p) => [p.dense.buffer, p.rowStart.buffer, p.sparseColumn.buffer, p.sparseValue.buffer, p.y.buffer]));
+        }
+        const parts: KernelPart[] = made.map((c, k) => {
+          const { r0, r1 } = shardRange(c!.n, chunkRows, threads, 0);
+          const dd = c!.denseColumns.length;
+          const p0 = c!.rowStart[r0], p1 = c!.rowStart[r1];
+          return {
+            layout: { n: r1 - r0, d: c!.d, denseColumns: c!.denseColumns, nonZeros: p1 - p0 },
+            fill: (out) => {
+              out.dense.set(c!.dense.subarray(r0 * dd, r1 * dd));
+              for (let i = r0; i <= r1; i++) out.rowStart[i - r0] = c!.rowStart[i] - p0;
+              out.sparseColumn.set(c!.sparseColumn.subarray(p0, p1));
+              out.sparseValue.set(c!.sparseValue.subarray(p0, p1));
+            },
+            y: matrices[k].y.subarray(r0, r1),
+          };
+        });
+        const local = await BinaryLogisticKernel.create(parts, rowWeight);
+        if (!local) throw new Error('no kernel');
+        for (const r of remotes) await r.ready;
+        return new LogisticPasses(first.d, chunkRows, made.map((c) => c!.n), local, remotes);
+      }
       const own = matrices.map(({ m, y }) => {
         const { r0, r1 } = shardRange(m.n, chunkRows, threads, 0);
         return { view: rowsOf(m, r0, r1), y: y.subarray(r0, r1) };

@@ -94,6 +94,21 @@ export function compactInto({ X }: Matrix, layout: CompactLayout, out: CompactAr
   return { n, d, denseColumns, ...out };
 }
 
+/**
+ * Rows [r0, r1) of compact rows as arrays of their own (copies: they can be moved to another thread), and the layout
+ * they fill.
+ */
+export function sliceRows(c: CompactRows, r0: number, r1: number): CompactRows {
+  const dd = c.denseColumns.length;
+  const p0 = c.rowStart[r0], p1 = c.rowStart[r1];
+  const rowStart = new Int32Array(r1 - r0 + 1);
+  for (let i = r0; i <= r1; i++) rowStart[i - r0] = c.rowStart[i] - p0;
+  return {
+    n: r1 - r0, d: c.d, denseColumns: c.denseColumns, dense: c.dense.slice(r0 * dd, r1 * dd), rowStart,
+    sparseColumn: c.sparseColumn.slice(p0, p1), sparseValue: c.sparseValue.slice(p0, p1),
+  };
+}
+
 /** The compact layout of X in fresh arrays; `sparseAs` reuses another matrix's choice of columns. */
 export function compactRows(m: Matrix, sparseAs?: Pick<CompactLayout, 'denseColumns'>): CompactRows {
   const layout = compactLayout(m, sparseAs);
