@@ -100,7 +100,7 @@ describe('compact rows straight from a split', () => {
     const s1 = await scoreModel(fromRows.model, watched(v));
     expect(reads).toBe(0);
     const s2 = await scoreModel(dense.model, toDataset(validation, 'label', t.shape));
-    expect(s1.accuracy).toBe(s2.accuracy);
+    expect((s1 as { accuracy: number }).accuracy).toBe((s2 as { accuracy: number }).accuracy);
     expect((s1 as { logLoss: number }).logLoss).toBeCloseTo((s2 as { logLoss: number }).logLoss, 6);
     fromRows.model.dispose();
     dense.model.dispose();

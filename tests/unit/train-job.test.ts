@@ -195,6 +195,20 @@ describe('train, promote, predict, analyse (schema version 4)', () => {
     expect(firstTrain).toBeLessThan(firstEpoch);
   });
 
+  it("logistic regression by L-BFGS on 'auto' measures no tfjs backend (it trains in its own kernels) and promotes from compact rows", async () => {
+    const d = freshDb();
+    const { prep } = await prepared(d);
+    const seen: TrainJobProgress[] = [];
+    const run = await train({ preparation: prep.id, algorithm: 'logistic', hyperparameters: { optimizer: 'lbfgs' }, backend: 'auto' }, { database: d, onProgress: (p) => void seen.push(p) });
+    expect(seen.filter((p) => p.measuring)).toEqual([]);
+    expect(run).toMatchObject({ backend: 'wasm', status: 'completed', threads: 1 });
+    expect((run.metrics.validation as { accuracy: number }).accuracy).toBeGreaterThan(0.9);
+    const registered = await promote(run.id, 'penguins', d);
+    const scored = (await d.runs.get(run.id))!.metrics.test as { accuracy: number };
+    expect(registered.run).toBe(run.id);
+    expect(scored.accuracy).toBeGreaterThan(0.9);
+  });
+
   it('stores neither the run nor its model when the artifact write fails', async () => {
     const d = freshDb();
     failWrites(d, 'artifacts');

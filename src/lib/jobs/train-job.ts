@@ -115,7 +115,10 @@ async function fitAndStore(req: TrainRequest | TuneRequest, fit: FitRequest, opt
   if (req.seed !== undefined) checkSeed(req.seed);
   onProgress?.({ stage: 'backend', done: 0, total: 1 });
   // 'auto' measures each backend once per device and browser version, then remembers the choice (settings table).
-  const backend = await initBackend(req.backend ?? 'auto', {
+  // Logistic regression by L-BFGS trains and scores in Enclave's own kernels, not in tfjs: measuring tfjs's backends
+  // (seconds, on a new device) would choose nothing it uses, so it takes WebAssembly's (the model's tensors live there).
+  const preferred = (req.backend ?? 'auto') === 'auto' && readsCompactRows(fit) ? 'wasm' : (req.backend ?? 'auto');
+  const backend = await initBackend(preferred, {
     memory: settingsBackendMemory(database),
     ...(req.remeasureBackend ? { remeasure: true } : {}),
     onMeasure: (m) => onProgress?.({ stage: 'backend', done: m.done, total: m.total, measuring: backendLabel(m.backend) })
