@@ -166,3 +166,24 @@ describe('hashTable', () => {
     expect(await hashTable(t, { pieceBytes: 100_003 })).toBe(referenceHash(t, 100_003));
   });
 });
+
+describe('hashTable with some column digests computed elsewhere (the prepare job hashes indicators on its helper)', () => {
+  it('gives the same hash as hashing every column here, whichever columns went elsewhere', async () => {
+    const { indicatorColumn } = await import('../../src/lib/core/indicator-column.ts');
+    const { columnDigests } = await import('../../src/lib/core/hash.ts');
+    const { importHelper } = await import('../../src/lib/jobs/import-helper.ts');
+    const n = 1000;
+    const bits = (k: number) => Uint8Array.from({ length: Math.ceil(n / 8) }, (_, i) => (i * 37 + k) & 0xff);
+    const valid = new Uint8Array(n).fill(1);
+    const num: NumericColumn = { name: 'x', kind: 'numeric', type: 'float', values: Float64Array.from({ length: n }, (_, i) => i / 7), valid };
+    const t: Table = { rowCount: n, columns: [indicatorColumn('a=1', bits(1), valid, n), num, indicatorColumn('a=2', bits(2), valid, n), indicatorColumn('b=1', bits(3), valid, n)] };
+    const whole = await hashTable(t);
+    for (const away of [[0], [0, 2, 3], [1], [0, 1, 2, 3]])
+      expect(await hashTable(t, { elsewhere: { columns: away, digests: columnDigests(away.map((i) => t.columns[i]), n) } })).toBe(whole);
+    // The helper's job, from bits alone (what crosses to it), gives the same digests.
+    const parts = [0, 2, 3].map((i) => ({ name: t.columns[i].name, type: 'integer' as const, bits: bits([1, 2, 3][[0, 2, 3].indexOf(i)]), valid }));
+    expect(await hashTable(t, { elsewhere: { columns: [0, 2, 3], digests: importHelper.digests(parts, n) } })).toBe(whole);
+    // A wrong count of digests is an error, not a wrong hash.
+    await expect(hashTable(t, { elsewhere: { columns: [0, 2], digests: columnDigests([t.columns[0]], n) } })).rejects.toThrow(/1 column digests came back for 2 columns/);
+  });
+});

@@ -45,14 +45,34 @@ type Bytes = Uint8Array<ArrayBuffer>;
  * of the one before (a few at a time), and the canonical bytes of the next piece are built meanwhile; a caller that
  * does not await the result at once (the import job profiles meanwhile) overlaps the rest too.
  */
-export async function hashTable(table: Table, opts: { pieceBytes?: number } = {}): Promise<string> {
-  const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
+export async function hashTable(table: Table, opts: { pieceBytes?: number; elsewhere?: Elsewhere } = {}): Promise<string> {
   const n = table.rowCount;
-  const head = lengthPrefixed(JSON.stringify({ format: HASH_FORMAT, rowCount: n, columnCount: table.columns.length }));
+  const away = new Set(opts.elsewhere?.columns ?? []);
+  const here = table.columns.filter((_, i) => !away.has(i));
+  const mine = await columnDigests(here, n, opts);
+  const theirs = opts.elsewhere ? await opts.elsewhere.digests : [];
+  if (theirs.length !== away.size) throw new Error(`hash: ${theirs.length} column digests came back for ${away.size} columns`);
+  let m = 0, t = 0;
+  const digests = table.columns.map((_, i) => (away.has(i) ? theirs[t++] : mine[m++]) as Bytes);
+  return tableHash(n, digests);
+}
+
+/**
+ * Column digests computed elsewhere (a helper thread hashes a split's one-hot indicators while this one profiles):
+ * the columns at these indices (ascending) and C(c) of each, in that order — columnDigests of those columns.
+ */
+export interface Elsewhere {
+  columns: number[];
+  digests: Promise<Uint8Array[]>;
+}
+
+/** C(c) of each column, in order. */
+export async function columnDigests(columns: readonly Column[], n: number, opts: { pieceBytes?: number } = {}): Promise<Bytes[]> {
+  const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
   const pending: Promise<Bytes>[] = [];
-  const columnDigests: Promise<Bytes>[] = [];
+  const digests: Promise<Bytes>[] = [];
   let buf: Bytes = new Uint8Array(0); // one piece buffer for every column (fresh memory costs page faults)
-  for (const col of table.columns) {
+  for (const col of columns) {
     const pieceDigests: Promise<Bytes>[] = [];
     const { size, runs } = columnStream(col, n);
     const need = Math.max(1, Math.min(pieceBytes, size));
@@ -63,9 +83,14 @@ export async function hashTable(table: Table, opts: { pieceBytes?: number } = {}
       pending.push(d);
       if (pending.length >= IN_FLIGHT) await pending.shift();
     }
-    columnDigests.push(Promise.all(pieceDigests).then((ds) => sha256(concat(ds))));
+    digests.push(Promise.all(pieceDigests).then((ds) => sha256(concat(ds))));
   }
-  const digests = await Promise.all(columnDigests);
+  return Promise.all(digests);
+}
+
+/** The table hash of n rows from its column digests C(c1) … C(cw). */
+async function tableHash(n: number, digests: Bytes[]): Promise<string> {
+  const head = lengthPrefixed(JSON.stringify({ format: HASH_FORMAT, rowCount: n, columnCount: digests.length }));
   return hex(await sha256(concat([head, ...digests])));
 }
 

@@ -15,8 +15,7 @@ import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { saveImport } from '../store/tables.ts';
 import { loadRows } from '../store/load-table.ts';
-import { connect } from '../bridge/connect.ts';
-import type { ImportHelperApi } from '../../../workers/import-helper.worker.ts';
+import { startHelperClient } from './helper-client.ts';
 
 export interface JobProgress {
   stage: 'read' | 'hash' | 'profile' | 'save';
@@ -73,14 +72,8 @@ interface Helper {
 }
 
 function startHelper(): Helper | null {
-  // Only worth it with a second core to run on.
-  if (typeof Worker === 'undefined' || (globalThis.navigator?.hardwareConcurrency ?? 2) < 2) return null;
-  const client = connect<ImportHelperApi>('import helper', () => new Worker(new URL('../../../workers/import-helper.worker.ts', import.meta.url), { type: 'module', name: 'enclave-import-helper' }));
-  try {
-    client.warm(); // started now, so that it has loaded by the time the table is read
-  } catch {
-    return null;
-  }
+  const client = startHelperClient();
+  if (!client) return null;
   return {
     part: (file, req) => client.part(file, req).result,
     finish: (table, correlate) => ({ correlations: client.correlate(shareable(table), correlate).result, hash: client.hash().result }),

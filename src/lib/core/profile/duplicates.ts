@@ -75,8 +75,17 @@ function foldColumn(col: Column, n: number, hash: Int32Array): (a: number, b: nu
   }
   const bits = indicatorBits(col);
   if (bits) {
-    // An indicator column (every cell present, 0 or 1), from its bits: keys 0 and 1 as any 0/1 column would give.
-    for (let r = 0; r < n; r++) hash[r] = mix(mix(hash[r], 0), (bits[r >> 3] >> (r & 7)) & 1 ? 0x3ff00000 : 0);
+    // An indicator column (every cell present, 0 or 1), from its bits. Only the rows whose bit is set are mixed (a
+    // one-hot level is set in few rows): equal rows still fold to equal hashes, and the cell check confirms a match.
+    for (let b = 0; b < bits.length; b++) {
+      let byte = bits[b];
+      while (byte) {
+        const low = byte & -byte;
+        const r = b * 8 + 31 - Math.clz32(low);
+        if (r < n) hash[r] = mix(hash[r], 0x3ff00000);
+        byte ^= low;
+      }
+    }
     const bit = (r: number) => (bits[r >> 3] >> (r & 7)) & 1;
     return (a, b) => bit(a) === bit(b);
   }
