@@ -343,24 +343,3 @@ describe('pearsonMatrix (all pairs in one blocked pass)', () => {
     expect(pearsonMatrix([cols[0], k], n).matrix).toEqual([[1, null], [null, null]]);
   });
 });
-
-describe('columns profiled elsewhere (the import helper profiles every other column)', () => {
-  it('give the profile profileTable gives, the helper job included; progress still counts every column', async () => {
-    const { profileTableAsync, profileColumn } = await import('../../src/lib/core/profile.ts');
-    const { importHelper } = await import('../../src/lib/jobs/import-helper.ts');
-    const table = penguins;
-    const whole = profileTable(table);
-    const away = [1, 3];
-    const seen: number[] = [];
-    const split = await profileTableAsync(table, { elsewhere: { columns: away, profiles: async () => away.map((i) => profileColumn(table, i)) }, onProgress: (p) => seen.push(p.done) });
-    expect(split).toEqual(whole);
-    expect(seen).toEqual(Array.from({ length: table.columns.length + 2 }, (_, i) => i + 1));
-    // The helper's job, on the table it was handed for the correlations.
-    await importHelper.correlate(table, []);
-    const helped = await profileTableAsync(table, { elsewhere: { columns: away, profiles: () => importHelper.profileColumns(away) } });
-    expect(helped).toEqual(whole);
-    await importHelper.hash(); // lets the helper's table go
-    // A wrong count is an error, not a wrong profile.
-    await expect(profileTableAsync(table, { elsewhere: { columns: away, profiles: async () => [profileColumn(table, 1)] } })).rejects.toThrow(/1 column profiles came back for 2 columns/);
-  });
-});

@@ -36,47 +36,27 @@ export function correlatedColumns(table: Table, maxCorrelationColumns = 50): Num
     .slice(0, Math.max(0, maxCorrelationColumns));
 }
 
-/** What profileSteps yields: nothing (a step is done), or a request for what the options say comes from elsewhere. */
+/** What profileSteps yields: nothing (a step is done), or a request for the correlations given in the options. */
 const AWAIT_CORRELATIONS = 'correlations';
-const AWAIT_COLUMNS = 'columns';
-
-/** One column's profile (what profileTable computes for it): the same on any thread. */
-export function profileColumn(table: Table, index: number, opts: Pick<ProfileOptions, 'bins' | 'topK'> & { scratch?: ReturnType<typeof numericScratch> } = {}): ColumnProfile {
-  const { bins = 20, topK = 10, scratch } = opts;
-  const n = table.rowCount;
-  const col = table.columns[index];
-  if (col.kind === 'string') return profileString(col, n, topK);
-  if (col.type === 'boolean') return profileBoolean(col, n, topK);
-  if (col.type === 'identifier') return profileIdentifier(col, n, topK);
-  return profileNumeric(col as NumericColumn & { type: 'integer' | 'float' | 'datetime' }, n, bins, { scratch });
-}
 
 /** The profile, step by step: yields after each column, after duplicates and after correlations. */
-function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typeof AWAIT_CORRELATIONS | typeof AWAIT_COLUMNS, Profile, Correlations | ColumnProfile[] | undefined> {
+function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typeof AWAIT_CORRELATIONS, Profile, Correlations | undefined> {
   const { signal, onProgress, bins = 20, topK = 10, maxCorrelationColumns = 50 } = opts;
   const n = table.rowCount;
   const total = table.columns.length + 2;
   let done = 0;
   const step = () => onProgress?.({ stage: 'profile', done: ++done, total });
 
-  const away = new Set(opts.elsewhere?.columns ?? []);
-  const columns: (ColumnProfile | undefined)[] = [];
+  const columns: ColumnProfile[] = [];
   const scratch = n >= 1 << 15 ? numericScratch(n) : undefined;
-  for (let i = 0; i < table.columns.length; i++) {
-    if (away.has(i)) {
-      columns.push(undefined);
-      continue;
-    }
+  for (const col of table.columns) {
     throwIfAborted(signal);
-    columns.push(profileColumn(table, i, { bins, topK, scratch }));
+    if (col.kind === 'string') columns.push(profileString(col, n, topK));
+    else if (col.type === 'boolean') columns.push(profileBoolean(col, n, topK));
+    else if (col.type === 'identifier') columns.push(profileIdentifier(col, n, topK));
+    else columns.push(profileNumeric(col as NumericColumn & { type: 'integer' | 'float' | 'datetime' }, n, bins, { scratch }));
     step();
     yield;
-  }
-  if (away.size) {
-    const theirs = (yield AWAIT_COLUMNS) as ColumnProfile[];
-    if (theirs.length !== away.size) throw new Error(`profile: ${theirs.length} column profiles came back for ${away.size} columns`);
-    let k = 0;
-    for (let i = 0; i < columns.length; i++) if (away.has(i)) (columns[i] = theirs[k++]), step();
   }
 
   throwIfAborted(signal);
@@ -86,7 +66,7 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typ
 
   throwIfAborted(signal);
   const correlations = opts.correlations
-    ? ((yield AWAIT_CORRELATIONS) as Correlations)
+    ? (yield AWAIT_CORRELATIONS)!
     : pearsonMatrix(correlatedColumns(table, maxCorrelationColumns), n, signal);
   step();
 
@@ -94,14 +74,14 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typ
     rowCount: n,
     columnCount: table.columns.length,
     duplicateRows: duplicates,
-    columns: columns as ColumnProfile[],
+    columns,
     correlations,
-    missingCells: (columns as ColumnProfile[]).reduce((s, c) => s + c.missing, 0),
+    missingCells: columns.reduce((s, c) => s + c.missing, 0),
   };
 }
 
 export function profileTable(table: Table, opts: ProfileOptions = {}): Profile {
-  const it = profileSteps(table, { ...opts, correlations: undefined, elsewhere: undefined });
+  const it = profileSteps(table, { ...opts, correlations: undefined });
   for (;;) {
     const r = it.next();
     if (r.done) return r.value;
@@ -114,13 +94,12 @@ export function profileTable(table: Table, opts: ProfileOptions = {}): Profile {
  */
 export async function profileTableAsync(table: Table, opts: ProfileOptions = {}): Promise<Profile> {
   const it = profileSteps(table, opts);
-  let answer: Correlations | ColumnProfile[] | undefined;
+  let answer: Correlations | undefined;
   for (;;) {
     const r = it.next(answer);
     answer = undefined;
     if (r.done) return r.value;
     if (r.value === AWAIT_CORRELATIONS) answer = await opts.correlations!();
-    else if (r.value === AWAIT_COLUMNS) answer = await opts.elsewhere!.profiles();
     else await new Promise((resolve) => setTimeout(resolve, 0));
   }
 }

@@ -19,8 +19,7 @@ export interface IndicatorParts {
   valid: Uint8Array;
 }
 import { pearsonMatrix } from '../core/profile/correlation.ts';
-import { profileColumn, type ColumnProfile, type Correlations } from '../core/profile.ts';
-import { numericScratch } from '../core/profile/numeric.ts';
+import type { Correlations } from '../core/profile.ts';
 import type { NumericColumn, Table } from '../core/table.ts';
 import { EnclaveError } from '../core/errors.ts';
 import { transferred } from '../bridge/expose.ts';
@@ -50,13 +49,6 @@ export const importHelper = {
     const cols = columns.map((c) => indicatorColumn(c.name, c.bits, c.valid, n, c.type));
     const out = await columnDigests(cols, n);
     return transferred(out, out.map((d) => d.buffer as ArrayBuffer));
-  },
-  /** The profiles of the columns at `columns` of the table the last `correlate` was given (profileColumn). */
-  async profileColumns(columns: number[]): Promise<ColumnProfile[]> {
-    const table = held;
-    if (!table) throw new EnclaveError('internal', 'The import helper has no table to profile.');
-    const scratch = table.rowCount >= 1 << 15 ? numericScratch(table.rowCount) : undefined;
-    return columns.map((i) => profileColumn(table, i, { scratch }));
   },
   /** The content hash of the table the last `correlate` was given. */
   async hash(): Promise<string> {

@@ -8,7 +8,7 @@ import { previewImport, type ImportPreview } from '../core/io/preview.ts';
 import type { ByteSource, CsvSplitRequest } from '../core/io/source.ts';
 import type { TablePart } from '../core/io/assemble.ts';
 import { hashTable } from '../core/hash.ts';
-import { correlatedColumns, profileColumn, profileTableAsync, type ColumnProfile, type Correlations, type Profile, type ProfileOptions } from '../core/profile.ts';
+import { correlatedColumns, profileTableAsync, type Correlations, type Profile } from '../core/profile.ts';
 import { pearsonMatrix } from '../core/profile/correlation.ts';
 import { rowArrays, type Table, type ColumnType } from '../core/table.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
@@ -66,8 +66,8 @@ interface JobOptions {
  */
 interface Helper {
   part(file: File, req: CsvSplitRequest): Promise<TablePart>;
-  /** Hands the table over: its correlation matrix (over the columns at `correlate`), the profiles of the columns at `profile`, then its hash. */
-  finish(table: Table, correlate: number[], profile: number[]): { correlations: Promise<Correlations>; profiles: Promise<ColumnProfile[]>; hash: Promise<string> };
+  /** Hands the table over: its correlation matrix (over the columns at `correlate`) and then its hash. */
+  finish(table: Table, correlate: number[]): { correlations: Promise<Correlations>; hash: Promise<string> };
   close(): void;
 }
 
@@ -76,11 +76,7 @@ function startHelper(): Helper | null {
   if (!client) return null;
   return {
     part: (file, req) => client.part(file, req).result,
-    finish: (table, correlate, profile) => ({
-      correlations: client.correlate(shareable(table), correlate).result,
-      profiles: client.profileColumns(profile).result,
-      hash: client.hash().result
-    }),
+    finish: (table, correlate) => ({ correlations: client.correlate(shareable(table), correlate).result, hash: client.hash().result }),
     close: () => client.close()
   };
 }
@@ -108,23 +104,15 @@ function shareable(table: Table): Table {
 }
 
 /**
- * Correlations, half the columns' profiles and the hash from the helper where there is one. All are what this thread
- * would compute, to the bit, so whichever is at hand first is used: the profile takes the helper's correlations if
- * they have come by the time it needs them (else it computes them); the helper's column profiles and hash are
- * computed here should the helper fail.
+ * Correlations and hash from the helper where there is one. Both are what this thread would compute, to the bit, so
+ * whichever is at hand first is used: the profile takes the helper's correlations if they have come by the time it
+ * needs them (else it computes them), and the hash is computed here should the helper fail.
  */
-function helped(helper: Helper | null, table: Table, correlate: number[]): { correlations: Promise<Correlations> | null; elsewhere?: ProfileOptions['elsewhere']; hash: Promise<string> } {
+function helped(helper: Helper | null, table: Table, correlate: number[]): { correlations: Promise<Correlations> | null; hash: Promise<string> } {
   if (!helper) return { correlations: null, hash: hashTable(table) };
-  // Every other column is profiled there (the columns cost about alike; this thread also finds duplicate rows).
-  const columns = table.columns.flatMap((_, i) => (i % 2 === 1 ? [i] : []));
-  const { correlations, profiles, hash } = helper.finish(table, correlate, columns);
+  const { correlations, hash } = helper.finish(table, correlate);
   correlations.catch(() => undefined);
-  profiles.catch(() => undefined);
-  return {
-    correlations,
-    elsewhere: { columns, profiles: () => profiles.catch(() => columns.map((i) => profileColumn(table, i))) },
-    hash: hash.catch(() => hashTable(table))
-  };
+  return { correlations, hash: hash.catch(() => hashTable(table)) };
 }
 
 /** The value of `p` if it has settled successfully by now (after a turn of the event loop), else null. */
@@ -180,8 +168,7 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
     onProgress: (p) => onProgress?.({ stage: 'profile', done: p.done, total: p.total, rows: table.rowCount }),
     correlations: helping.correlations
       ? async () => (await ifReady(helping.correlations!)) ?? pearsonMatrix(measured, table.rowCount, signal)
-      : undefined,
-    elsewhere: helping.elsewhere
+      : undefined
   });
   throwIfAborted(signal);
   const hash = await untilAborted(helping.hash, signal);

@@ -107,11 +107,6 @@ export interface ProfileOptions {
    * profileTable ignores it.
    */
   correlations?: () => Promise<Correlations>;
-  /**
-   * Columns profiled elsewhere (another thread, by profileColumn): their indices, ascending, and their profiles in
-   * that order. profileTableAsync skips them and waits for these after its own columns; profileTable ignores it.
-   */
-  elsewhere?: { columns: number[]; profiles: () => Promise<ColumnProfile[]> };
 }
 
 /** A finite number, or null (JSON has no NaN or Infinity). */
