@@ -16,6 +16,7 @@ import { EnclaveError, toErrorShape } from '../src/lib/core/errors.ts';
 import { readFile, writeFile } from 'node:fs/promises';
 import { bundleOfRun, compareCommand, exportCommand, monitorCommand, predictCommand } from './deploy.ts';
 import { csvPartReader } from './csv-part.ts';
+import { splitComparer } from './compare-splits.ts';
 import { federationCommand } from './federation.ts';
 import { federateCommand } from './federate.ts';
 import { privacyCommand } from './privacy.ts';
@@ -236,7 +237,8 @@ async function train(args: string[]) {
   const options = { target: values.target, recipe, algorithm: algorithm as never, seed, drop, ...(hyperparameters ? { hyperparameters } : {}) };
   const total = table.rowCount;
   // Without a bundle to write nothing reads the table again: the pipeline may release it once split (0.8 GB at 5M rows).
-  const result = await trainPipeline(table, options, { releaseSource: !values.bundle });
+  // The source splits are compared on a second thread meanwhile (bin/compare-splits.ts).
+  const result = await trainPipeline(table, options, { releaseSource: !values.bundle, compareElsewhere: splitComparer(total) });
   const { model, fitted: _fitted, history, ...report } = result;
   try {
     if (values.bundle) await writeFile(values.bundle, await bundleOfRun(table, options, result, basename(path)));

@@ -19,7 +19,7 @@ import { assertModelReady, splitCells, type SplitCells } from './validate/model-
 import { sourceUnitsOf } from './validate/source-units.ts';
 
 export type { Acceptance };
-import { compareSplits } from './validate/compare-splits.ts';
+import { compareSplits, type CompareOptions, type SplitComparison } from './validate/compare-splits.ts';
 
 /** The split names in their order, for the jobs that import them from here. */
 export { SPLIT_NAMES as SPLITS, type SplitName };
@@ -37,6 +37,12 @@ export interface PrepareOptions {
   accepted?: Acceptance[];
   signal?: AbortSignal;
   onProgress?: (p: PrepareProgress) => void;
+  /**
+   * prepareSplits: where the three source splits are compared (compareSplits' result, from another thread, say),
+   * called with them as soon as they are made and awaited at the end; the splits are this stage's to release right
+   * after the call, so it must take what it needs at once (postMessage copies). prepareTable compares here.
+   */
+  compareElsewhere?: (splits: Record<SplitName, Table>, opts: CompareOptions) => Promise<SplitComparison>;
 }
 
 export interface PrepareReport {
@@ -57,11 +63,11 @@ export interface PrepareOutput {
 }
 
 export function prepareTable(source: Table, recipeJson: unknown, opts: PrepareOptions = {}): PrepareOutput {
-  const steps = prepareSteps(source, recipeJson, opts);
+  const steps = prepareSteps(source, recipeJson, { ...opts, compareElsewhere: undefined });
   const splits = {} as Record<SplitName, Table>;
   for (;;) {
     const r = steps.next();
-    if (r.done) return { ...r.value, splits };
+    if (r.done) return { ...r.value, report: { ...r.value.report, comparison: r.value.report.comparison as SplitComparison }, splits };
     splits[r.value.name] = r.value.table;
   }
 }
@@ -93,7 +99,7 @@ export async function prepareSplits<T>(
     const r = steps.next();
     if (r.done) {
       if (failure) throw failure.error;
-      return { ...r.value, outputs };
+      return { ...r.value, report: { ...r.value.report, comparison: await r.value.report.comparison }, outputs };
     }
     if (failure) continue;
     try {
@@ -110,7 +116,10 @@ export async function prepareSplits<T>(
  * missing-cell counts, its anomalies), then drops it; returns the report. Validation and test are compared on their
  * source rows first, and each source split is let go once the recipe has been applied to it.
  */
-function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions): Generator<PreparedPiece, Omit<PrepareOutput, 'splits'>, void> {
+/** What prepareSteps returns: the report's comparison may still be on its way (opts.compareElsewhere). */
+type StepsOutput = Omit<PrepareOutput, 'splits' | 'report'> & { report: Omit<PrepareReport, 'comparison'> & { comparison: SplitComparison | Promise<SplitComparison> } };
+
+function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions): Generator<PreparedPiece, StepsOutput, void> {
   const { signal, onProgress } = opts;
   const recipe = parseRecipe(recipeJson);
   const target = recipe.target ?? opts.split?.target;
@@ -131,7 +140,8 @@ function* prepareSteps(source: Table, recipeJson: unknown, opts: PrepareOptions)
   if (opts.releaseSource) releaseTable(source);
   // Splits are compared on the source columns (what a person recognises: "Island", not "Island=Dream"), before the
   // recipe; anomalies are checked on the prepared columns (what a model will see).
-  const comparison = compareSplits(raw as Record<SplitName, Table>, { target });
+  const comparison = opts.compareElsewhere ? opts.compareElsewhere(raw as Record<SplitName, Table>, { target }) : compareSplits(raw as Record<SplitName, Table>, { target });
+  if (comparison instanceof Promise) comparison.catch(() => undefined); // awaited by prepareSplits at the end
   throwIfAborted(signal);
   onProgress?.({ stage: 'fit', done: 1, total: 4 });
   const withTarget: Recipe = { ...recipe, target };

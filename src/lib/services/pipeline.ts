@@ -8,7 +8,7 @@
  */
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import type { FittedRecipe } from '../core/recipe/types.ts';
-import { prepareSplits } from '../core/prepare.ts';
+import { prepareSplits, type PrepareOptions } from '../core/prepare.ts';
 import { DEFAULT_SEED, type SplitOptions } from '../core/split.ts';
 import { dropColumns } from '../core/table-ops.ts';
 import { releaseTable, type Table } from '../core/table.ts';
@@ -53,6 +53,8 @@ export interface PipelineControl {
   releaseSource?: boolean;
   /** The backend training starts on (default: the active one). */
   backend?: BackendName;
+  /** Where the source splits are compared (PrepareOptions.compareElsewhere: the CLI's worker thread). */
+  compareElsewhere?: PrepareOptions['compareElsewhere'];
   onProgress?: (p: PipelineProgress) => void;
 }
 
@@ -129,7 +131,7 @@ export async function trainPipeline(table: Table, opts: PipelineOptions, ctl: Pi
   const compact = readsCompactRows(req);
   let denseAs: Int32Array | undefined;
   const datasetOf = (t: Table, s?: Dataset['shape']) => (compact ? toCompactDataset(t, opts.target, s, denseAs) : toDataset(t, opts.target, s));
-  const prepared = await prepareSplits(table, chosen.recipe, { split: { ...opts.split, seed }, signal, releaseSource: ctl.releaseSource }, ({ name, table: t }): Dataset | Table => {
+  const prepared = await prepareSplits(table, chosen.recipe, { split: { ...opts.split, seed }, signal, releaseSource: ctl.releaseSource, compareElsewhere: ctl.compareElsewhere }, ({ name, table: t }): Dataset | Table => {
     if (name === 'test') return t;
     const d = datasetOf(t, name === 'train' ? undefined : shape);
     if (name === 'train') (shape = d.shape), (denseAs = d.compact?.denseColumns);
