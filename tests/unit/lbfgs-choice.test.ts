@@ -8,7 +8,7 @@ describe('choosing L-BFGS for logistic regression', () => {
   it('the Train form sends optimizer lbfgs with its iteration limit and no learning rate or batch size; it is the default, and Adam is named when chosen', () => {
     expect(DEFAULT_SETTINGS.solver).toBe('lbfgs');
     expect(hyperparameters({ ...DEFAULT_SETTINGS, algorithm: 'logistic', solver: 'lbfgs', iterations: 150 })).toEqual({ optimizer: 'lbfgs', epochs: 150, classWeight: 'none' });
-    // Its limit is its own, not the MLP's 60 epochs: the model's default, 300 (60 stopped a 2M-row solve short).
+    // Its limit is its own, not the MLP's 60 epochs: the model's default, 300 (5M rows take 83 iterations).
     expect(hyperparameters({ ...DEFAULT_SETTINGS, algorithm: 'logistic' })).toEqual({ optimizer: 'lbfgs', epochs: 300, classWeight: 'none' });
     expect(hyperparameters({ ...DEFAULT_SETTINGS, algorithm: 'logistic', solver: 'adam' })).toEqual({ optimizer: 'adam', epochs: 60, learningRate: 0.01, batchSize: 32, classWeight: 'none' });
     // The MLP ignores the solver field.
