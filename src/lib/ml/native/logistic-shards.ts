@@ -7,9 +7,10 @@
  */
 import { EnclaveError } from '../../core/errors.ts';
 import type { Matrix } from '../matrix.ts';
-import { columnNonZeros, compactInto, compactLayout, compactSizes, denseColumnsOf, layoutOf, sliceRows, type CompactArrays, type CompactRows } from '../solvers/compact-rows.ts';
+import type { CompactRows } from '../solvers/compact-rows.ts';
 import { BinaryLogisticKernel, partialSize, type KernelPart, type PassSums } from './logistic.ts';
-import { chunkCount, type ShardCount, type ShardInit, type ShardPart } from './logistic-shard-host.ts';
+import { chunkCount } from './logistic-shard-host.ts';
+import { layCompactRows, layCopiedMatrices, laySharedMatrices, shardRange } from './shard-layout.ts';
 import { coreCount, spawnShardWorker, type ShardWorker } from './shard-worker.ts';
 
 /** Rows a chunk: a few milliseconds of the kernel at d = 20, and few enough partial sums to add up (d + 4 a chunk). */
@@ -51,18 +52,6 @@ function isShared(a: Float32Array): boolean {
 
 type Checkpoint = () => void | Promise<void>;
 
-/** Where a shard's rows of a matrix are: chunks [c0, c1), rows [r0, r1). */
-function shardRange(n: number, chunkRows: number, shards: number, s: number) {
-  const chunks = chunkCount(n, chunkRows);
-  const c0 = Math.floor((s * chunks) / shards), c1 = Math.floor(((s + 1) * chunks) / shards);
-  return { c0, c1, r0: Math.min(n, c0 * chunkRows), r1: Math.min(n, c1 * chunkRows) };
-}
-
-/** Rows [r0, r1) of m as a matrix of its own (a view: nothing copied). */
-function rowsOf(m: Matrix, r0: number, r1: number): Matrix {
-  return { X: m.X.subarray(r0 * m.d, r1 * m.d), n: r1 - r0, d: m.d };
-}
-
 export class LogisticPasses {
   private nextId = 0;
   private closed = false;
@@ -76,10 +65,9 @@ export class LogisticPasses {
   ) {}
 
   /**
-   * Lays out the matrices (the first chooses the dense columns) over the shards. Null when the kernel is unavailable
-   * here (the caller's JavaScript pass runs instead). Workers that fail to start leave their rows to this thread.
-   * Matrices in shared memory (matrix.ts allocates large ones so) are read by each worker in place: every thread
-   * counts and compacts its own rows at once. Otherwise this thread compacts the workers' rows and moves them over.
+   * Lays out the matrices (the first chooses the dense columns) over the shards, from compact rows, shared dense
+   * matrices or other dense ones (native/shard-layout.ts). Null when the kernel is unavailable here (the caller's
+   * JavaScript pass runs instead). Workers that fail to start leave their rows to this thread.
    */
   static async create(matrices: { m: Matrix & { compact?: CompactRows }; y: Int32Array }[], rowWeight: Float32Array | null, opts: ShardOptions = {}): Promise<LogisticPasses | null> {
     if (!matrices.length) return null;
@@ -96,90 +84,18 @@ export class LogisticPasses {
         remotes.push(Object.assign(remote, listen(remote)));
       }
       if (remotes.length && remotes.length !== shards - 1) throw new Error('A shard worker did not start.');
-      const threads = remotes.length + 1;
-      // Compact rows already made (compact-dataset.ts), with the same dense columns: each shard gets its rows' slice.
-      const made = matrices.map(({ m }) => m.compact);
-      const first = made[0];
-      if (first && made.every((c) => c && sameColumns(c.denseColumns, first.denseColumns))) {
-        for (const [i, r] of remotes.entries()) {
-          const parts: ShardPart[] = made.map((c, k) => {
-            const { r0, r1 } = shardRange(c!.n, chunkRows, threads, i + 1);
-            const rows = sliceRows(c!, r0, r1);
-            return { n: rows.n, nonZeros: rows.sparseColumn.length, dense: rows.dense, rowStart: rows.rowStart, sparseColumn: rows.sparseColumn, sparseValue: rows.sparseValue, y: matrices[k].y.slice(r0, r1) };
-          });
-          await r.hello;
-          r.worker.post({ type: 'init', d: first.d, denseColumns: first.denseColumns, rowWeight, chunkRows, parts } satisfies ShardInit,
-            parts.flatMap((p) => [p.dense.buffer, p.rowStart.buffer, p.sparseColumn.buffer, p.sparseValue.buffer, p.y.buffer]));
-        }
-        const parts: KernelPart[] = made.map((c, k) => {
-          const { r0, r1 } = shardRange(c!.n, chunkRows, threads, 0);
-          const dd = c!.denseColumns.length;
-          const p0 = c!.rowStart[r0], p1 = c!.rowStart[r1];
-          return {
-            layout: { n: r1 - r0, d: c!.d, denseColumns: c!.denseColumns, nonZeros: p1 - p0 },
-            fill: (out) => {
-              out.dense.set(c!.dense.subarray(r0 * dd, r1 * dd));
-              for (let i = r0; i <= r1; i++) out.rowStart[i - r0] = c!.rowStart[i] - p0;
-              out.sparseColumn.set(c!.sparseColumn.subarray(p0, p1));
-              out.sparseValue.set(c!.sparseValue.subarray(p0, p1));
-            },
-            y: matrices[k].y.subarray(r0, r1),
-          };
-        });
-        const local = await BinaryLogisticKernel.create(parts, rowWeight);
-        if (!local) throw new Error('no kernel');
-        for (const r of remotes) await r.ready;
-        return new LogisticPasses(first.d, chunkRows, made.map((c) => c!.n), local, remotes);
-      }
-      const own = matrices.map(({ m, y }) => {
-        const { r0, r1 } = shardRange(m.n, chunkRows, threads, 0);
-        return { view: rowsOf(m, r0, r1), y: y.subarray(r0, r1) };
-      });
-      const theirs = (s: number) => matrices.map(({ m, y }) => {
-        const { r0, r1 } = shardRange(m.n, chunkRows, threads, s);
-        return { view: rowsOf(m, r0, r1), y: y.slice(r0, r1) };
-      });
-      let denseColumns: Int32Array;
-      let ownCounts: Float64Array[];
-      if (remotes.length && matrices.every(({ m }) => isShared(m.X))) {
-        for (const [i, r] of remotes.entries()) {
-          await r.hello;
-          const parts = theirs(i + 1).map(({ view, y }) => ({ X: view.X, n: view.n, y }));
-          r.worker.post({ type: 'count', d: matrices[0].m.d, rowWeight, chunkRows, parts } satisfies ShardCount);
-        }
-        ownCounts = own.map(({ view }) => columnNonZeros(view));
-        const all = await Promise.all(remotes.map((r) => r.counts));
-        const total = Float64Array.from(ownCounts[0]);
-        for (const c of all) c[0].forEach((v, j) => (total[j] += v));
-        denseColumns = denseColumnsOf(total, n0);
-        for (const r of remotes) r.worker.post({ type: 'layout', denseColumns });
-      } else {
-        const firstCounts = columnNonZeros(matrices[0].m);
-        denseColumns = denseColumnsOf(firstCounts, n0);
-        const first = layoutOf(n0, firstCounts, denseColumns);
-        for (const [i, r] of remotes.entries()) {
-          const parts: ShardPart[] = theirs(i + 1).map(({ view, y }) => {
-            const layout = compactLayout(view, first);
-            const size = compactSizes(layout);
-            const arrays: CompactArrays = { dense: new Float32Array(size.dense), rowStart: new Int32Array(size.rowStart), sparseColumn: new Int32Array(size.entries), sparseValue: new Float32Array(size.entries) };
-            compactInto(view, layout, arrays);
-            return { n: view.n, nonZeros: layout.nonZeros, ...arrays, y };
-          });
-          await r.hello;
-          r.worker.post({ type: 'init', d: first.d, denseColumns, rowWeight, chunkRows, parts } satisfies ShardInit,
-            parts.flatMap((p) => [p.dense.buffer, p.rowStart.buffer, p.sparseColumn.buffer, p.sparseValue.buffer, p.y.buffer]));
-        }
-        // Without workers this thread's first matrix is the whole training matrix, already counted.
-        ownCounts = own.map(({ view }, i) => (i === 0 && !remotes.length ? firstCounts : columnNonZeros(view)));
-      }
-      const parts: KernelPart[] = own.map(({ view, y }, i) => {
-        const layout = layoutOf(view.n, ownCounts[i], denseColumns);
-        return { layout, fill: (out) => void compactInto(view, layout, out), y };
-      });
+      const layout = { remotes: remotes.map((r) => ({ post: r.worker.post, hello: r.hello, counts: r.counts })), chunkRows, rowWeight };
+      const ms = matrices.map(({ m }) => m), ys = matrices.map(({ y }) => y);
+      const made = ms.map((m) => m.compact);
+      const parts = made.every((c): c is CompactRows => !!c && sameColumns(c.denseColumns, made[0]!.denseColumns))
+        ? await layCompactRows(made, ys, layout)
+        : remotes.length && ms.every((m) => isShared(m.X))
+          ? await laySharedMatrices(ms, ys, layout)
+          : await layCopiedMatrices(ms, ys, layout);
       const local = await BinaryLogisticKernel.create(parts, rowWeight);
       if (!local) throw new Error('no kernel');
       for (const r of remotes) await r.ready;
-      return new LogisticPasses(matrices[0].m.d, chunkRows, matrices.map(({ m }) => m.n), local, remotes);
+      return new LogisticPasses(ms[0].d, chunkRows, ms.map((m) => m.n), local, remotes);
     } catch (e) {
       for (const r of remotes) r.worker.terminate();
       if (!remotes.length) {
