@@ -72,3 +72,39 @@ describe('featureMatrix / targetVector', () => {
     expect(dates.code).toBe('invalid-target');
   });
 });
+
+describe('targetVector codes classes as the split names them (each row as text, sorted)', () => {
+  /** The reference: each row's text (String of a number, 'true'/'false', the dictionary entry), its sorted index. */
+  function reference(texts: string[], numeric: boolean) {
+    const names = [...new Set(texts)].sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { classNames: names, y: texts.map((t) => names.indexOf(t)) };
+  }
+
+  it('numbers: small whole ones, large, negative, fractions and -0 (which is "0")', () => {
+    const values = [1, 0, 2000, -3, 0.5, -0, 1, 2000, 7, 1023, 1024];
+    const t: Table = { rowCount: values.length, columns: [{ kind: 'numeric', name: 'c', type: 'float', values: Float64Array.from(values), valid: new Uint8Array(values.length).fill(1) }] };
+    const out = targetVector(t, 'c', { task: 'classification' });
+    const ref = reference(values.map(String), true);
+    expect(out.classNames).toEqual(ref.classNames);
+    expect([...out.y]).toEqual(ref.y);
+  });
+
+  it('text with a repeated and an unused dictionary entry; booleans as true / false', () => {
+    const codes = Int32Array.from([0, 2, 1, 0, 2]);
+    const t: Table = { rowCount: 5, columns: [{ kind: 'string', name: 's', type: 'categorical', dictionary: ['b', 'a', 'b', 'unused'], codes, valid: new Uint8Array(5).fill(1) }] };
+    const out = targetVector(t, 's');
+    expect(out.classNames).toEqual(['a', 'b']);
+    expect([...out.y]).toEqual([1, 1, 0, 1, 1]);
+    const flags = [1, 0, 0, 1];
+    const b: Table = { rowCount: 4, columns: [{ kind: 'numeric', name: 'f', type: 'boolean', values: Float64Array.from(flags), valid: new Uint8Array(4).fill(1) }] };
+    const fo = targetVector(b, 'f');
+    expect([...fo.classNames!].sort()).toEqual(['false', 'true']);
+    expect([...fo.y].map((k) => fo.classNames![k])).toEqual(['true', 'false', 'false', 'true']);
+  });
+
+  it('a class the training rows did not have is refused at its first row, named as text', () => {
+    const t: Table = { rowCount: 3, columns: [{ kind: 'numeric', name: 'c', type: 'integer', values: Float64Array.from([0, 5, 5]), valid: new Uint8Array(3).fill(1) }] };
+    const e = errorOf(() => targetVector(t, 'c', { task: 'classification', classNames: ['0', '1'] }));
+    expect(e.message).toBe('Target column "c" has the class "5" (row 2), which the training rows did not have.');
+  });
+});

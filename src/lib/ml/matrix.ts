@@ -126,14 +126,37 @@ export function featureMatrix(table: Table, target: string | undefined, features
   return { X, n, d, features: cols.map((c) => c.name) };
 }
 
-/** Each row's class as text (the way the split names classes). */
-function labelsOf(col: Column, n: number): string[] {
-  const out = new Array<string>(n);
-  for (let i = 0; i < n; i++) {
-    if (col.kind === 'string') out[i] = col.dictionary[col.codes[i]];
-    else out[i] = col.type === 'boolean' ? (col.values[i] === 1 ? 'true' : 'false') : String(col.values[i]);
+/**
+ * Each row's class as an index into `texts`, the distinct classes as text (the way the split names classes): a text
+ * column through its dictionary codes, a numeric one through its distinct values, so each class is made text once
+ * rather than once a row (70 ns a row at 3M rows).
+ */
+function classIds(col: Column, n: number): { ids: Int32Array; texts: string[] } {
+  const ids = new Int32Array(n);
+  if (col.kind === 'string') {
+    // Dictionary entries may repeat a text: one id per distinct text.
+    const byText = new Map<string, number>();
+    const ofCode = col.dictionary.map((t) => byText.get(t) ?? (byText.set(t, byText.size), byText.size - 1));
+    for (let i = 0; i < n; i++) ids[i] = ofCode[col.codes[i]];
+    return { ids, texts: [...byText.keys()] };
   }
-  return out;
+  const byValue = new Map<number, number>(); // SameValueZero: -0 is 0 (String(-0) is "0"), NaN is NaN
+  // Small whole numbers (0/1 labels, codes) through an array: a Map lookup a row is most of the time otherwise.
+  const small = new Int32Array(1024).fill(-1);
+  const values = col.values;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const whole = v >= 0 && v < 1024 && (v | 0) === v;
+    let id = whole ? small[v] : -1;
+    if (id < 0) {
+      id = byValue.get(v) ?? -1;
+      if (id < 0) byValue.set(v, (id = byValue.size));
+      if (whole) small[v] = id;
+    }
+    ids[i] = id;
+  }
+  const texts = [...byValue.keys()].map((v) => (col.type === 'boolean' ? (v === 1 ? 'true' : 'false') : String(v)));
+  return { ids, texts };
 }
 
 function sortClasses(col: Column, labels: Iterable<string>): string[] {
@@ -157,16 +180,22 @@ export function targetVector(table: Table, target: string, shape?: Pick<DataShap
       throw new EnclaveError('invalid-target', `Target column "${target}" has ${plural(beyond, 'value')} beyond 32-bit floats (±3.4e38): models can't predict them. Rescale it (a derive step) or leave those rows out.`, { column: target, count: beyond });
     return { y: Float32Array.from(col.values.subarray(0, n)), task };
   }
-  const labels = labelsOf(col, n);
-  const classNames = shape?.classNames ?? sortClasses(col, labels);
+  const { ids, texts } = classIds(col, n);
+  // Only the classes present count (a dictionary may hold unused entries).
+  const present = new Uint8Array(texts.length);
+  for (let i = 0; i < n; i++) present[ids[i]] = 1;
+  const classNames = shape?.classNames ?? sortClasses(col, texts.filter((_, k) => present[k]));
   if (!shape && classNames.length < 2)
     throw new EnclaveError('invalid-target', `Target column "${target}" has a single class ("${classNames[0] ?? ''}"): there is nothing to tell apart. Choose another target column.`, { column: target, classes: classNames });
   const code = new Map(classNames.map((c, i) => [c, i]));
+  const codeOf = Int32Array.from(texts, (t) => code.get(t) ?? -1);
   const y = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const k = code.get(labels[i]);
-    if (k === undefined)
-      throw new EnclaveError('invalid-target', `Target column "${target}" has the class "${labels[i]}" (row ${i + 1}), which the training rows did not have.`, { column: target, value: labels[i], row: i });
+    const k = codeOf[ids[i]];
+    if (k < 0) {
+      const value = texts[ids[i]];
+      throw new EnclaveError('invalid-target', `Target column "${target}" has the class "${value}" (row ${i + 1}), which the training rows did not have.`, { column: target, value, row: i });
+    }
     y[i] = k;
   }
   return { y, task, classNames };
