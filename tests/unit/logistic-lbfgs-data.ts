@@ -10,6 +10,7 @@ import { fitRecipe, parseRecipe } from '../../src/lib/core/recipe/index.ts';
 import type { Dataset } from '../../src/lib/ml/matrix.ts';
 import { toDataset } from '../../src/lib/ml/matrix.ts';
 import { blobs, readFileTable } from './ml-fixtures.ts';
+import { seeded } from '../../src/lib/core/random.ts';
 
 /** Penguins, Species from the six other columns by tests/fixtures/penguins-recipe.json (impute, one-hot, min-max). */
 export async function penguins(): Promise<Dataset> {
@@ -48,4 +49,21 @@ export function writeCsv(dir: string, name: string, data: Dataset): void {
   const lines: string[] = [];
   for (let i = 0; i < data.n; i++) lines.push([...data.X.subarray(i * data.d, (i + 1) * data.d)].map(String).concat(String(data.y[i])).join(','));
   writeFileSync(join(dir, `${name}.csv`), lines.join('\n') + '\n');
+}
+
+/** 5 dense columns (an odd count: the kernel's two-lane loop has a tail) and a one-hot block of 6 levels; noisy labels. */
+export function mixed(n: number, seed: number): Dataset {
+  const rng = seeded(seed);
+  const d = 11;
+  const X = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = -0.2;
+    for (let j = 0; j < 5; j++) s += (X[i * d + j] = rng.normal()) * (j - 2);
+    const level = Math.floor(rng.next() * 6);
+    X[i * d + 5 + level] = 1;
+    s += level - 2.5 + rng.normal();
+    y[i] = s > 0 ? 1 : 0;
+  }
+  return { X, n, d, y, shape: { task: 'classification', features: Array.from({ length: d }, (_, j) => `x${j}`), classNames: ['no', 'yes'] } };
 }

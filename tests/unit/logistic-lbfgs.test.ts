@@ -17,7 +17,7 @@ import { modelFromJSON, trainModel } from '../../src/lib/ml/train.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 import { errorOf, fails } from './errors.ts';
 import { accuracyOf } from './ml-fixtures.ts';
-import { breastCancer, penguins, threeBlobs, writeCsv } from './logistic-lbfgs-data.ts';
+import { breastCancer, mixed, penguins, threeBlobs, writeCsv } from './logistic-lbfgs-data.ts';
 
 type Ref = { coef: number[][]; intercept: number[] };
 const REF: Record<string, Ref> = JSON.parse(readFileSync('tests/fixtures/logistic-lbfgs-sklearn.json', 'utf8'));
@@ -241,22 +241,6 @@ describe('options', () => {
   });
 });
 
-/** 5 dense columns (an odd count: the kernel's two-lane loop has a tail) and a one-hot block of 6 levels; noisy labels. */
-function mixed(n: number, seed: number): Dataset {
-  const rng = seeded(seed);
-  const d = 11;
-  const X = new Float32Array(n * d);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = -0.2;
-    for (let j = 0; j < 5; j++) s += (X[i * d + j] = rng.normal()) * (j - 2);
-    const level = Math.floor(rng.next() * 6);
-    X[i * d + 5 + level] = 1;
-    s += level - 2.5 + rng.normal();
-    y[i] = s > 0 ? 1 : 0;
-  }
-  return { X, n, d, y, shape: { task: 'classification', features: Array.from({ length: d }, (_, j) => `x${j}`), classNames: ['no', 'yes'] } };
-}
 
 describe('the WebAssembly pass', () => {
   it('gives the JavaScript pass’s solve: the same iterations, losses and weights (binary, class weights, validation)', async () => {

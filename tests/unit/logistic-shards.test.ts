@@ -10,28 +10,12 @@ import { flatten, type NetworkModel } from '../../src/lib/ml/models/network.ts';
 import { parseSpec } from '../../src/lib/ml/models/spec.ts';
 import { LogisticPasses } from '../../src/lib/ml/native/logistic-shards.ts';
 import * as shardWorker from '../../src/lib/ml/native/shard-worker.ts';
-import { seeded } from '../../src/lib/core/random.ts';
 import { fails } from './errors.ts';
+import { mixed } from './logistic-lbfgs-data.ts';
 
 const spec = (hp: Record<string, unknown> = {}) =>
   parseSpec({ algorithm: 'logistic', hyperparameters: { optimizer: 'lbfgs', epochs: 200, ...hp } }) as Extract<ReturnType<typeof parseSpec>, { algorithm: 'logistic' }>;
 
-/** 5 dense columns and a one-hot block of 6 levels (so both the dense and the sparse loops run); noisy labels. */
-function mixed(n: number, seed: number): Dataset {
-  const rng = seeded(seed);
-  const d = 11;
-  const X = new Float32Array(n * d);
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = -0.2;
-    for (let j = 0; j < 5; j++) s += (X[i * d + j] = rng.normal()) * (j - 2);
-    const level = Math.floor(rng.next() * 6);
-    X[i * d + 5 + level] = 1;
-    s += level - 2.5 + rng.normal();
-    y[i] = s > 0 ? 1 : 0;
-  }
-  return { X, n, d, y, shape: { task: 'classification', features: Array.from({ length: d }, (_, j) => `x${j}`), classNames: ['no', 'yes'] } };
-}
 
 const weightsOf = (m: unknown) => flatten((m as NetworkModel).values);
 

@@ -9,7 +9,7 @@ import { analyse } from '../../src/lib/jobs/analyse.ts';
 import { rankTrials } from '../../src/lib/components/tune-panel/rank.ts';
 import { initBackend } from '../../src/lib/ml/backend.ts';
 import { createDb, type EnclaveDB, type RunRecord } from '../../src/lib/store/db.ts';
-import { saveRunWithArtifact } from '../../src/lib/store/runs.ts';
+import { parseRun, saveRunWithArtifact } from '../../src/lib/store/runs.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
 
 const penguins = new Uint8Array(readFileSync('static/samples/penguins.csv'));
@@ -202,6 +202,11 @@ describe('train, promote, predict, analyse (schema version 4)', () => {
     const run = await train({ preparation: prep.id, algorithm: 'logistic', hyperparameters: { optimizer: 'lbfgs' }, backend: 'auto' }, { database: d, onProgress: (p) => void seen.push(p) });
     expect(seen.filter((p) => p.measuring)).toEqual([]);
     expect(run).toMatchObject({ backend: 'wasm', status: 'completed', threads: 1 });
+    // A stored run's thread count is checked on the way back in: a whole number from 1; older runs have none.
+    const { threads: _t, ...older } = run;
+    expect(parseRun(older, run.id)).not.toHaveProperty('threads');
+    expect(parseRun({ ...run, threads: 2 }, run.id).threads).toBe(2);
+    for (const bad of [0, 1.5, -1, '2']) expect(() => parseRun({ ...run, threads: bad }, run.id)).toThrow();
     expect((run.metrics.validation as { accuracy: number }).accuracy).toBeGreaterThan(0.9);
     const registered = await promote(run.id, 'penguins', d);
     const scored = (await d.runs.get(run.id))!.metrics.test as { accuracy: number };
