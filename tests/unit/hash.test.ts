@@ -31,6 +31,16 @@ function referenceHash(table: Table, pieceBytes = 16 * 1024 * 1024): string {
   const digests = table.columns.map((col) => {
     // A numeric identifier is hashed as the string identifier of its texts String(v).
     const c: Column = col.kind === 'numeric' && col.type === 'identifier' ? asStringIdentifier(col) : col;
+    const cells = Array.from({ length: n }, (_, r) => r);
+    if (c.kind === 'numeric' && cells.every((r) => c.valid[r] && (c.values[r] === 0 || c.values[r] === 1))) {
+      // A 0/1 column with every cell present: its bits, least significant first.
+      const bytes = Buffer.alloc(Math.ceil(n / 8));
+      for (const r of cells) if (c.values[r] === 1) bytes[Math.floor(r / 8)] += 2 ** (r % 8);
+      const stream = Buffer.concat([prefixed(JSON.stringify({ name: c.name, type: c.type, kind: c.kind, rowCount: n, bits: true })), bytes]);
+      const pieces: Buffer[] = [];
+      for (let o = 0; o < stream.length; o += pieceBytes) pieces.push(sha(stream.subarray(o, o + pieceBytes)));
+      return sha(Buffer.concat(pieces));
+    }
     const parts = [prefixed(JSON.stringify({ name: c.name, type: c.type, kind: c.kind, rowCount: n }))];
     parts.push(Buffer.from(Array.from(c.valid.subarray(0, n), (v) => (v ? 1 : 0))));
     if (c.kind === 'numeric') {
@@ -156,6 +166,32 @@ describe('hashTable', () => {
     expect(await hashTable(built)).toBe(await hashTable(asText));
   });
 
+  it('writes a 0/1 column with every cell present as bits, whether it is held as bits or as doubles', async () => {
+    const { indicatorColumn } = await import('../../src/lib/core/indicator-column.ts');
+    for (const n of [1, 8, 13, 70_001]) {
+      const ones = Array.from({ length: n }, (_, r) => ((r * 7919) % 5 === 0 ? 1 : 0));
+      const bits = new Uint8Array(Math.ceil(n / 8) + 2).fill(0xff); // spare bits and bytes set: they must not count
+      for (let r = 0; r < n; r++) if (!ones[r]) bits[r >> 3] &= ~(1 << (r & 7));
+      const valid = new Uint8Array(n).fill(1);
+      const asBits: Table = { rowCount: n, columns: [indicatorColumn('k=a', bits, valid, n), num('f', ones.map((v) => -v * 0))] };
+      const asDoubles: Table = { rowCount: n, columns: [num('k=a', ones), num('f', ones.map(() => -0))] };
+      (asDoubles.columns[0] as { type: string }).type = 'integer';
+      const h = await hashTable(asBits);
+      expect(h).toBe(referenceHash(asDoubles));
+      expect(await hashTable(asDoubles)).toBe(h);
+      expect(await hashTable(asBits, { pieceBytes: 5 })).toBe(referenceHash(asDoubles, 5));
+    }
+  });
+
+  it('writes a column as doubles once one cell is missing or neither 0 nor 1', async () => {
+    for (const [values, valid] of [[[0, 1, 1], [1, 0, 1]], [[0, 1, 2], [1, 1, 1]], [[0, 1, 0.5], [1, 1, 1]], [[0, NaN, 1], [1, 1, 1]]]) {
+      const t: Table = { rowCount: 3, columns: [num('x', values, valid)] };
+      expect(await hashTable(t)).toBe(referenceHash(t));
+    }
+    // The same cells, but one of them missing, name a different table.
+    expect(await hashTable({ rowCount: 2, columns: [num('x', [0, 1])] })).not.toBe(await hashTable({ rowCount: 2, columns: [num('x', [0, 1], [1, 0])] }));
+  });
+
   it('matches the documented construction across staging-block boundaries (70,000 rows)', async () => {
     const n = 70_000;
     const values = Array.from({ length: n }, (_, i) => (i % 7 === 0 ? NaN : i / 3));
@@ -164,26 +200,5 @@ describe('hashTable', () => {
     const t: Table = { rowCount: n, columns: [num('x', values, values.map((_, i) => (i % 11 === 0 ? 0 : 1))), str('s', dictionary, codes)] };
     expect(await hashTable(t)).toBe(referenceHash(t));
     expect(await hashTable(t, { pieceBytes: 100_003 })).toBe(referenceHash(t, 100_003));
-  });
-});
-
-describe('hashTable with some column digests computed elsewhere (the prepare job hashes indicators on its helper)', () => {
-  it('gives the same hash as hashing every column here, whichever columns went elsewhere', async () => {
-    const { indicatorColumn } = await import('../../src/lib/core/indicator-column.ts');
-    const { columnDigests } = await import('../../src/lib/core/hash.ts');
-    const { importHelper } = await import('../../src/lib/jobs/import-helper.ts');
-    const n = 1000;
-    const bits = (k: number) => Uint8Array.from({ length: Math.ceil(n / 8) }, (_, i) => (i * 37 + k) & 0xff);
-    const valid = new Uint8Array(n).fill(1);
-    const num: NumericColumn = { name: 'x', kind: 'numeric', type: 'float', values: Float64Array.from({ length: n }, (_, i) => i / 7), valid };
-    const t: Table = { rowCount: n, columns: [indicatorColumn('a=1', bits(1), valid, n), num, indicatorColumn('a=2', bits(2), valid, n), indicatorColumn('b=1', bits(3), valid, n)] };
-    const whole = await hashTable(t);
-    for (const away of [[0], [0, 2, 3], [1], [0, 1, 2, 3]])
-      expect(await hashTable(t, { elsewhere: { columns: away, digests: columnDigests(away.map((i) => t.columns[i]), n) } })).toBe(whole);
-    // The helper's job, from bits alone (what crosses to it), gives the same digests.
-    const parts = [0, 2, 3].map((i) => ({ name: t.columns[i].name, type: 'integer' as const, bits: bits([1, 2, 3][[0, 2, 3].indexOf(i)]), valid }));
-    expect(await hashTable(t, { elsewhere: { columns: [0, 2, 3], digests: importHelper.digests(parts, n) } })).toBe(whole);
-    // A wrong count of digests is an error, not a wrong hash.
-    await expect(hashTable(t, { elsewhere: { columns: [0, 2], digests: columnDigests([t.columns[0]], n) } })).rejects.toThrow(/1 column digests came back for 2 columns/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Content hash of a Table: lowercase hex SHA-256 over canonical columnar bytes, so the same cells give the same hash
  * whatever file format or dictionary order they came from. It names a dataset version, so the construction below is
- * a stable format ("enclave-table-sha256/1"); changing any byte of it changes every stored hash.
+ * a stable format ("enclave-table-sha256/2"); changing any byte of it changes every stored hash. (Versions stored under
+ * /1 keep their names: a name is only compared with others, never recomputed from the cells.)
  *
  * Notation: u32(x) = 4-byte little-endian unsigned; utf8(s) = UTF-8 bytes; json(o) = JSON.stringify(o) with keys in
  * the order written; H(b) = SHA-256; || = concatenation; n = table.rowCount.
@@ -15,6 +16,12 @@
  *                  appearance over present rows, so dictionary order, unused entries and repeated entries do not matter.
  *     A numeric 'identifier' column (an integer key kept as numbers) is the string column of its texts String(v):
  *                  h says kind 'string', and D is the string form above, so it hashes as the string identifier would.
+ *     A 0/1 column — any other numeric column whose n cells are all present and each +0, -0 or 1 (one-hot indicators,
+ *                  flags, booleans with no missing cell) — is written as bits instead:
+ *                  S(c) = u32(len(h)) || h || B, h = utf8(json({ name, type, kind, rowCount: n, bits: true })), B =
+ *                  ⌈n/8⌉ bytes, row r's value in bit r mod 8 (least significant first) of byte ⌊r/8⌋, spare bits 0.
+ *                  (Format /1 wrote these as V and D too: 9 bytes a cell where 1/8 says the same, and a prepared split
+ *                  is mostly one-hot indicators — at 5M rows, 5.4 GB of SHA-256 for 0.1 GB of information.)
  *   Column digest C(c) = H(H(P1) || H(P2) || … || H(Pm)), P1…Pm the consecutive 16 MiB pieces of S(c), the last
  *                  one shorter and none empty (a small column has m = 1).
  *   Table hash = H(u32(len(t)) || t || C(c1) || … || C(cw)), t = utf8(json({ format, rowCount: n, columnCount: w })).
@@ -27,7 +34,7 @@ import { decimalLength, firstAppearance, numericFirstAppearance } from './profil
 import type { Column, NumericColumn, Table } from './table.ts';
 import { indicatorBits } from './indicator-column.ts';
 
-export const HASH_FORMAT = 'enclave-table-sha256/1';
+export const HASH_FORMAT = 'enclave-table-sha256/2';
 const PIECE_BYTES = 16 * 1024 * 1024;
 const BLOCK_ROWS = 1 << 16;
 /** Pieces handed to SHA-256 and not yet digested, at most (crypto.subtle copies each piece when called). */
@@ -45,29 +52,12 @@ type Bytes = Uint8Array<ArrayBuffer>;
  * of the one before (a few at a time), and the canonical bytes of the next piece are built meanwhile; a caller that
  * does not await the result at once (the import job profiles meanwhile) overlaps the rest too.
  */
-export async function hashTable(table: Table, opts: { pieceBytes?: number; elsewhere?: Elsewhere } = {}): Promise<string> {
-  const n = table.rowCount;
-  const away = new Set(opts.elsewhere?.columns ?? []);
-  const here = table.columns.filter((_, i) => !away.has(i));
-  const mine = await columnDigests(here, n, opts);
-  const theirs = opts.elsewhere ? await opts.elsewhere.digests : [];
-  if (theirs.length !== away.size) throw new Error(`hash: ${theirs.length} column digests came back for ${away.size} columns`);
-  let m = 0, t = 0;
-  const digests = table.columns.map((_, i) => (away.has(i) ? theirs[t++] : mine[m++]) as Bytes);
-  return tableHash(n, digests);
-}
-
-/**
- * Column digests computed elsewhere (a helper thread hashes a split's one-hot indicators while this one profiles):
- * the columns at these indices (ascending) and C(c) of each, in that order — columnDigests of those columns.
- */
-export interface Elsewhere {
-  columns: number[];
-  digests: Promise<Uint8Array[]>;
+export async function hashTable(table: Table, opts: { pieceBytes?: number } = {}): Promise<string> {
+  return tableHash(table.rowCount, await columnDigests(table.columns, table.rowCount, opts));
 }
 
 /** C(c) of each column, in order. */
-export async function columnDigests(columns: readonly Column[], n: number, opts: { pieceBytes?: number } = {}): Promise<Bytes[]> {
+async function columnDigests(columns: readonly Column[], n: number, opts: { pieceBytes?: number } = {}): Promise<Bytes[]> {
   const pieceBytes = opts.pieceBytes ?? PIECE_BYTES;
   const pending: Promise<Bytes>[] = [];
   const digests: Promise<Bytes>[] = [];
@@ -97,6 +87,13 @@ async function tableHash(n: number, digests: Bytes[]): Promise<string> {
 /** S(c): its length in bytes, and its bytes as a sequence of runs produced block by block. */
 function columnStream(col: Column, n: number): { size: number; runs: Iterable<Bytes> } {
   if (col.kind === 'numeric' && col.type === 'identifier') return identifierStream(col, n);
+  if (col.kind === 'numeric') {
+    const bits = zeroOneBits(col, n);
+    if (bits) {
+      const header = lengthPrefixed(JSON.stringify({ name: col.name, type: col.type, kind: col.kind, rowCount: n, bits: true }));
+      return { size: header.length + bits.length, runs: [header, bits] };
+    }
+  }
   const header = lengthPrefixed(JSON.stringify({ name: col.name, type: col.type, kind: col.kind, rowCount: n }));
   if (col.kind === 'numeric') return { size: header.length + 9 * n, runs: numericRuns(header, col, n) };
   const { remap, values: entries } = firstAppearance(col, n);
@@ -141,23 +138,36 @@ function* validRuns(valid: Uint8Array, n: number, block: Bytes): Generator<Bytes
   }
 }
 
+/**
+ * B of a 0/1 column (every one of the n cells present, each ±0 or 1), or null for any other column. An indicator
+ * column's own bits (its spare bits cleared), else one pass that stops at the first other cell.
+ */
+function zeroOneBits(col: NumericColumn, n: number): Bytes | null {
+  const size = (n + 7) >> 3;
+  const valid = col.valid;
+  const own = indicatorBits(col); // (read before `values`, which would make an indicator's doubles)
+  if (own) {
+    for (let r = 0; r < n; r++) if (!valid[r]) return null; // (an indicator's cells are all present: checked, not assumed)
+    const out = own.slice(0, size) as Bytes;
+    if (n & 7) out[size - 1] &= (1 << (n & 7)) - 1;
+    return out;
+  }
+  const values = col.values;
+  const out = new Uint8Array(size);
+  for (let r = 0; r < n; r++) {
+    const v = values[r];
+    if (!valid[r]) return null;
+    if (v === 1) out[r >> 3] |= 1 << (r & 7);
+    else if (v !== 0) return null;
+  }
+  return out;
+}
+
 function* numericRuns(header: Bytes, col: NumericColumn, n: number): Generator<Bytes> {
   yield header;
   const block = new Uint8Array(BLOCK_ROWS * 8);
   const view = new DataView(block.buffer);
   const f64 = new Float64Array(block.buffer);
-  const bits = indicatorBits(col);
-  if (bits) {
-    // An indicator column: every cell present, 0 or 1 (already canonical), written from its bits.
-    yield* validRuns(col.valid, n, block);
-    for (let s = 0; s < n; s += BLOCK_ROWS) {
-      const e = Math.min(n, s + BLOCK_ROWS);
-      for (let r = s; r < e; r++) f64[r - s] = (bits[r >> 3] >> (r & 7)) & 1;
-      if (!LITTLE_ENDIAN) for (let r = s; r < e; r++) view.setFloat64((r - s) * 8, (bits[r >> 3] >> (r & 7)) & 1, true);
-      yield block.subarray(0, (e - s) * 8);
-    }
-    return;
-  }
   const { values, valid } = col;
   yield* validRuns(valid, n, block);
   for (let s = 0; s < n; s += BLOCK_ROWS) {

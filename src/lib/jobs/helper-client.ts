@@ -1,7 +1,7 @@
 /**
  * The helper worker (workers/import-helper.worker.ts) as the data worker's jobs start it: where the runtime has
  * workers and a second core (the browser; not Node, where the jobs run everything on their own thread). The import
- * job reads half a large CSV and hashes there; the prepare job hashes a large split's one-hot indicators there.
+ * job reads half a large CSV there, and hashes and correlates the table.
  */
 import { connect, type Client } from '../bridge/connect.ts';
 import type { ImportHelperApi } from '../../../workers/import-helper.worker.ts';

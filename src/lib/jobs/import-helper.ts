@@ -7,17 +7,7 @@
 import { parseCsvPart } from '../core/io/csv-fast.ts';
 import type { TablePart } from '../core/io/assemble.ts';
 import type { CsvSplitRequest } from '../core/io/source.ts';
-import { columnDigests, hashTable } from '../core/hash.ts';
-import { indicatorColumn } from '../core/indicator-column.ts';
-import type { NumericType } from '../core/table.ts';
-
-/** An indicator column as it crosses to the helper: its bits, not its lazy doubles (which a copy would make). */
-export interface IndicatorParts {
-  name: string;
-  type: NumericType;
-  bits: Uint8Array;
-  valid: Uint8Array;
-}
+import { hashTable } from '../core/hash.ts';
 import { pearsonMatrix } from '../core/profile/correlation.ts';
 import type { Correlations } from '../core/profile.ts';
 import type { NumericColumn, Table } from '../core/table.ts';
@@ -40,15 +30,6 @@ export const importHelper = {
     if (!picked.every((c) => c?.kind === 'numeric')) throw new EnclaveError('invalid-argument', 'Correlations are computed over numeric columns only.');
     held = table;
     return pearsonMatrix(picked as NumericColumn[], table.rowCount);
-  },
-  /**
-   * C(c) (core/hash.ts) of one-hot indicator columns sent as their bits: the prepare job hashes a split's other columns
-   * and profiles it meanwhile. The digests' buffers are moved.
-   */
-  async digests(columns: IndicatorParts[], n: number): Promise<Uint8Array[]> {
-    const cols = columns.map((c) => indicatorColumn(c.name, c.bits, c.valid, n, c.type));
-    const out = await columnDigests(cols, n);
-    return transferred(out, out.map((d) => d.buffer as ArrayBuffer));
   },
   /** The content hash of the table the last `correlate` was given. */
   async hash(): Promise<string> {

@@ -10,11 +10,6 @@ import { parseJsonText } from '../core/json-text.ts';
 import { splitTable, type SplitOptions } from '../core/split.ts';
 import { takeRows } from '../core/table-ops.ts';
 import { hashTable } from '../core/hash.ts';
-import { indicatorBits } from '../core/indicator-column.ts';
-import type { Client } from '../bridge/connect.ts';
-import type { ImportHelperApi } from '../../../workers/import-helper.worker.ts';
-import type { IndicatorParts } from './import-helper.ts';
-import { startHelperClient } from './helper-client.ts';
 import { hashJson } from '../core/canonical-json.ts';
 import { profileTableAsync, profileTable, type ColumnProfile, type Profile } from '../core/profile.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
@@ -57,20 +52,6 @@ async function source(database: EnclaveDB, hash: string): Promise<Table> {
   return cached.table;
 }
 
-/**
- * A split's content hash; with a helper, its indicator columns' digests come from there (sent as bits), and should
- * the helper fail, the whole hash is computed here.
- */
-function hashSplit(t: Table, helper: Client<ImportHelperApi> | null): Promise<string> {
-  const away = helper ? t.columns.flatMap((c, i) => (indicatorBits(c) ? [i] : [])) : [];
-  if (!helper || away.length === 0) return hashTable(t);
-  const parts: IndicatorParts[] = away.map((i) => {
-    const c = t.columns[i] as NumericColumn;
-    return { name: c.name, type: c.type, bits: indicatorBits(c)!, valid: c.valid };
-  });
-  return hashTable(t, { elsewhere: { columns: away, digests: helper.digests(parts, t.rowCount).result } }).catch(() => hashTable(t));
-}
-
 export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promise<PrepareResult> {
   const { signal, onProgress } = opts;
   const database = opts.database ?? defaultDb();
@@ -88,52 +69,41 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
   // first (its table is the largest, so nothing else is held with it); validation or test, once a blocking anomaly is
   // known, is skipped: nothing will be saved.
   let consumed = 0;
-  // A large preparation's one-hot indicators are hashed on the second core (the helper) while this one profiles:
-  // they are most of a split's canonical bytes (8 a cell), and SHA-256 runs on the calling thread in Chromium.
-  const helper = large ? startHelperClient() : null;
-  try {
-    return await prepareWith(helper);
-  } finally {
-    helper?.close();
-  }
-
-  async function prepareWith(helper: Client<ImportHelperApi> | null): Promise<PrepareResult> {
-    const out = await prepareSplits(table, req.recipe, { split: req.split, accepted: req.accepted, signal, releaseSource: large, onProgress: (p) => onProgress?.(p) }, async ({ table: t, blocking }): Promise<StagedSplit | null> => {
-      if (blocking.length) return null;
-      onProgress?.({ stage: 'profile', done: consumed++, total: 3 });
-      // A split's profile serves its columns (the Train page's scale warning reads their ranges); its correlations —
-      // one-hot indicators, mostly — are shown nowhere and were half its time (2.6 of 4.9 s at 500k × 137): not computed.
-      // The hash's indicator columns go to the helper (hashSplit); the rest is hashed here as the profile is made.
-      const hashing = hashSplit(t, helper);
-      hashing.catch(() => undefined); // awaited below; a profile that fails first must not leave it unhandled
-      const profile = await profileTableAsync(t, { signal, maxCorrelationColumns: 0 });
-      const hash = await hashing;
-      throwIfAborted(signal);
-      onProgress?.({ stage: 'save', done: consumed - 1, total: 3 });
-      const staged = await stagePreparedSplit(database, { table: t, hash, profile });
-      if (!staged.chunks) releaseTable(t);
-      return staged;
-    });
-    const sizes = { ...out.report.split.sizes };
-    if (out.report.blocking.length) return { status: 'blocked', report: out.report, sizes };
-    const prepared = out.outputs as Record<SplitName, StagedSplit>;
-    const s = out.report.split;
-    const split: SplitConfig = { method: s.method, fractions: s.fractions, seed: s.seed, target: out.recipe.target, group: req.split.group, time: req.split.time };
-    const recipeJson = JSON.parse(JSON.stringify(out.recipe));
-    const preparation = await savePreparation(database, {
-      dataset,
-      source: req.source,
-      recipe: { hash: await hashJson(recipeJson), json: recipeJson },
-      split,
-      fitted: JSON.parse(JSON.stringify(out.fitted)),
-      splits: prepared,
-      report: JSON.parse(JSON.stringify(out.report)),
-      accepted: req.accepted ?? [],
-      excluded: { missingTarget: s.excluded?.missingTarget ?? 0 }
-    });
-    onProgress?.({ stage: 'save', done: 3, total: 3 });
-    return { status: 'saved', preparation, report: out.report };
-  }
+  const out = await prepareSplits(table, req.recipe, { split: req.split, accepted: req.accepted, signal, releaseSource: large, onProgress: (p) => onProgress?.(p) }, async ({ table: t, blocking }): Promise<StagedSplit | null> => {
+    if (blocking.length) return null;
+    onProgress?.({ stage: 'profile', done: consumed++, total: 3 });
+    // A split's profile serves its columns (the Train page's scale warning reads their ranges); its correlations —
+    // one-hot indicators, mostly — are shown nowhere and were half its time (2.6 of 4.9 s at 500k × 137): not computed.
+    // The hash is made as the profile is (SHA-256 runs between its steps).
+    const hashing = hashTable(t);
+    hashing.catch(() => undefined); // awaited below; a profile that fails first must not leave it unhandled
+    const profile = await profileTableAsync(t, { signal, maxCorrelationColumns: 0 });
+    const hash = await hashing;
+    throwIfAborted(signal);
+    onProgress?.({ stage: 'save', done: consumed - 1, total: 3 });
+    const staged = await stagePreparedSplit(database, { table: t, hash, profile });
+    if (!staged.chunks) releaseTable(t);
+    return staged;
+  });
+  const sizes = { ...out.report.split.sizes };
+  if (out.report.blocking.length) return { status: 'blocked', report: out.report, sizes };
+  const prepared = out.outputs as Record<SplitName, StagedSplit>;
+  const s = out.report.split;
+  const split: SplitConfig = { method: s.method, fractions: s.fractions, seed: s.seed, target: out.recipe.target, group: req.split.group, time: req.split.time };
+  const recipeJson = JSON.parse(JSON.stringify(out.recipe));
+  const preparation = await savePreparation(database, {
+    dataset,
+    source: req.source,
+    recipe: { hash: await hashJson(recipeJson), json: recipeJson },
+    split,
+    fitted: JSON.parse(JSON.stringify(out.fitted)),
+    splits: prepared,
+    report: JSON.parse(JSON.stringify(out.report)),
+    accepted: req.accepted ?? [],
+    excluded: { missingTarget: s.excluded?.missingTarget ?? 0 }
+  });
+  onProgress?.({ stage: 'save', done: 3, total: 3 });
+  return { status: 'saved', preparation, report: out.report };
 }
 
 export interface StepPreview {
