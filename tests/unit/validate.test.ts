@@ -240,6 +240,33 @@ describe('schema and range checks without sorting', () => {
     }
   });
 
+  it('inferSchema of large columns (sorted with one working copy) gives what a sorted copy gives, and leaves their profiles made', async () => {
+    const { profileNumeric } = await import('../../src/lib/core/profile/numeric.ts');
+    const n = 70_000; // past the radix sort's and the working copy's threshold
+    const big = [
+      numeric('spread', n, () => (rng.next() < 0.01 ? pick(POOL)() : rng.next() * 2e6 - 1e6)),
+      numeric('wide', n, () => rng.next() * 1e-3),
+      { ...numeric('stamp', n, () => 1.7e12 + Math.floor(rng.next() * 1e9)), type: 'datetime' as const },
+      numeric('codes', n, pick([1, 2, 3])), // counted, not sorted
+    ];
+    const t: Table = { rowCount: n, columns: big };
+    const schema = inferSchema(t);
+    for (const c of big) {
+      const s = schema.columns.find((x) => x.name === c.name)!;
+      const want = sortedSummary(c);
+      expect(s.distinct, c.name).toBe(want.distinct);
+      expect(s.present * n, c.name).toBeCloseTo(want.n, 6);
+      for (const k of ['min', 'max', 'p1', 'p99'] as const) expect(s.range![k], `${c.name} ${k}`).toBe(want.range![k]);
+      // The profile the prepare stage asks for next: the same as one made from a sorted copy of an unseen column.
+      const fresh = { ...c, values: c.values.slice(), valid: c.valid.slice() };
+      expect(profileNumeric(c as NumericColumn & { type: 'float' }, n, 20), c.name).toEqual(profileNumeric(fresh as NumericColumn & { type: 'float' }, n, 20, { sort: true }));
+    }
+    // Made once, when the schema sorted it (the same object each time it is asked for), for those 20 bins only.
+    const spread = big[0] as NumericColumn & { type: 'float' };
+    expect(profileNumeric(spread, n, 20)).toBe(profileNumeric(spread, n, 20));
+    expect(profileNumeric(spread, n, 10).histogram).toHaveLength(10);
+  });
+
   it('checkTable counts values outside the range and names the ends a sorted copy has', () => {
     for (const c of columns) {
       for (const range of [{ min: 0, max: 0.5 }, { min: -0, max: 1 }, { min: 1, max: 1 }, { min: -1, max: 3 }]) {

@@ -9,7 +9,7 @@ import { nextTask } from './next-task.ts';
 import { profileBoolean, profileIdentifier, profileString } from './profile/categorical.ts';
 import { pearsonMatrix } from './profile/correlation.ts';
 import { duplicateRows } from './profile/duplicates.ts';
-import { numericScratch, profileNumeric } from './profile/numeric.ts';
+import { DEFAULT_BINS, numericScratch, profileNumeric } from './profile/numeric.ts';
 import type { ColumnProfile, Correlations, Profile, ProfileOptions } from './profile/types.ts';
 import type { NumericColumn, Table } from './table.ts';
 
@@ -42,7 +42,7 @@ const AWAIT_CORRELATIONS = 'correlations';
 
 /** The profile, step by step: yields after each column, after duplicates and after correlations. */
 function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typeof AWAIT_CORRELATIONS, Profile, Correlations | undefined> {
-  const { signal, onProgress, bins = 20, topK = 10, maxCorrelationColumns = 50 } = opts;
+  const { signal, onProgress, bins = DEFAULT_BINS, topK = 10, maxCorrelationColumns = 50 } = opts;
   const n = table.rowCount;
   const total = table.columns.length + 2;
   let done = 0;

@@ -4,8 +4,7 @@
  * its classes. Learned from the prepared training split; later data (validation, test, serving) is checked against it
  * (anomalies.ts). Plain JSON: it is stored with the preparation.
  */
-import { quantileSorted } from 'd3-array';
-import { sortFloat64 } from '../profile/sort.ts';
+import { numericScratch, sortedRange, type NumericScratch } from '../profile/numeric.ts';
 import { atSorted, countNumbers, distinctOf, quantileCounted, sortedCounts } from './counted.ts';
 import { valueCounts } from '../split/classes.ts';
 import { isClassColumn } from '../split.ts';
@@ -53,19 +52,22 @@ export interface Schema {
 
 export function inferSchema(table: Table, opts: { target?: string } = {}): Schema {
   const target = opts.target ?? null;
+  // One working copy for every large column sorted (fresh memory for each million-row column costs page faults).
+  let working: NumericScratch | undefined;
+  const scratch = () => (table.rowCount >= 1 << 15 ? (working ??= numericScratch(table.rowCount)) : undefined);
   return {
     version: 1,
     rowCount: table.rowCount,
     target,
-    columns: table.columns.map((c) => columnSchema(c, table.rowCount, c.name === target)),
+    columns: table.columns.map((c) => columnSchema(c, table.rowCount, c.name === target, scratch)),
   };
 }
 
-function columnSchema(col: Column, rowCount: number, isTarget: boolean): ColumnSchema {
+function columnSchema(col: Column, rowCount: number, isTarget: boolean, scratch: () => NumericScratch | undefined): ColumnSchema {
   const out: ColumnSchema = { name: col.name, type: col.type, present: 0, missing: 0, distinct: 0, range: null, categories: null };
   const numericRange = col.kind === 'numeric' && col.type !== 'boolean';
   if (numericRange) {
-    const s = numericSummary(col, rowCount);
+    const s = numericSummary(col, rowCount, scratch);
     out.present = rowCount ? s.n / rowCount : 0;
     out.missing = rowCount ? 1 - out.present : 0;
     out.distinct = s.distinct;
@@ -95,9 +97,10 @@ const COUNTED_MAX_DISTINCT = 1 << 14;
 /**
  * Present count, distinct count and range of a numeric column (present: valid and not NaN), as a sorted copy of the
  * present values gives them. A column of few distinct values (at most an eighth of its rows, and 16,384) is counted
- * instead: the same numbers to the bit, without the sort.
+ * instead: the same numbers to the bit, without the sort. A sorted column's profile is made from the same copy
+ * (profile/numeric.ts `sortedRange`): the prepare stage profiles this split next, and need not sort it again.
  */
-function numericSummary(col: NumericColumn, rowCount: number): { n: number; distinct: number; range: NumericRange | null } {
+function numericSummary(col: NumericColumn, rowCount: number, scratch: () => NumericScratch | undefined): { n: number; distinct: number; range: NumericRange | null } {
   const counted = countNumbers(col, rowCount, Math.min(COUNTED_MAX_DISTINCT, Math.max(16, rowCount >> 3)), false);
   if (counted) {
     const s = sortedCounts(counted);
@@ -105,24 +108,5 @@ function numericSummary(col: NumericColumn, rowCount: number): { n: number; dist
     const range = n ? { min: atSorted(s, 0), max: atSorted(s, n - 1), p1: quantileCounted(s, 0.01), p99: quantileCounted(s, 0.99) } : null;
     return { n, distinct: distinctOf(counted), range };
   }
-  const sorted = presentSorted(col, rowCount);
-  const n = sorted.length;
-  let distinct = n ? 1 : 0;
-  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  if (!n) return { n, distinct, range: null };
-  const q = (p: number) => quantileSorted(sorted as unknown as number[], p)!;
-  return { n, distinct, range: { min: sorted[0], max: sorted[n - 1], p1: q(0.01), p99: q(0.99) } };
-}
-
-/** The present values (valid, not NaN; ±Infinity included), ascending. */
-function presentSorted(col: NumericColumn, rowCount: number): Float64Array {
-  const { values, valid } = col;
-  let n = 0;
-  for (let r = 0; r < rowCount; r++) if (valid[r] && values[r] === values[r]) n++;
-  const out = new Float64Array(n);
-  for (let r = 0, k = 0; r < rowCount; r++) {
-    const v = values[r];
-    if (valid[r] && v === v) out[k++] = v;
-  }
-  return sortFloat64(out);
+  return sortedRange(col, rowCount, { scratch: scratch() });
 }
