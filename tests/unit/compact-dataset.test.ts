@@ -4,7 +4,7 @@
  * bit; X made only when read; predictions from the rows equal predictions from X.
  */
 import { describe, expect, it } from 'vitest';
-import { indicatorColumn } from '../../src/lib/core/indicator-column.ts';
+import { indicatorBits, indicatorColumn } from '../../src/lib/core/indicator-column.ts';
 import { seeded } from '../../src/lib/core/random.ts';
 import type { Table } from '../../src/lib/core/table.ts';
 import { numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
@@ -71,6 +71,28 @@ describe('compact rows straight from a split', () => {
     expect(c.compact!.sparseValue).toEqual(ref.sparseValue);
     expect(densify(c.compact!)).toEqual(dense.X);
     expect(c.X).toEqual(dense.X);
+  });
+
+  it('are those rows too for a row count that is no multiple of 32, and bits that start off a 4-byte boundary', () => {
+    for (const n of [4_001, 37, 31]) {
+      const t = table(n, 3);
+      // Each bit column moved to a buffer where it starts one byte in (as a view into a larger array may).
+      const shifted = t.columns.map((c) => {
+        const bits = indicatorBits(c);
+        if (!bits) return c;
+        const moved = new Uint8Array(bits.length + 1).subarray(1);
+        moved.set(bits);
+        return indicatorColumn(c.name, moved, c.valid, n);
+      });
+      for (const cols of [t.columns, shifted]) {
+        const c = toCompactDataset({ rowCount: n, columns: cols }, 'label').compact!;
+        const ref = compactRows(toDataset(t, 'label'));
+        expect(c.rowStart, `${n}`).toEqual(ref.rowStart);
+        expect(c.sparseColumn, `${n}`).toEqual(ref.sparseColumn);
+        expect(c.sparseValue, `${n}`).toEqual(ref.sparseValue);
+        expect(c.dense, `${n}`).toEqual(ref.dense);
+      }
+    }
   });
 
   it('follow the training split: features, classes and dense columns (denseAs)', () => {

@@ -53,19 +53,6 @@ export function toCompactDataset(table: Table, target: string, shape?: DataShape
 
 type Bits = Uint8Array | undefined;
 
-/** Calls f(i) for each set bit i < n of a bit column (row r is bit r % 8 of byte ⌊r / 8⌋). */
-function eachOne(w: Uint8Array, n: number, f: (i: number) => void): void {
-  for (let b = 0; b < w.length; b++) {
-    let byte = w[b];
-    while (byte) {
-      const low = byte & -byte;
-      const i = b * 8 + 31 - Math.clz32(low);
-      if (i < n) f(i);
-      byte ^= low;
-    }
-  }
-}
-
 function compactOf(n: number, d: number, denseColumns: Int32Array, bits: Bits[], values: (Float64Array | null)[], nonZero: Float64Array): CompactRows {
   const dd = denseColumns.length;
   const isDense = new Uint8Array(d);
@@ -84,29 +71,77 @@ function compactOf(n: number, d: number, denseColumns: Int32Array, bits: Bits[],
       }
     }
   }
-  // Sparse entries, row-major: count each row's, then place them column by column (so in column order in a row).
-  const rowStart = new Int32Array(n + 1);
+  // Sparse entries, row-major, in column order within a row, in one pass over 32 rows at a time: each row's entries
+  // are gathered across every sparse column (a 32-bit word of each indicator's bits), then written after the last
+  // row's. (Column by column, each count and each write went to another row's place — a cache line each: at 1.2M
+  // rows × 120 indicators that was most of the time.)
+  const sparse: number[] = [];
+  for (let j = 0; j < d; j++) if (!isDense[j]) sparse.push(j);
   let entries = 0;
-  for (let j = 0; j < d; j++) {
-    if (isDense[j]) continue;
-    entries += nonZero[j];
-    const v = values[j];
-    if (v) {
-      for (let i = 0; i < n; i++) if (v[i] !== 0) rowStart[i + 1]++;
-    } else eachOne(bits[j]!, n, (i) => rowStart[i + 1]++);
-  }
-  for (let i = 0; i < n; i++) rowStart[i + 1] += rowStart[i];
+  for (const j of sparse) entries += nonZero[j];
+  const m = sparse.length;
+  const words = sparse.map((j) => (bits[j] ? wordsOf(bits[j]!) : null));
+  const sparseValues = sparse.map((j) => values[j]);
+  const rowStart = new Int32Array(n + 1);
   const sparseColumn = new Int32Array(entries);
   const sparseValue = new Float32Array(entries);
-  const at = rowStart.slice(0, n);
-  for (let j = 0; j < d; j++) {
-    if (isDense[j]) continue;
-    const v = values[j];
-    if (v) {
-      for (let i = 0; i < n; i++) if (v[i] !== 0) (sparseColumn[at[i]] = j), (sparseValue[at[i]++] = v[i]);
-    } else eachOne(bits[j]!, n, (i) => ((sparseColumn[at[i]] = j), (sparseValue[at[i]++] = 1)));
+  // A block's entries by row: row k's are at [k·m, k·m + count[k]).
+  const blockColumn = new Int32Array(32 * m);
+  const blockValue = new Float32Array(32 * m);
+  const count = new Int32Array(32);
+  let p = 0;
+  for (let b = 0, word = 0; b < n; b += 32, word++) {
+    const rows = Math.min(32, n - b);
+    const inBlock = rows === 32 ? -1 : (1 << rows) - 1;
+    count.fill(0);
+    for (let q = 0; q < m; q++) {
+      const j = sparse[q];
+      const w = words[q];
+      if (w) {
+        for (let x = w(word) & inBlock; x !== 0; x &= x - 1) {
+          const k = 31 - Math.clz32(x & -x);
+          const at = k * m + count[k]++;
+          blockColumn[at] = j;
+          blockValue[at] = 1;
+        }
+      } else {
+        const v = sparseValues[q]!;
+        for (let k = 0; k < rows; k++) {
+          const x = v[b + k];
+          if (x === 0) continue;
+          const at = k * m + count[k]++;
+          blockColumn[at] = j;
+          blockValue[at] = x;
+        }
+      }
+    }
+    for (let k = 0; k < rows; k++) {
+      for (let e = k * m, end = e + count[k]; e < end; e++, p++) {
+        sparseColumn[p] = blockColumn[e];
+        sparseValue[p] = blockValue[e];
+      }
+      rowStart[b + k + 1] = p;
+    }
   }
   return { n, d, denseColumns, dense, rowStart, sparseColumn, sparseValue };
+}
+
+/** Word k of a bit column (rows 32k … 32k + 31, row 32k in the lowest bit); past the end, 0. */
+function wordsOf(w: Uint8Array): (k: number) => number {
+  if (LITTLE_ENDIAN && w.byteOffset % 4 === 0) {
+    const whole = w.byteLength >> 2;
+    const u32 = new Uint32Array(w.buffer, w.byteOffset, whole);
+    const tail = (k: number) => byteWord(w, k);
+    return (k) => (k < whole ? u32[k] | 0 : tail(k));
+  }
+  return (k) => byteWord(w, k);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function byteWord(w: Uint8Array, k: number): number {
+  const i = 4 * k;
+  return (w[i] | 0) | ((w[i + 1] | 0) << 8) | ((w[i + 2] | 0) << 16) | ((w[i + 3] | 0) << 24);
 }
 
 /** The dense n × d matrix of compact rows. */
