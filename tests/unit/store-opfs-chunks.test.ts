@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Table } from '../../src/lib/core/table.ts';
+import type { NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { indicatorBits, indicatorColumn, madeValues } from '../../src/lib/core/indicator-column.ts';
 import { loadDataset } from '../../src/lib/jobs/load-dataset.ts';
 import { toDataset } from '../../src/lib/ml/matrix.ts';
@@ -7,7 +7,7 @@ import { autoChunks, CHUNK_STORE_SETTING, folderIn } from '../../src/lib/store/c
 import { indexedDbChunks, setChunkStore, type ChunkView } from '../../src/lib/store/chunk-store.ts';
 import type { ChunkRecord, EnclaveDB } from '../../src/lib/store/db.ts';
 import { deleteDataset } from '../../src/lib/store/delete.ts';
-import { loadColumn, loadRows, loadTable } from '../../src/lib/store/load-table.ts';
+import { loadColumn, loadColumns, loadRows, loadTable } from '../../src/lib/store/load-table.ts';
 import { chunkFileName, PREFIX_BYTES } from '../../src/lib/store/opfs-chunk-file.ts';
 import { opfsChunks, type OpfsChunkOptions } from '../../src/lib/store/opfs-chunks.ts';
 import { putSetting } from '../../src/lib/store/settings.ts';
@@ -322,6 +322,35 @@ describe('chunks stored as OPFS files', () => {
     expect(Array.from(data.y)).toEqual(Array.from(expected.y));
     const onlyBits = await loadDataset(d, H1, 'y', { ...expected.shape, features: ['a'] });
     expect(Array.from(onlyBits.X)).toEqual(zeroOne);
+  });
+
+  it('0/1 columns read together share one all-present mask; one with a missing cell keeps its own, and reads as doubles', async () => {
+    const rows = 2 * CHUNK_ROWS + 5;
+    const a = Array.from({ length: rows }, (_, i) => (i % 3 === 1 ? 1 : 0));
+    const b = Array.from({ length: rows }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const ones = new Uint8Array(rows).fill(1);
+    const gap = ones.slice();
+    gap[CHUNK_ROWS + 2] = 0; // in the second chunk
+    const t: Table = {
+      rowCount: rows,
+      columns: [
+        { kind: 'numeric', name: 'a', type: 'integer', values: Float64Array.from(a), valid: ones },
+        { kind: 'numeric', name: 'b', type: 'integer', values: Float64Array.from(b), valid: ones },
+        { kind: 'numeric', name: 'gap', type: 'integer', values: Float64Array.from(b), valid: gap },
+      ],
+    };
+    const { d } = setup();
+    await save(d, H1, t);
+    const [ca, cb, cg] = (await loadColumns(d, H1, ['a', 'b', 'gap'])) as NumericColumn[];
+    expect(indicatorBits(ca) && indicatorBits(cb)).toBeDefined();
+    expect(ca.valid).toBe(cb.valid);
+    expect(Array.from(ca.valid)).toEqual(Array.from(ones));
+    expect(Array.from(ca.values)).toEqual(a);
+    expect(Array.from(cb.values)).toEqual(b);
+    expect(indicatorBits(cg)).toBeUndefined();
+    expect(cg.valid).not.toBe(ca.valid);
+    expect(Array.from(cg.valid)).toEqual(Array.from(gap));
+    expect(Array.from(cg.values).filter((_, i) => gap[i])).toEqual(b.filter((_, i) => gap[i]));
   });
 
   it('reading a version column by column reads its header once while the file is unchanged, and again once it is rewritten', async () => {
