@@ -7,6 +7,7 @@ import { expose } from '../src/lib/bridge/expose.ts';
 import { importFile, previewFile, type ImportRequest, type JobProgress } from '../src/lib/jobs/import-job.ts';
 import type { ImportOptions } from '../src/lib/core/io/import-options.ts';
 import { prepare, type PrepareRequest, type PrepareJobProgress } from '../src/lib/jobs/prepare-job.ts';
+import { prestartHelper } from '../src/lib/jobs/helper-client.ts';
 
 const api = {
   importFile: (req: ImportRequest, onProgress: (p: JobProgress) => void) => importFile(req, { onProgress }),
@@ -16,3 +17,4 @@ const api = {
 
 export type DataWorkerApi = typeof api;
 expose(api);
+prestartHelper(); // the first import's helper, loading while the page waits for a file

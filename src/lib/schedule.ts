@@ -15,3 +15,12 @@ export function afterNextFrame(fn: () => void): () => void {
   const frame = requestAnimationFrame(() => { timer = setTimeout(fn, 0); });
   return () => { cancelAnimationFrame(frame); if (timer !== undefined) clearTimeout(timer); };
 }
+
+/**
+ * Runs `fn` once the page is idle (requestIdleCallback, at most `timeout` ms later; a timer where there is none):
+ * work that is not this page's own — a worker starting, its modules compiling — then takes no core from hydration.
+ */
+export function whenIdle(fn: () => void, timeout = 2000): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout });
+  else setTimeout(fn, 200);
+}

@@ -36,6 +36,8 @@ const federated = connect<FederatedWorkerApi>('federated', () => new Worker(new 
 const model = connect<ModelWorkerApi>('model', () => new Worker(new URL('../../../workers/model.worker.ts', import.meta.url), { type: 'module', name: 'enclave-model' }));
 
 export const importFile = data.importFile;
+/** Starts the data worker (and the import helper it starts) before a file is chosen. */
+export const warmDataWorker = () => data.warm();
 export const previewImportFile = data.previewFile;
 export const prepareSplits = data.prepare;
 

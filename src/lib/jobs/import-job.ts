@@ -15,7 +15,7 @@ import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
 import { saveImport } from '../store/tables.ts';
 import { loadRows } from '../store/load-table.ts';
-import { startHelperClient } from './helper-client.ts';
+import { prestartHelper, startHelperClient } from './helper-client.ts';
 
 export interface JobProgress {
   stage: 'read' | 'hash' | 'profile' | 'save';
@@ -141,6 +141,7 @@ export async function importFile(req: ImportRequest, opts: JobOptions = {}): Pro
     return await importWith(helper, req, opts);
   } finally {
     helper?.close();
+    prestartHelper(); // the next import's
   }
 }
 
