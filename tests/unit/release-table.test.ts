@@ -26,6 +26,14 @@ describe('releaseTable (a table nothing will read again gives its memory back no
     }
   });
 
+  it('leaves columns in shared memory as they are (they cannot be detached; another thread may read them) and releases the rest', () => {
+    const shared = new Float64Array(new SharedArrayBuffer(8 * 10)).fill(2);
+    const t: Table = { rowCount: 10, columns: [{ kind: 'numeric', name: 's', type: 'float', values: shared, valid: new Uint8Array(10).fill(1) }] };
+    releaseTable(t);
+    expect(Array.from(shared)).toEqual(new Array(10).fill(2));
+    expect(t.columns[0].valid.length).toBe(0);
+  });
+
   it('is harmless on a table already released', () => {
     const t = oneHotTable(10);
     releaseTable(t);

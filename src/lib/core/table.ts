@@ -122,6 +122,7 @@ export function transferables(table: Table): ArrayBuffer[] {
 export function releaseTable(table: Table, except: readonly Table[] = []): void {
   // Buffers a table made from this one still uses (columns a recipe passed through unchanged) stay.
   const kept = new Set(except.flatMap(transferables));
-  const buffers = transferables(table).filter((b) => b.byteLength > 0 && !kept.has(b));
+  // Shared memory cannot be detached (another thread may read it): it goes once no thread refers to it.
+  const buffers = transferables(table).filter((b) => b.byteLength > 0 && !kept.has(b) && b instanceof ArrayBuffer);
   if (buffers.length) structuredClone(buffers, { transfer: buffers });
 }

@@ -3,6 +3,7 @@
  * read a file into a Table, hash it, profile it, and store it as a version in one transaction.
  */
 import { readTable } from '../core/io/index.ts';
+import { shareLargeBuffers } from '../core/typed-buffers.ts';
 import { checkImportOptions, type ImportOptions } from '../core/io/import-options.ts';
 import { previewImport, type ImportPreview } from '../core/io/preview.ts';
 import type { ByteSource, CsvSplitRequest } from '../core/io/source.ts';
@@ -81,13 +82,20 @@ function startHelper(): Helper | null {
   };
 }
 
+/** Whether memory can be shared with a worker here (a cross-origin isolated page's workers). */
+function sharedMemory(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
 /**
- * The table as it is sent to the helper: with cross-origin isolation, every column copied once into
- * SharedArrayBuffers (nothing is copied again on the way); otherwise the table itself, which postMessage clones.
+ * The table as it is sent to the helper: with cross-origin isolation, every column in SharedArrayBuffers (made there
+ * by the reader, shareLargeBuffers; any other copied once), so nothing is copied on the way; otherwise the table
+ * itself, which postMessage clones.
  */
 function shareable(table: Table): Table {
-  if (typeof SharedArrayBuffer === 'undefined' || !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) return table;
+  if (!sharedMemory()) return table;
   const share = <A extends Float64Array | Int32Array | Uint8Array>(a: A, make: (b: SharedArrayBuffer) => A): A => {
+    if (a.buffer instanceof SharedArrayBuffer) return a;
     const out = make(new SharedArrayBuffer(a.byteLength));
     out.set(a);
     return out;
@@ -149,6 +157,8 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
   const { signal, onProgress } = opts;
   const file = req.file;
   const options = checkImportOptions(req.options); // from the page: checked, only known fields kept
+  // With a helper to hand the table to, its columns are made in shared memory, so that it crosses without a copy.
+  shareLargeBuffers(!!helper && sharedMemory());
   const { table, format, warnings } = await readTable(file, {
     ...options,
     signal,
@@ -156,7 +166,7 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
     onProgress: (p) => onProgress?.({ stage: 'read', done: p.done, total: p.total, rows: p.rows }),
     // A large CSV: the helper reads the second half meanwhile.
     splitCsv: helper && typeof File !== 'undefined' && file instanceof File ? (r) => helper.part(file, r) : undefined
-  });
+  }).finally(() => shareLargeBuffers(false));
   throwIfAborted(signal);
   onProgress?.({ stage: 'hash', done: 0, total: 1, rows: table.rowCount });
   // Hash and correlations run beside the rest of the profile (in the helper; without one, the hash is interleaved
