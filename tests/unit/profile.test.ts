@@ -356,4 +356,17 @@ describe('profileTableAsync between columns', () => {
       vi.useRealTimers();
     }
   });
+
+  it('takes the duplicate rows and correlations from elsewhere when given (another thread counts them), and is otherwise the same profile', async () => {
+    const { profileTableAsync } = await import('../../src/lib/core/profile.ts');
+    let asked = 0;
+    const p = await profileTableAsync(penguins, {
+      duplicates: async () => (asked++, 12345),
+      correlations: async () => profile.correlations,
+    });
+    expect(asked).toBe(1);
+    expect(p).toEqual({ ...profile, duplicateRows: 12345 });
+    // profileTable (synchronous) counts them itself.
+    expect(profileTable(penguins, { duplicates: async () => 12345 }).duplicateRows).toBe(profile.duplicateRows);
+  });
 });

@@ -37,11 +37,12 @@ export function correlatedColumns(table: Table, maxCorrelationColumns = 50): Num
     .slice(0, Math.max(0, maxCorrelationColumns));
 }
 
-/** What profileSteps yields: nothing (a step is done), or a request for the correlations given in the options. */
+/** What profileSteps yields: nothing (a step is done), or a request for what the options say comes from elsewhere. */
 const AWAIT_CORRELATIONS = 'correlations';
+const AWAIT_DUPLICATES = 'duplicates';
 
 /** The profile, step by step: yields after each column, after duplicates and after correlations. */
-function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typeof AWAIT_CORRELATIONS, Profile, Correlations | undefined> {
+function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typeof AWAIT_CORRELATIONS | typeof AWAIT_DUPLICATES, Profile, Correlations | number | undefined> {
   const { signal, onProgress, bins = DEFAULT_BINS, topK = 10, maxCorrelationColumns = 50 } = opts;
   const n = table.rowCount;
   const total = table.columns.length + 2;
@@ -61,13 +62,13 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typ
   }
 
   throwIfAborted(signal);
-  const duplicates = duplicateRows(table);
+  const duplicates = opts.duplicates ? ((yield AWAIT_DUPLICATES) as number) : duplicateRows(table);
   step();
   yield;
 
   throwIfAborted(signal);
   const correlations = opts.correlations
-    ? (yield AWAIT_CORRELATIONS)!
+    ? ((yield AWAIT_CORRELATIONS) as Correlations)
     : pearsonMatrix(correlatedColumns(table, maxCorrelationColumns), n, signal);
   step();
 
@@ -82,7 +83,7 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typ
 }
 
 export function profileTable(table: Table, opts: ProfileOptions = {}): Profile {
-  const it = profileSteps(table, { ...opts, correlations: undefined });
+  const it = profileSteps(table, { ...opts, correlations: undefined, duplicates: undefined });
   for (;;) {
     const r = it.next();
     if (r.done) return r.value;
@@ -95,12 +96,13 @@ export function profileTable(table: Table, opts: ProfileOptions = {}): Profile {
  */
 export async function profileTableAsync(table: Table, opts: ProfileOptions = {}): Promise<Profile> {
   const it = profileSteps(table, opts);
-  let answer: Correlations | undefined;
+  let answer: Correlations | number | undefined;
   for (;;) {
     const r = it.next(answer);
     answer = undefined;
     if (r.done) return r.value;
     if (r.value === AWAIT_CORRELATIONS) answer = await opts.correlations!();
+    else if (r.value === AWAIT_DUPLICATES) answer = await opts.duplicates!();
     // A turn of the event loop (a cancel message can arrive), not setTimeout(0): nested timeouts are held to 4 ms
     // each, half a second over a prepared split's 137 columns.
     else await nextTask();

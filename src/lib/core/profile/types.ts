@@ -107,6 +107,8 @@ export interface ProfileOptions {
    * profileTable ignores it.
    */
   correlations?: () => Promise<Correlations>;
+  /** The duplicate row count from elsewhere, as `correlations` (duplicateRows of the same table). */
+  duplicates?: () => Promise<number>;
 }
 
 /** A finite number, or null (JSON has no NaN or Infinity). */
