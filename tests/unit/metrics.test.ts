@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { EnclaveError } from '../../src/lib/core/errors.ts';
 import {
+  binaryCurveCounts,
   accuracy,
   averagePrecision,
   brierScore,
@@ -563,5 +564,47 @@ describe('metricsBySlice', () => {
     expect(reg[1]).toEqual({ name: 'y', count: 2, metric: 'rmse', value: expect.closeTo(Math.sqrt(0.25 / 2), 12) });
     expect(errorOf(() => metricsBySlice([0, 3], ['x'], [1, 2], [1, 2], 'regression')).message).toMatch(/no name/);
     expect(errorOf(() => metricsBySlice([0], ['x'], [1, 2], [1, 2], 'regression')).code).toBe('invalid-argument');
+  });
+});
+
+describe('binaryCurveCounts at scale (the radix sort path, from 32,768 rows)', () => {
+  /** The counts re-derived plainly: distinct scores descending, and the positives and negatives scored at or above each. */
+  function reference(y: number[], s: number[]) {
+    const rows = y.map((label, i) => ({ label, score: s[i] })).filter((r) => Number.isFinite(r.score));
+    const distinct = [...new Set(rows.map((r) => r.score))].sort((a, b) => b - a);
+    const fps: number[] = [], tps: number[] = [];
+    const byScore = new Map<number, { pos: number; neg: number }>();
+    for (const r of rows) {
+      const e = byScore.get(r.score) ?? { pos: 0, neg: 0 };
+      if (r.label) e.pos++;
+      else e.neg++;
+      byScore.set(r.score, e);
+    }
+    let tp = 0, fp = 0;
+    for (const v of distinct) {
+      tp += byScore.get(v)!.pos;
+      fp += byScore.get(v)!.neg;
+      tps.push(tp);
+      fps.push(fp);
+    }
+    return { fps, tps, thresholds: distinct };
+  }
+
+  it('gives one step per distinct score, ties (and -0 with 0) together, over 100,000 rows', () => {
+    const rng = seeded(20261207);
+    const n = 100_000;
+    const y: number[] = [], s: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const p = rng.next();
+      y.push(rng.next() < p ? 1 : 0);
+      // Rounded to 3 decimals (ties), a few -0 and 0, a few non-finite (left out).
+      const r = i % 997 === 0 ? -0 : i % 991 === 0 ? 0 : i % 1009 === 0 ? NaN : Math.round(p * 1000) / 1000 - 0.5;
+      s.push(r);
+    }
+    const c = binaryCurveCounts(y, Float64Array.from(s));
+    const want = reference(y, s);
+    expect(Array.from(c.thresholds)).toEqual(want.thresholds);
+    expect(Array.from(c.tps)).toEqual(want.tps);
+    expect(Array.from(c.fps)).toEqual(want.fps);
   });
 });

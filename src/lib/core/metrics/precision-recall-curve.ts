@@ -22,13 +22,14 @@ export function precisionRecallCurve(yTrue: Numbers, scores: Numbers): Precision
   const positives = m ? tps[m - 1] : 0;
   if (positives === 0)
     invalid(`The precision–recall curve is not defined when y_true holds ${m === 0 ? 'no rows' : 'no positive (1) row'}.`);
-  const precision: number[] = [], recall: number[] = [], th: number[] = [];
-  for (let i = m - 1; i >= 0; i--) {
-    precision.push(tps[i] / (tps[i] + fps[i]));
-    recall.push(tps[i] / positives);
-    th.push(thresholds[i]);
+  // Sized up front (a push at a time regrew three arrays of a million points for a million distinct scores).
+  const precision = new Array<number>(m + 1), recall = new Array<number>(m + 1), th = new Array<number>(m);
+  for (let i = m - 1, k = 0; i >= 0; i--, k++) {
+    precision[k] = tps[i] / (tps[i] + fps[i]);
+    recall[k] = tps[i] / positives;
+    th[k] = thresholds[i];
   }
-  precision.push(1);
-  recall.push(0);
+  precision[m] = 1;
+  recall[m] = 0;
   return { precision, recall, thresholds: th };
 }

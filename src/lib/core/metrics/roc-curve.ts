@@ -19,17 +19,25 @@ export function rocCurve(yTrue: Numbers, scores: Numbers, dropIntermediate = tru
   requireBothClasses(c, 'The ROC curve');
   const { fps, tps, thresholds } = c;
   const m = fps.length;
-  const keep: number[] = [];
+  const keep = new Int32Array(m);
+  let kept = 0;
   for (let i = 0; i < m; i++) {
     const corner =
       !dropIntermediate || m <= 2 || i === 0 || i === m - 1 ||
       fps[i + 1] - fps[i] - (fps[i] - fps[i - 1]) !== 0 || tps[i + 1] - tps[i] - (tps[i] - tps[i - 1]) !== 0;
-    if (corner) keep.push(i);
+    if (corner) keep[kept++] = i;
   }
   const negatives = fps[m - 1], positives = tps[m - 1];
-  return {
-    fpr: [0, ...keep.map((i) => fps[i] / negatives)],
-    tpr: [0, ...keep.map((i) => tps[i] / positives)],
-    thresholds: [thresholds[0] + 1, ...keep.map((i) => thresholds[i])]
-  };
+  // Sized up front, the (0, 0) point first: spreads of mapped arrays built each curve three times over.
+  const fpr = new Array<number>(kept + 1), tpr = new Array<number>(kept + 1), th = new Array<number>(kept + 1);
+  fpr[0] = 0;
+  tpr[0] = 0;
+  th[0] = thresholds[0] + 1;
+  for (let k = 0; k < kept; k++) {
+    const i = keep[k];
+    fpr[k + 1] = fps[i] / negatives;
+    tpr[k + 1] = tps[i] / positives;
+    th[k + 1] = thresholds[i];
+  }
+  return { fpr, tpr, thresholds: th };
 }
