@@ -78,3 +78,27 @@ test('the page hydrates without the store or the worker handle: they load after 
     expect(js, `${href} starts a worker`).not.toContain('new Worker(');
   }
 });
+
+test('a CSV past 8 MB is read in two halves into shared memory: its rows and duplicate rows counted, stored once, and back after a reload', async ({ page }) => {
+  test.setTimeout(180_000);
+  // 400,000 rows of random decimals (no two alike), then 1,000 of them again: exactly 1,000 duplicate rows (as pandas
+  // 1.5.3 counts them for these bytes: df.duplicated().sum()).
+  let s = 7;
+  const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32; // 32-bit LCG, exact in integers
+  const rows: string[] = [];
+  for (let i = 0; i < 400_000; i++) rows.push(`${(rand() * 200 - 100).toFixed(6)},${(rand() * 1e4).toFixed(4)},${'abcdefgh'[i % 8]}`);
+  for (let i = 0; i < 1000; i++) rows.push(rows[i * 97]);
+  const csv = Buffer.from(['x,y,group', ...rows].join('\n') + '\n');
+  expect(csv.length).toBeGreaterThan(8 << 20); // the size from which a CSV is read in two halves
+  await page.goto('/');
+  await importBuffer(page, 'halves.csv', csv);
+  await expect(summaryValue(page, 'Rows')).toHaveText('401,000', { timeout: 120_000 });
+  await expect(summaryValue(page, 'Duplicate rows')).toHaveText('1,000');
+  await expect(summaryValue(page, 'Missing cells')).toHaveText('0');
+  // The same bytes again: the same content hash (made by the helper from shared memory), so one version.
+  await importBuffer(page, 'halves.csv', csv);
+  await expect(page.getByRole('status').filter({ hasText: 'already stored' })).toBeVisible({ timeout: 120_000 });
+  await page.reload();
+  await expect(summaryValue(page, 'Rows')).toHaveText('401,000', { timeout: 60_000 });
+  await expect(summaryValue(page, 'Duplicate rows')).toHaveText('1,000');
+});
