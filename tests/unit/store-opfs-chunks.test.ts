@@ -441,3 +441,43 @@ describe('choosing the chunk store', () => {
     expect((await loadTable(d2, H2)).rowCount).toBe(6);
   });
 });
+
+describe('chunk files of columns in shared memory (an import reads its columns into SharedArrayBuffers)', () => {
+  const sharedChunk = (): ChunkView => {
+    const values = new Float64Array(new SharedArrayBuffer(8 * 5));
+    values.set([1.5, 2, -3, 0.25, 4]);
+    const valid = new Uint8Array(new SharedArrayBuffer(5));
+    valid.set([1, 1, 0, 1, 1]);
+    return { hash: H1, column: 0, index: 0, values: new Uint8Array(values.buffer), valid, numeric: true } as ChunkView;
+  };
+  /** The bytes each write was given, refusing views of shared memory as a browser may (TypeError). */
+  function recorder(refuseShared: boolean) {
+    const bytes = new Uint8Array(1 << 12);
+    let size = 0;
+    const write = (b: Uint8Array, at: number) => {
+      if (refuseShared && b.buffer instanceof SharedArrayBuffer) throw new TypeError('shared memory is not accepted');
+      bytes.set(b, at);
+      size = Math.max(size, at + b.byteLength);
+      return b.byteLength;
+    };
+    return { file: () => new Blob([bytes.slice(0, size)]), write };
+  }
+
+  it('writes the same file through a synchronous handle that takes shared views, one that refuses them, and a stream', async () => {
+    const { layoutChunkFile, writeSync, writeStream, readChunkFile } = await import('../../src/lib/store/opfs-chunk-file.ts');
+    const files: Blob[] = [];
+    for (const refuse of [false, true]) {
+      const r = recorder(refuse);
+      writeSync({ write: (b, o) => r.write(b, o.at), truncate: () => undefined, flush: () => undefined, close: () => undefined }, 'x', layoutChunkFile(H1, [sharedChunk()]));
+      files.push(r.file());
+    }
+    const s = recorder(true);
+    await writeStream({ write: async (d) => void s.write(d.data, d.position), close: async () => undefined }, layoutChunkFile(H1, [sharedChunk()]));
+    files.push(s.file());
+    for (const f of files) {
+      const [rec] = (await readChunkFile(f, H1)) as ChunkRecord[];
+      expect(Array.from(new Float64Array(rec.values))).toEqual([1.5, 2, -3, 0.25, 4]);
+      expect(Array.from(new Uint8Array(rec.valid))).toEqual([1, 1, 0, 1, 1]);
+    }
+  });
+});

@@ -126,20 +126,35 @@ function short(name: string, wrote: number, expected: number): EnclaveError {
   return new EnclaveError('too-large', 'The browser has no room left to store this data (storage quota exceeded).', { file: name, wrote, expected });
 }
 
-/** Writes a layout through a synchronous access handle (dedicated workers: no copy, no await per write). */
+/** `bytes` in memory of its own when they lie in shared memory (an import's columns), else as they are. */
+function unshared(bytes: Uint8Array): Uint8Array {
+  return typeof SharedArrayBuffer === 'function' && bytes.buffer instanceof SharedArrayBuffer ? bytes.slice() : bytes;
+}
+
+/**
+ * Writes a layout through a synchronous access handle (dedicated workers: no copy, no await per write). The
+ * standard takes views of shared memory (Chromium does); a browser that refuses one (TypeError) gets a copy.
+ */
 export function writeSync(handle: SyncHandle, name: string, layout: ChunkFileLayout): void {
   handle.truncate(0);
   for (const p of layout.parts) {
-    const n = handle.write(p.bytes, { at: p.at });
+    let n: number;
+    try {
+      n = handle.write(p.bytes, { at: p.at });
+    } catch (err) {
+      const copy = unshared(p.bytes);
+      if (!(err instanceof TypeError) || copy === p.bytes) throw err;
+      n = handle.write(copy, { at: p.at });
+    }
     if (n !== p.bytes.byteLength) throw short(name, n, p.bytes.byteLength);
   }
   handle.flush();
 }
 
-/** Writes a layout through a writable stream (the page, where no synchronous handle exists). */
+/** Writes a layout through a writable stream (the page, where no synchronous handle exists; it takes no shared memory). */
 export async function writeStream(stream: WritableHandle, layout: ChunkFileLayout): Promise<void> {
   try {
-    for (const p of layout.parts) await stream.write({ type: 'write', position: p.at, data: p.bytes });
+    for (const p of layout.parts) await stream.write({ type: 'write', position: p.at, data: unshared(p.bytes) });
     await stream.close();
   } catch (err) {
     await stream.abort?.().catch(() => undefined);
