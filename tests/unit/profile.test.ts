@@ -308,6 +308,31 @@ describe('profileNumeric of 0/1 indicator columns (counted from their bits)', ()
     for (let k = 0; k < big; k++) tiled.values.set(values, k * 10), tiled.valid.set(valid, k * 10);
     const p = profileNumeric(tiled, big * 10, 20);
     expect([p.count, p.missing, p.distinct, p.zeros, p.min, p.max, p.mean]).toEqual([8 * big, 2 * big, 2, 5 * big, 0, 1, 3 / 8]);
+    // pandas 1.5.3: pd.Series([1, 0, 0, 1, 0, 0, 1, 0] * 16384).std()
+    expect(p.std).toBeCloseTo(0.48412476506886715, 15);
+  });
+
+  it('takes mean and std in closed form, agreeing with pandas and with a column of the same values in another order', () => {
+    const n = 8 * 4096;
+    // pandas 1.5.3: pd.Series([1, 0, 0, 1, 0, 0, 1, 0] * 4096).std() and .mean()
+    const tiled = Float64Array.from({ length: n }, (_, i) => [1, 0, 0, 1, 0, 0, 1, 0][i % 8]);
+    const col = (values: Float64Array) => ({ kind: 'numeric' as const, name: 'x', type: 'float' as const, values, valid: new Uint8Array(n).fill(1) });
+    for (const sort of [false, true]) {
+      const p = profileNumeric(col(tiled), n, 20, { sort });
+      expect(p.mean).toBe(0.375);
+      expect(p.std).toBeCloseTo(0.48413030557449965, 15);
+    }
+    // -0 among the zeros, in a shuffled order: the same figures on every path.
+    const mixed = tiled.map((v, i) => (v === 0 && i % 3 === 0 ? -0 : v)).reverse();
+    const a = profileNumeric(col(mixed), n, 20), b = profileNumeric(col(mixed), n, 20, { sort: true });
+    expect([a.mean, a.std]).toEqual([b.mean, b.std]);
+    expect(a.std).toBe(profileNumeric(col(tiled), n, 20).std);
+    // A value between 0 and 1 is no indicator: summed as any column (0, 0.5, 1 in thirds: std √(0.25 · n / (n − 1))).
+    const thirds = Float64Array.from({ length: n }, (_, i) => [0, 0.5, 1][i % 3]);
+    const t = profileNumeric(col(thirds), n, 20);
+    const mean = thirds.reduce((s, v) => s + v, 0) / n;
+    expect(t.std).toBeCloseTo(Math.sqrt(thirds.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)), 12);
+    expect(t).toEqual(profileNumeric(col(thirds), n, 20, { sort: true }));
   });
 });
 

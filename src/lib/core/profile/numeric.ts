@@ -239,6 +239,7 @@ function meanStdCounted(keys: Float64Array, counts: Float64Array, n: number): { 
   if (n === 0) return { mean: null, std: null };
   const first = keys[0], last = keys[keys.length - 1];
   if (first === last) return { mean: finite(first), std: n < 2 || !Number.isFinite(first) ? null : 0 };
+  if (first === 0 && last === 1 && keys.length <= 3 && (keys.length === 2 || keys[1] === 0)) return binaryMeanStd(n - counts[keys.length - 1], counts[keys.length - 1]);
   let sum = 0;
   for (let k = 0; k < keys.length; k++) {
     const v = keys[k];
@@ -295,6 +296,10 @@ function meanStd(x: Float64Array): { mean: number | null; std: number | null } {
   if (n === 0) return { mean: null, std: null };
   // Sorted input: a constant column is exactly constant (no rounding residue in mean or std).
   if (x[0] === x[n - 1]) return { mean: finite(x[0]), std: n < 2 || !Number.isFinite(x[0]) ? null : 0 };
+  if (x[0] === 0 && x[n - 1] === 1) {
+    const zeros = bisectRight(x, 0); // -0 and 0 alike
+    if (x[zeros] === 1) return binaryMeanStd(zeros, n - zeros);
+  }
   let sum = 0;
   for (let i = 0; i < n; i++) sum += x[i];
   const m = sum / n;
@@ -308,6 +313,16 @@ function meanStd(x: Float64Array): { mean: number | null; std: number | null } {
   const mean = finite(m + d1 / n);
   if (n < 2 || mean === null) return { mean, std: null };
   return { mean, std: finite(Math.sqrt(Math.max(0, (d2 - (d1 * d1) / n) / (n - 1)))) };
+}
+
+/**
+ * Mean and sample standard deviation of `zeros` 0s (of either sign) and `ones` 1s, in closed form (both at least 1):
+ * the values of a one-hot indicator. Summed one by one, the counted path took 7 ms a column at 3M rows — 120
+ * indicators a split; both paths take this, so they still agree to the last bit. Σ(x − mean)² = ones · zeros / n.
+ */
+function binaryMeanStd(zeros: number, ones: number): { mean: number; std: number } {
+  const n = zeros + ones;
+  return { mean: ones / n, std: Math.sqrt((ones * zeros) / n / (n - 1)) };
 }
 
 function distinctSorted(x: Float64Array): number {
