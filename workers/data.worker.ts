@@ -8,11 +8,15 @@ import { importFile, previewFile, type ImportRequest, type JobProgress } from '.
 import type { ImportOptions } from '../src/lib/core/io/import-options.ts';
 import { prepare, type PrepareRequest, type PrepareJobProgress } from '../src/lib/jobs/prepare-job.ts';
 import { prestartHelper } from '../src/lib/jobs/helper-client.ts';
+import { receiveSource, sendSource } from '../src/lib/jobs/source-cache.ts';
 
 const api = {
   importFile: (req: ImportRequest, onProgress: (p: JobProgress) => void) => importFile(req, { onProgress }),
   previewFile: (file: File, options: ImportOptions) => previewFile(file, options),
-  prepare: (req: PrepareRequest, onProgress: (p: PrepareJobProgress) => void) => prepare(req, { onProgress })
+  prepare: (req: PrepareRequest, onProgress: (p: PrepareJobProgress) => void) => prepare(req, { onProgress }),
+  // The table kept since the last import or prepare, moved to the next data worker (bridge/client.ts renewDataWorker).
+  sendSource: async (port: MessagePort) => sendSource(port),
+  receiveSource: (port: MessagePort) => receiveSource(port)
 };
 
 export type DataWorkerApi = typeof api;

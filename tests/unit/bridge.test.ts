@@ -55,6 +55,40 @@ describe('worker bridge', () => {
     expect(err.message).toContain('toString');
   });
 
+  it('a MessagePort argument moves to the worker: what the worker posts on it arrives at the other end', async () => {
+    const { client } = open({ greet: async (port: MessagePort) => (port.postMessage('hello from the worker'), port.close(), 'sent') });
+    const { port1, port2 } = new MessageChannel();
+    const heard = new Promise((resolve) => (port1.onmessage = (e) => resolve(e.data)));
+    expect(await client.greet(port2).result).toBe('sent');
+    expect(await heard).toBe('hello from the worker');
+    port1.close();
+  });
+
+  it('restart: the calls made before run on the old worker, those made after on a fresh one, in order', async () => {
+    const go = deferred();
+    const order: string[] = [];
+    const { client, made } = open({
+      step: async (name: string) => {
+        if (name === 'first') await go.promise;
+        order.push(name);
+        return name;
+      }
+    });
+    const first = client.step('first');
+    client.restart();
+    const second = client.step('second');
+    const third = client.step('third'); // as a page would ask meanwhile: after the hand-over, not between
+    expect(made).toHaveLength(1);
+    go.resolve();
+    expect(await first.result).toBe('first');
+    expect(await second.result).toBe('second');
+    expect(await third.result).toBe('third');
+    expect(order).toEqual(['first', 'second', 'third']);
+    expect(made).toHaveLength(2);
+    expect(made[0].terminated).toBe(true);
+    expect(made[1].terminated).toBe(false);
+  });
+
   it('a callback argument brings progress to the UI side while the job runs', async () => {
     const go = deferred();
     const { client } = open({

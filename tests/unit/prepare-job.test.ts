@@ -8,6 +8,8 @@ import { listPreparations } from '../../src/lib/store/preparations.ts';
 import { loadTable } from '../../src/lib/store/load-table.ts';
 import { hashJson } from '../../src/lib/core/canonical-json.ts';
 import { hashTable } from '../../src/lib/core/hash.ts';
+import { chunkStore, setChunkStore } from '../../src/lib/store/chunk-store.ts';
+import { dropSource } from '../../src/lib/jobs/source-cache.ts';
 
 const penguins = new Uint8Array(readFileSync('static/samples/penguins.csv'));
 const recipe = JSON.parse(readFileSync('tests/fixtures/penguins-recipe.json', 'utf8'));
@@ -194,9 +196,31 @@ describe('checkRecipe (job)', () => {
     const rows = Array.from({ length: 300 }, (_, i) => `${i % 7},${i % 2 ? 'yes' : 'no'},${['a', 'b', 'c'][i % 3]}`);
     const blob = new Blob(['x,y,c\n' + rows.join('\n')]);
     const { hash } = await importFile({ file: { name: 'rows.csv', size: blob.size, stream: () => blob.stream() } }, { database });
-    // Past a limit of 100 rows: the first 100, 60% of them (60) for training.
-    const r = await checkRecipe(hash, { target: 'y', steps: [{ kind: 'scale', columns: ['c'], method: 'minmax' }] }, { seed: 42 }, database, { loadRows: 100 });
+    const check = () => checkRecipe(hash, { target: 'y', steps: [{ kind: 'scale', columns: ['c'], method: 'minmax' }] }, { seed: 42 }, database, { loadRows: 100 });
+    // Still held from its import: all 300 rows, 60% of them (180) for training.
+    expect((await check()).sampled).toBe(180);
+    // Not held (a page reloaded, say): past a limit of 100 rows, the first 100, 60% of them (60) for training.
+    dropSource();
+    const r = await check();
     expect(r.sampled).toBe(60);
     expect(r.steps[0]).toMatchObject({ status: 'broken', column: 'c' });
+  });
+});
+
+describe('prepare (job) after an import', () => {
+  it('starts from the table the import kept, reading nothing back, and stores what a prepare read from storage stores', async () => {
+    const { database, source } = await withPenguins();
+    const store = chunkStore(database);
+    let reads = 0;
+    setChunkStore(database, { ...store, read: (...args) => (reads++, store.read(...args)) });
+    const req = { source, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } };
+    const kept = await prepare(req, { database });
+    expect(reads).toBe(0);
+    dropSource();
+    const read = await prepare(req, { database });
+    expect(reads).toBeGreaterThan(0);
+    if (kept.status !== 'saved' || read.status !== 'saved') throw new Error('expected saved preparations');
+    expect(kept.preparation.splits).toEqual(read.preparation.splits);
+    expect(kept.report).toEqual(read.report);
   });
 });

@@ -52,6 +52,22 @@ export function releaseDataWorker(cells: number): void {
 }
 
 /**
+ * After importing a large table: a fresh data worker replaces this one (the import's garbage goes with it), and the
+ * table just stored moves to it, for the prepare that usually comes next (it then reads nothing back from storage).
+ * Should the move fail, the prepare reads the table back as before.
+ */
+export function renewDataWorker(cells: number): void {
+  if (cells < LARGE_TABLE_CELLS) return;
+  const { port1, port2 } = new MessageChannel();
+  // Queued together, so that a job asked for meanwhile (Prepare, clicked at once) runs after them, on the new worker.
+  const sent = data.sendSource(port1);
+  data.restart();
+  const received = data.receiveSource(port2);
+  sent.result.catch(() => received.cancel()); // nothing will come
+  received.result.catch(() => undefined);
+}
+
+/**
  * After training on a large table: the train worker's matrices and their garbage (3.5 GB after 5M rows) would stay in
  * the tab while promote loads the test split in the model worker. The next training starts a fresh worker (its backend
  * choice is remembered in the settings, so it is not measured again).

@@ -29,6 +29,11 @@ export type Client<A> = {
    * The next call starts a fresh worker. Does nothing while a job runs or waits.
    */
   release(): void;
+  /**
+   * Terminates the worker once the calls made before have run, so that the calls made after start a fresh one (its
+   * garbage and caches gone): a hand-over from the old worker to the new queues a call on each side of it.
+   */
+  restart(): void;
 };
 
 interface Pending {
@@ -40,6 +45,8 @@ interface Pending {
   settled: boolean;
   /** The UI ends of the call's callback ports, closed when the job ends. */
   ports: MessagePort[];
+  /** Not a call: the worker is terminated here in the queue (restart()). */
+  restart?: true;
 }
 
 export function connect<A extends { [K in keyof A]: ApiFunction }>(name: string, factory: () => WorkerLike): Client<A> {
@@ -92,6 +99,12 @@ export function connect<A extends { [K in keyof A]: ApiFunction }>(name: string,
   function pump() {
     if (running || !queue.length) return;
     const job = queue.shift()!;
+    if (job.restart) {
+      stop();
+      settle(job, null);
+      pump();
+      return;
+    }
     running = job;
     try {
       worker ??= spawn();
@@ -110,7 +123,9 @@ export function connect<A extends { [K in keyof A]: ApiFunction }>(name: string,
       args[index] = null;
     });
     const call: Call = { name: job.name, args, callbacks };
-    worker.remote.run(Comlink.transfer(call, callbacks.map(([, port]) => port))).then(
+    // A MessagePort argument moves to the worker (a channel to another worker, say).
+    const ports = args.filter((a): a is MessagePort => typeof MessagePort === 'function' && a instanceof MessagePort);
+    worker.remote.run(Comlink.transfer(call, [...callbacks.map(([, port]) => port), ...ports])).then(
       (value) => settle(job, null, value),
       (err) => settle(job, asEnclaveError(err))
     );
@@ -147,11 +162,17 @@ export function connect<A extends { [K in keyof A]: ApiFunction }>(name: string,
     if (!running && queue.length === 0) stop();
   }
 
+  function restart() {
+    queue.push({ id: crypto.randomUUID(), name: 'restart', args: [], resolve() {}, reject() {}, settled: false, ports: [], restart: true });
+    pump();
+  }
+
   return new Proxy({} as Client<A>, {
     get(_target, prop) {
       if (prop === 'close') return close;
       if (prop === 'warm') return warm;
       if (prop === 'release') return release;
+      if (prop === 'restart') return restart;
       if (typeof prop !== 'string' || prop === 'then') return undefined;
       return (...args: unknown[]) => call(prop, args);
     }

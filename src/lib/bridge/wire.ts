@@ -8,7 +8,7 @@ import type { ErrorShape } from '../core/errors.ts';
 export interface Call {
   /** The API function to run. */
   name: string;
-  /** Its arguments; a callback's place holds null, and its port is in `callbacks`. */
+  /** Its arguments; a callback's place holds null, and its port is in `callbacks`. A MessagePort argument is moved. */
   args: unknown[];
   /** [argument index, port] for each function argument. */
   callbacks: [number, MessagePort][];

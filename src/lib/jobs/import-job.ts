@@ -12,6 +12,7 @@ import { hashTable } from '../core/hash.ts';
 import { correlatedColumns, profileTableAsync, type Correlations, type Profile } from '../core/profile.ts';
 import { pearsonMatrix } from '../core/profile/correlation.ts';
 import { duplicateRows } from '../core/profile/duplicates.ts';
+import { dropSource, keepSource } from './source-cache.ts';
 import { rowArrays, type Table, type ColumnType } from '../core/table.ts';
 import { EnclaveError, throwIfAborted } from '../core/errors.ts';
 import { db as defaultDb, type EnclaveDB } from '../store/db.ts';
@@ -163,6 +164,7 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
   const { signal, onProgress } = opts;
   const file = req.file;
   const options = checkImportOptions(req.options); // from the page: checked, only known fields kept
+  dropSource(true); // the table kept from before is not read alongside a new one (gigabytes at millions of rows)
   // With a helper to hand the table to, its columns are made in shared memory, so that it crosses without a copy.
   shareLargeBuffers(!!helper && sharedMemory());
   const { table, format, warnings } = await readTable(file, {
@@ -202,6 +204,8 @@ async function importWith(helper: Helper | null, req: ImportRequest, opts: JobOp
     warnings
   });
   onProgress?.({ stage: 'save', done: 1, total: 1, rows: table.rowCount });
+  // Kept for the next step: a prepare of this version starts from it instead of reading it back.
+  keepSource(hash, table);
   return {
     datasetId: saved.datasetId,
     hash,

@@ -19,6 +19,7 @@ import { getVersion } from '../store/tables.ts';
 import { loadRows, loadTable } from '../store/load-table.ts';
 import { LARGE_TABLE_CELLS } from '../limits.ts';
 import { savePreparation, stagePreparedSplit, type StagedSplit } from '../store/preparations.ts';
+import { dropSource, keepSource, keptSource } from './source-cache.ts';
 
 export interface PrepareRequest {
   source: string;
@@ -45,11 +46,14 @@ interface JobOptions {
   largeCells?: number;
 }
 
-// The source table stays in memory between a preview and the next one (a person edits the recipe step by step).
-let cached: { hash: string; table: Table } | null = null;
+// The source table stays in memory between a preview and the next one (a person edits the recipe step by step), and
+// from the import that stored it (source-cache.ts).
 async function source(database: EnclaveDB, hash: string): Promise<Table> {
-  if (cached?.hash !== hash) cached = { hash, table: await loadTable(database, hash) };
-  return cached.table;
+  const kept = keptSource(hash);
+  if (kept) return kept;
+  const table = await loadTable(database, hash);
+  keepSource(hash, table);
+  return table;
 }
 
 export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promise<PrepareResult> {
@@ -62,7 +66,7 @@ export async function prepare(req: PrepareRequest, opts: JobOptions = {}): Promi
   const table = await source(database, req.source);
   // A large source is not kept past its split (the page releases this worker after a large prepare anyway).
   const large = table.rowCount * table.columns.length >= (opts.largeCells ?? LARGE_TABLE_CELLS);
-  if (large) cached = null;
+  if (large) dropSource();
   throwIfAborted(signal);
   // The splits come one at a time, each hashed, profiled, staged and — where the chunk store holds it now (files) —
   // released before the next is made: at 5M rows × 137 prepared columns the three together were 5.5 GB. Train comes
@@ -154,7 +158,7 @@ export async function checkRecipe(sourceHash: string, recipeJson: unknown, split
   const limit = opts.loadRows ?? CHECK_LOAD_ROWS;
   // A large source not loaded yet for a preview: its first rows, split the same way (reading it all for 2,000 rows
   // is not cheap). Only a formula's division by zero "on training rows" could then be judged on other rows.
-  const version = cached?.hash === sourceHash ? null : await getVersion(db, sourceHash);
+  const version = keptSource(sourceHash) ? null : await getVersion(db, sourceHash);
   if (version && version.rowCount > limit) {
     const { table } = await loadRows(db, sourceHash, 0, limit);
     let rows: ArrayLike<number>;
