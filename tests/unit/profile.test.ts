@@ -6,7 +6,7 @@ import { ColumnBuilder } from '../../src/lib/core/infer.ts';
 import { profileTable, type ColumnProfile, type NumericProfile, type StringProfile } from '../../src/lib/core/profile.ts';
 import { pearsonMatrix } from '../../src/lib/core/profile/correlation.ts';
 import { profileNumeric } from '../../src/lib/core/profile/numeric.ts';
-import { sortFloat64 } from '../../src/lib/core/profile/sort.ts';
+import { countDecimals, sortFloat64 } from '../../src/lib/core/profile/sort.ts';
 import type { Column, Table } from '../../src/lib/core/table.ts';
 import { columnsOf, penguinsTable, tableOf } from './tables.ts';
 
@@ -238,6 +238,46 @@ describe('sortFloat64 (the radix sort behind quantiles)', () => {
       expect(got).toBe(a);
       expect(Array.from(got).every((v, i) => Object.is(v, expected[i]))).toBe(true);
     }
+  });
+});
+
+describe('sortFloat64 of decimals (counted, not sorted)', () => {
+  let seed = 17;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const n = 50_000;
+  /** Values as a CSV reader makes them: the double nearest each decimal text. */
+  const written = (f: () => number, decimals: number) => Float64Array.from({ length: n }, () => Number(f().toFixed(decimals)));
+  const sameAsBuiltIn = (a: Float64Array, counted: boolean) => {
+    const expected = a.slice().sort();
+    const copy = a.slice();
+    expect(countDecimals(copy), 'counted').toBe(counted);
+    if (!counted) expect(copy.every((v, i) => Object.is(v, a[i]))).toBe(true); // untouched when it declines
+    const got = sortFloat64(a);
+    expect(got).toBe(a);
+    expect(Array.from(got).every((v, i) => Object.is(v, expected[i]))).toBe(true);
+  };
+
+  it('orders as the built-in sort, bit for bit, values of up to 6 decimals in a range of at most 2n steps', () => {
+    sameAsBuiltIn(written(() => (rand() - 0.5) * 8, 4), true); // -0.0000 among them: -0 kept, before 0
+    sameAsBuiltIn(written(() => rand() * 100 + 20, 3), true);
+    sameAsBuiltIn(written(() => rand() * 500, 2), true);
+    sameAsBuiltIn(written(() => (rand() - 0.5) * 0.05, 6), true);
+    sameAsBuiltIn(written(() => Math.floor(rand() * 1000) - 500, 0), true);
+    sameAsBuiltIn(written(() => 1e9 + rand() * 10, 1), true); // far from 0: keys offset by the smallest
+    const zeros = written(() => (rand() < 0.5 ? -0 : 0) + Math.floor(rand() * 3), 0);
+    for (let i = 0; i < n; i += 7) zeros[i] = -0;
+    sameAsBuiltIn(zeros, true);
+  });
+
+  it('declines, leaving the sort to the radix sort, 7 decimals, a wide range, infinities and a late odd value', () => {
+    sameAsBuiltIn(written(() => rand(), 7), false);
+    sameAsBuiltIn(written(() => rand() * 1e6, 3), false); // 10^9 steps
+    const inf = written(() => rand() * 10, 1);
+    inf[n - 1] = Infinity;
+    sameAsBuiltIn(inf, false);
+    const late = written(() => rand() * 10, 2);
+    late[n - 2] = 1 / 3;
+    sameAsBuiltIn(late, false);
   });
 });
 
