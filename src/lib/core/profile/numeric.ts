@@ -2,6 +2,7 @@ import { bisectLeft, bisectRight, quantileSorted } from 'd3-array';
 import type { NumericColumn } from '../table.ts';
 import { countOnes, indicatorBits } from '../indicator-column.ts';
 import { NumberIndex } from '../number-index.ts';
+import { sortedFromCounts } from '../sorted-lineage.ts';
 import { histogramOf, histogramSorted, type SortedValues } from './histogram.ts';
 import { sortFloat64, sortScratch, type SortScratch } from './sort.ts';
 import { finite, type NumericProfile, type Quantiles } from './types.ts';
@@ -21,8 +22,15 @@ export function profileNumeric(col: Measured, rowCount: number, bins: number, op
     const made = sortedBefore.get(col);
     if (made && made.rowCount === rowCount && made.bins === bins) return made.profile;
   }
-  const counted = rowCount >= COUNTED_MIN_ROWS && !opts.sort ? countedValues(col, rowCount) : null;
-  if (counted) return fromCounts(col, rowCount, bins, counted);
+  if (rowCount >= COUNTED_MIN_ROWS && !opts.sort) {
+    const ones = indicatorCounted(col, rowCount);
+    if (ones) return fromCounts(col, rowCount, bins, ones);
+    // Sorted values written from counts (decimals, or a prepared column's lineage) cost less than counting here.
+    const ordered = sortedFromCounts(col, rowCount, opts.scratch?.values);
+    if (ordered) return fromSorted(col, rowCount, bins, ordered);
+    const counted = countedValues(col, rowCount);
+    if (counted) return fromCounts(col, rowCount, bins, counted);
+  }
   return fromSorted(col, rowCount, bins, presentSorted(col, rowCount, opts.scratch));
 }
 
@@ -95,13 +103,16 @@ interface Counted {
   n: number;
 }
 
-/** Counts of each distinct present value, or null as soon as there are too many distinct values. */
-function countedValues(col: NumericColumn, rowCount: number): Counted | null {
+/** The counts of a column of 0/1 values (its bits, or one pass over its values), or null. */
+function indicatorCounted(col: NumericColumn, rowCount: number): Counted | null {
   const bits = indicatorBits(col);
   if (bits) return fromOnes(countOnes(bits, rowCount), rowCount);
+  return indicatorCounts(col.values, col.valid, rowCount);
+}
+
+/** Counts of each distinct present value, or null as soon as there are too many distinct values. */
+function countedValues(col: NumericColumn, rowCount: number): Counted | null {
   const { values, valid } = col;
-  const indicator = indicatorCounts(values, valid, rowCount);
-  if (indicator) return indicator;
   const max = Math.min(COUNTED_MAX_DISTINCT, rowCount >> 3);
   const index = new NumberIndex(1024);
   let counts = new Float64Array(1024);
@@ -275,10 +286,12 @@ export function numericScratch(rows: number): NumericScratch {
 }
 
 /**
- * Present values (valid and not NaN), ascending. With `scratch` the result is a view into it, valid until the next
- * call with the same scratch.
+ * Present values (valid and not NaN), ascending: written from counts where the column has them (sorted-lineage.ts),
+ * else sorted. With `scratch` the result is a view into it, valid until the next call with the same scratch.
  */
 export function presentSorted(col: NumericColumn, rowCount: number, scratch?: NumericScratch): Float64Array {
+  const derived = sortedFromCounts(col, rowCount, scratch?.values);
+  if (derived) return derived;
   const { values, valid } = col;
   let n = 0;
   for (let r = 0; r < rowCount; r++) if (valid[r] && values[r] === values[r]) n++;

@@ -3,6 +3,8 @@
  * every key shares the digit skipped), 2.5–4× faster than Float64Array.prototype.sort on a million values. Needs one
  * scratch copy. Small arrays and big-endian hosts use the built-in sort. Same order as the built-in (-0 before 0).
  */
+import { decimalCounts, writeSorted } from './decimal-counts.ts';
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function sortFloat64(a: Float64Array, scratch?: SortScratch): Float64Array {
@@ -61,43 +63,15 @@ export function sortScratch(n: number): SortScratch {
   return { words: new Uint32Array(2 * n), counts: new Uint32Array(4 * 65536) };
 }
 
-/** 10^k for the decimals countDecimals tries. */
-const POWERS = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
-
 /**
- * Values written with at most 6 decimals (prices, readings, counts: most of what a CSV holds) whose range spans at
- * most 2n steps of their last decimal (and 4M at most) are counted instead of sorted. With k the decimals, each v
- * has an integer r = round(v · 10^k) with r / 10^k === v exactly; r stands for v one to one and in order, and the
- * sorted values are written back from the counts bit for bit (r / 10^k is v). Three passes, none scattered across
- * memory: a 5M-value column of 4 decimals in about a quarter of the radix sort's time. -0 stays -0, before 0. False
- * (nothing changed) for anything else: more decimals, a wider range, infinities.
+ * Values of up to 6 decimals whose keys span at most 2n steps (and 4M at most): counted and written back bit for bit
+ * (decimal-counts.ts) instead of sorted; a 5M-value column of 4 decimals in about a quarter of the radix sort's time.
+ * False (nothing changed) for anything else: more decimals, a wider range, infinities.
  */
 export function countDecimals(a: Float64Array, scratch?: SortScratch): boolean {
   const n = a.length;
-  let k = 0, p = 1, min = Infinity, max = -Infinity, negativeZeros = 0;
-  for (let i = 0; i < n; i++) {
-    const v = a[i];
-    while (Math.round(v * p) / p !== v) {
-      if (++k === POWERS.length) return false;
-      p = POWERS[k];
-    }
-    if (v < min) min = v;
-    if (v > max) max = v;
-    if (v === 0 && 1 / v < 0) negativeZeros++;
-  }
-  const lo = Math.round(min * p);
-  const range = Math.round(max * p) - lo;
-  if (!(range < Math.min(1 << 22, 2 * n))) return false;
-  const counts = scratch && scratch.words.length > range ? scratch.words.subarray(0, range + 1).fill(0) : new Uint32Array(range + 1);
-  for (let i = 0; i < n; i++) counts[Math.round(a[i] * p) - lo]++;
-  for (let r = 0, at = 0; r <= range; r++) {
-    const c = counts[r];
-    if (!c) continue;
-    const v = (r + lo) / p;
-    const end = at + c;
-    // -0 and 0 share a count; -0 first, as the built-in sort puts it.
-    if (v === 0) for (const zeros = at + negativeZeros; at < zeros; at++) a[at] = -0;
-    for (; at < end; at++) a[at] = v;
-  }
+  const dc = decimalCounts(a, null, n, { maxRange: Math.min(1 << 22, 2 * n) - 1, counts: scratch?.words });
+  if (!dc) return false;
+  writeSorted(dc, a);
   return true;
 }

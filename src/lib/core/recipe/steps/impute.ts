@@ -9,6 +9,7 @@ import * as v from 'valibot';
 import { parseDate, parseNumber } from '../../infer.ts';
 import type { Column, NumericColumn, StringColumn, Table } from '../../table.ts';
 import { insertColumnsAfter, withColumn } from '../../table-ops.ts';
+import { imputedFrom } from '../../sorted-lineage.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns, stepError, type Accept } from '../select.ts';
 import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepContext, StepKind } from '../types.ts';
@@ -122,5 +123,7 @@ function fillColumn(col: Column, fill: number | string, ctx: StepContext): Colum
   for (let i = 0; i < values.length; i++) if (!col.valid[i] || !Number.isFinite(values[i])) values[i] = fill;
   // An integer column filled with a mean like 38.78 becomes float (sklearn's output is float throughout).
   const type: NumericColumn['type'] = col.type === 'integer' && !Number.isInteger(fill) ? 'float' : col.type;
-  return { ...col, type, values, valid: new Uint8Array(values.length).fill(1) };
+  const out: NumericColumn = { ...col, type, values, valid: new Uint8Array(values.length).fill(1) };
+  imputedFrom(out, col, fill); // sorts from the input's counts (sorted-lineage.ts)
+  return out;
 }

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import type { NumericColumn, Table } from '../../table.ts';
 import { withColumn } from '../../table-ops.ts';
+import { mappedFrom } from '../../sorted-lineage.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns } from '../select.ts';
 import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepKind } from '../types.ts';
@@ -76,5 +77,8 @@ function transform(col: NumericColumn, center: number, s: number, minmax: boolea
     values[i] = minmax ? x * mul + add : (x - center) / s;
     valid[i] = 1;
   }
-  return { kind: 'numeric', name: col.name, type: 'float', values, valid };
+  const out: NumericColumn = { kind: 'numeric', name: col.name, type: 'float', values, valid };
+  // The same expressions, non-decreasing in x (s > 0): the output sorts from the input's counts (sorted-lineage.ts).
+  if (s > 0) mappedFrom(out, col, minmax ? (x) => x * mul + add : (x) => (x - center) / s);
+  return out;
 }

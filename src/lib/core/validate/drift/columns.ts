@@ -4,12 +4,15 @@
  * not needed:
  *   - a string column is counted by dictionary code in one pass (no label per row);
  *   - a numeric column of at most 20 distinct values (0/1 flags, small codes) is counted by value in one pass, with no
- *     copy and no sort; any other numeric column is copied once into a Float64Array, sorted when a test asks for it.
+ *     copy and no sort; one of decimals is counted by decimal step (profile/decimal-counts.ts, kept with the column,
+ *     which the impute and scale steps then sort from), written out in order when a test asks for it; any other is
+ *     copied once into a Float64Array, sorted when a test asks for it.
  * Each view also answers `keysUpTo`, for the distinct count that picks the default test, stopping early.
  */
 import { sortFloat64 } from '../../profile/sort.ts';
 import type { Column, NumericColumn, StringColumn } from '../../table.ts';
 import { countNumbers } from '../counted.ts';
+import { decimalCountsOf, writeSorted, type DecimalCounts } from '../../profile/decimal-counts.ts';
 import { MAX_VALUE_BUCKETS } from './shares.ts';
 import { countValues, distinctAbove, numericSample, type SampleView } from './types.ts';
 
@@ -54,8 +57,10 @@ class NumericSample implements ColumnSample {
   readonly size: number;
   /** Every present value's count (keys as a Map holds them: -0 as 0), when there are at most 20 distinct. */
   private readonly counted: Map<number, number> | null;
-  /** Otherwise the present values, in row order until sorted() sorts them in place. */
+  /** Otherwise the present values, in row order until sorted() sorts them in place; none yet where counted as decimals. */
   private values: Float64Array | null = null;
+  /** The present values as decimal counts (profile/decimal-counts.ts), when they are: sorted() writes them in order. */
+  private decimals: DecimalCounts | null = null;
   private isSorted = false;
   private valueCounts?: Map<string | number, number>;
 
@@ -69,12 +74,17 @@ class NumericSample implements ColumnSample {
       this.size = c.n;
     } else {
       this.counted = null;
-      this.values = finiteValues(col);
-      this.size = this.values.length;
+      this.decimals = decimalCountsOf(col);
+      if (this.decimals) this.size = this.decimals.size;
+      else this.size = (this.values = finiteValues(col)).length;
     }
   }
 
   sorted(): Float64Array {
+    if (!this.values && this.decimals) {
+      writeSorted(this.decimals, (this.values = new Float64Array(this.size)));
+      this.isSorted = true;
+    }
     if (!this.values) {
       // Counted: the sorted copy spelled out (-0 and 0 are one key here; a sort would put every -0 first, and no
       // test tells them apart).
@@ -108,8 +118,8 @@ class NumericSample implements ColumnSample {
 
   keysUpTo(limit: number): Set<string | number> {
     if (this.counted) return new Set(this.counted.keys());
+    const v = this.values ?? this.sorted();
     const seen = new Set<number>();
-    const v = this.values!;
     for (let i = 0; i < v.length && seen.size <= limit; i++) seen.add(v[i]);
     return seen;
   }
