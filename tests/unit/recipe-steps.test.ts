@@ -5,7 +5,7 @@ import type { ApplyMode, FittedRecipe, StepSpec } from '../../src/lib/core/recip
 import type { Column, NumericColumn, Table } from '../../src/lib/core/table.ts';
 import { asTexts, numericColumn, stringColumn } from '../../src/lib/core/table-ops.ts';
 import { seeded } from '../../src/lib/core/random.ts';
-import { median, medianOf, sortedEnds, sortedValues } from '../../src/lib/core/recipe/steps/shared.ts';
+import { mean, median, medianOf, presentMean, presentStd, presentValues, sortedEnds, sortedValues, std } from '../../src/lib/core/recipe/steps/shared.ts';
 import { errorOf } from './errors.ts';
 
 /*
@@ -437,6 +437,21 @@ describe('order statistics without sorting', () => {
       expect(scale.columns[0].scale).toBe(min === max ? 1 : max - min);
       const impute = fit([{ kind: 'impute', columns: ['x'], strategy: 'median' }], t).fitted.steps[0].state as { columns: { fill: number }[] };
       expect(impute.columns[0].fill).toBe(median(sorted));
+    }
+  });
+});
+
+describe('mean and standard deviation read in place', () => {
+  it('are mean() and std() of the copied present finite values, to the bit', () => {
+    const rng = seeded(9);
+    for (const n of [1, 2, 7, 1000, 100_003]) {
+      const values = Float64Array.from({ length: n }, (_, i) => (i % 101 === 5 ? [NaN, Infinity, -Infinity][i % 3] : (rng.next() - 0.3) * 10 ** rng.int(6)));
+      const valid = Uint8Array.from({ length: n }, () => (rng.next() < 0.1 ? 0 : 1));
+      const col = { kind: 'numeric' as const, name: 'x', type: 'float' as const, values, valid };
+      const copied = presentValues(col);
+      const m = mean(copied);
+      expect(Object.is(presentMean(col), m), `${n}`).toBe(true);
+      expect(Object.is(presentStd(col, m), std(copied, m)), `${n}`).toBe(true);
     }
   });
 });

@@ -13,7 +13,7 @@ import { imputedFrom } from '../../sorted-lineage.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns, stepError, type Accept } from '../select.ts';
 import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepContext, StepKind } from '../types.ts';
-import { checkType, compareText, mean, medianOf, note, parseParams, presentValues, selectorSchema, showSelector } from './shared.ts';
+import { checkType, compareText, medianOf, note, parseParams, presentMean, presentValues, selectorSchema, showSelector } from './shared.ts';
 
 const KIND = 'impute';
 const schema = v.strictObject({
@@ -70,10 +70,13 @@ function fitColumn(col: Column, p: ImputeParams, ctx: StepContext): Fill {
   if (p.strategy === 'constant') return constantFill(col, p.value, ctx);
   if (col.kind === 'string') return mostFrequentText(col);
   if (p.strategy === 'most_frequent') return mostFrequentNumber(presentValues(col));
-  // The mean sums in row order (as numpy); the median is a selection on a copy (no sort).
+  // The mean sums in row order (as numpy), in place; the median is a selection on a copy (no sort).
+  if (p.strategy === 'mean') {
+    const m = presentMean(col);
+    return m === m || presentValues(col).length > 0 ? m : null; // NaN from no values at all: nothing to fill with
+  }
   const values = presentValues(col);
-  if (values.length === 0) return null;
-  return p.strategy === 'mean' ? mean(values) : medianOf(values);
+  return values.length === 0 ? null : medianOf(values);
 }
 
 /** Most frequent number; ties go to the smallest (sklearn's _most_frequent via scipy.stats.mode). */

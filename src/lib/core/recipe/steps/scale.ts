@@ -10,7 +10,7 @@ import { mappedFrom } from '../../sorted-lineage.ts';
 import { columnsAt, NUMBER_COLUMNS, resolveColumns } from '../select.ts';
 import { namesTarget, takeOut } from '../target-guard.ts';
 import type { StepKind } from '../types.ts';
-import { checkType, mean, median, parseParams, percentile, presentValues, selectorSchema, showSelector, sortedEnds, sortedValues, std } from './shared.ts';
+import { checkType, median, parseParams, percentile, presentMean, presentStd, selectorSchema, showSelector, sortedEnds, sortedValues } from './shared.ts';
 
 const KIND = 'scale';
 const schema = v.strictObject({ columns: selectorSchema, method: v.picklist(['minmax', 'standard', 'robust']) });
@@ -56,9 +56,8 @@ function fitColumn(col: NumericColumn, method: ScaleParams['method']): { center:
     case 'minmax':
       return { center: min, scale: max - min };
     case 'standard': {
-      const inOrder = presentValues(col); // sums in row order, as numpy
-      const m = mean(inOrder);
-      return { center: m, scale: std(inOrder, m) || 1 };
+      const m = presentMean(col); // sums in row order, as numpy
+      return { center: m, scale: presentStd(col, m) || 1 };
     }
     case 'robust':
       return { center: median(sorted!), scale: percentile(sorted!, 75) - percentile(sorted!, 25) || 1 };

@@ -162,6 +162,36 @@ export function median(sorted: Float64Array): number {
 }
 
 /** Sum in row order, then divide: what numpy does down the rows of a 2-D array (sklearn's column means). */
+/**
+ * mean() and std() over a column's present finite values in row order, read in place: the very sums of
+ * mean(presentValues(col)), without the copy (at 3M rows, 24 MB made and read for each numeric column a step fits).
+ */
+export function presentMean(col: NumericColumn): number {
+  const { values, valid } = col;
+  let s = 0, n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (!valid[i] || x - x !== 0) continue;
+    s += x;
+    n++;
+  }
+  return s / n;
+}
+
+export function presentStd(col: NumericColumn, m: number): number {
+  const { values, valid } = col;
+  let sq = 0, d = 0, n = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i];
+    if (!valid[i] || x - x !== 0) continue;
+    const t = x - m;
+    d += t;
+    sq += t * t;
+    n++;
+  }
+  return Math.sqrt(Math.max(0, sq - (d * d) / n) / n);
+}
+
 export function mean(values: Float64Array): number {
   let s = 0;
   for (let i = 0; i < values.length; i++) s += values[i];
