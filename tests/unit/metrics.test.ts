@@ -425,6 +425,20 @@ describe('regression', () => {
 });
 
 describe('reports (plain JSON, null never NaN)', () => {
+  it('classificationReport (binary) gives exactly rocAuc and averagePrecision, each curve made once, and the same notes when one class is missing', () => {
+    const rng = seeded(31);
+    const n = 50_000; // past the radix sort's threshold
+    const y = Int32Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0));
+    const p1 = Float64Array.from(y, (v) => Math.min(1, Math.max(0, v * 0.3 + rng.next() * 0.7)));
+    const r = classificationReport(y, Int32Array.from(p1, (p) => (p >= 0.5 ? 1 : 0)), p1, ['no', 'yes']);
+    expect(r.probabilities!.rocAuc).toBe(rocAuc(y, p1));
+    expect(r.probabilities!.averagePrecision).toBe(averagePrecision(y, p1));
+    const one = classificationReport([1, 1, 1], [1, 1, 0], Float64Array.from([0.9, 0.8, 0.4]), ['no', 'yes']);
+    expect(one.probabilities!.rocAuc).toBeNull();
+    expect(one.probabilities!.rocCurves).toEqual([]);
+    expect(one.notes.filter((m) => /ROC/.test(m)).length).toBeGreaterThan(0);
+  });
+
   it('classificationReport (binary) bundles label and probability metrics', () => {
     const y = [0, 0, 1, 1], pred = [0, 1, 0, 1], p1 = [0.1, 0.4, 0.35, 0.8];
     const r = classificationReport(y, pred, Float64Array.from(p1), ['no', 'yes']);

@@ -7,7 +7,11 @@ import type { Numbers } from './input.ts';
 import { precisionRecallCurve } from './precision-recall-curve.ts';
 
 export function averagePrecision(yTrue: Numbers, scores: Numbers): number {
-  const { precision, recall } = precisionRecallCurve(yTrue, scores);
+  return averagePrecisionOf(precisionRecallCurve(yTrue, scores));
+}
+
+/** The same sum over a precision–recall curve already made. */
+export function averagePrecisionOf({ precision, recall }: { precision: readonly number[]; recall: readonly number[] }): number {
   let ap = 0;
   for (let i = 0; i < recall.length - 1; i++) ap -= (recall[i + 1] - recall[i]) * precision[i];
   return ap;

@@ -11,7 +11,7 @@
  * Curves are thinned to at most `maxCurvePoints` points for drawing (scores use the full curves).
  */
 import { accuracy } from './accuracy.ts';
-import { averagePrecision } from './average-precision.ts';
+import { averagePrecisionOf } from './average-precision.ts';
 import { brierScore, brierScoreMulticlass } from './brier.ts';
 import { calibrationCurve, type CalibrationCurve } from './calibration-curve.ts';
 import { confusionMatrix } from './confusion-matrix.ts';
@@ -20,7 +20,7 @@ import { logLoss } from './log-loss.ts';
 import { precisionRecallCurve, type PrecisionRecallCurve } from './precision-recall-curve.ts';
 import { precisionRecallF1 } from './precision-recall-f1.ts';
 import { attempt, finite, thinCurve } from './report-json.ts';
-import { checkRowSums, rocAuc, trapezoid } from './roc-auc.ts';
+import { checkRowSums, trapezoid } from './roc-auc.ts';
 import { rocCurve, type RocCurve } from './roc-curve.ts';
 
 export interface ClassScores {
@@ -144,15 +144,19 @@ function probabilityMetrics(
     const p1 = proba.length === n ? Float64Array.from(proba) : Float64Array.from({ length: n }, (_, i) => proba[2 * i + 1]);
     let used = 0;
     for (let i = 0; i < n; i++) if (label(i) >= 0 && Number.isFinite(p1[i])) used++;
-    const auc = score(() => rocAuc(yTrue, p1));
-    const roc = attempt(notes, () => rocCurve(yTrue, p1));
-    const pr = attempt(notes, () => precisionRecallCurve(yTrue, p1));
+    // Each curve once (a sort of every score apiece: most of a million-row report): the AUC is rocAuc's trapezoid over
+    // the ROC curve, the average precision averagePrecision's sum over the precision–recall curve.
+    const rocOnce = outcome(() => rocCurve(yTrue, p1));
+    const prOnce = outcome(() => precisionRecallCurve(yTrue, p1));
+    const auc = score(() => trapezoid(rocOnce().fpr, rocOnce().tpr));
+    const roc = attempt(notes, rocOnce);
+    const pr = attempt(notes, prOnce);
     return {
       n: used,
       rocAuc: auc,
       rocAucWeighted: auc,
       rocAucPerClass: null,
-      averagePrecision: score(() => averagePrecision(yTrue, p1)),
+      averagePrecision: score(() => averagePrecisionOf(prOnce())),
       rocCurves: roc ? [{ className: classNames[1], ...thin({ ...roc }) }] : [],
       prCurve: pr ? thin({ ...pr }) : null,
       calibration: attempt(notes, () => calibrationCurve(yTrue, p1, calibrationBins)),
@@ -207,4 +211,16 @@ function probabilityMetrics(
     brierDefinition: 'multiclass',
     logLoss: score(() => logLoss(yTrue, proba, k))
   };
+}
+
+/** `f` run once, now: a function giving its value, or throwing its error, each time it is called. */
+function outcome<T>(f: () => T): () => T {
+  try {
+    const value = f();
+    return () => value;
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
 }
