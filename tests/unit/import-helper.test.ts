@@ -3,8 +3,6 @@ import { connect, type Client } from '../../src/lib/bridge/connect.ts';
 import { importHelper } from '../../src/lib/jobs/import-helper.ts';
 import { pearsonMatrix } from '../../src/lib/core/profile/correlation.ts';
 import { hashTable } from '../../src/lib/core/hash.ts';
-import { duplicateRows } from '../../src/lib/core/profile/duplicates.ts';
-import { takeRows } from '../../src/lib/core/table-ops.ts';
 import type { NumericColumn } from '../../src/lib/core/table.ts';
 import { fakeWorkers } from './fake-worker.ts';
 import { fails } from './errors.ts';
@@ -45,22 +43,6 @@ describe('import helper over the bridge', () => {
     const hash = h.hash().result;
     expect(await correlations).toEqual(pearsonMatrix(numeric.map((i) => table.columns[i] as NumericColumn), table.rowCount));
     expect(await hash).toBe(await hashTable(table));
-  });
-
-  it('correlate, duplicates, then hash: the duplicate rows duplicateRows counts in place, and the table still hashed', async () => {
-    const base = penguinsTable();
-    // Rows 0–9 again at the end: 10 duplicates (and whatever the data has of its own).
-    const again = Array.from({ length: base.rowCount + 10 }, (_, i) => (i < base.rowCount ? i : i - base.rowCount));
-    const table = takeRows(base, again);
-    const h = helper();
-    const correlations = h.correlate(table, []).result;
-    const duplicates = h.duplicates().result;
-    const hash = h.hash().result;
-    await correlations;
-    expect(await duplicates).toBe(duplicateRows(table));
-    expect(await duplicates).toBeGreaterThanOrEqual(10);
-    expect(await hash).toBe(await hashTable(table));
-    expect((await fails(h.duplicates().result)).code).toBe('internal'); // the table went with the hash
   });
 
   it('refuses to correlate a column that is not numeric, and to hash without a table', async () => {

@@ -2,14 +2,13 @@
  * The import helper's jobs (workers/import-helper.worker.ts serves them through the bridge): the parts of an import
  * that can run beside the data worker's, on a thread (and core) of their own. While the data worker reads the start
  * of a large CSV, `part` reads the rest; while it profiles the table, `correlate` computes the correlation matrix (and
- * keeps the table), `duplicates` counts its duplicate rows and `hash` then hashes it (crypto.subtle.digest runs on the calling thread in Chromium).
+ * keeps the table) and `hash` then hashes it (crypto.subtle.digest runs on the calling thread in Chromium).
  */
 import { parseCsvPart } from '../core/io/csv-fast.ts';
 import type { TablePart } from '../core/io/assemble.ts';
 import type { CsvSplitRequest } from '../core/io/source.ts';
 import { hashTable } from '../core/hash.ts';
 import { pearsonMatrix } from '../core/profile/correlation.ts';
-import { duplicateRows } from '../core/profile/duplicates.ts';
 import type { Correlations } from '../core/profile.ts';
 import type { NumericColumn, Table } from '../core/table.ts';
 import { EnclaveError } from '../core/errors.ts';
@@ -31,11 +30,6 @@ export const importHelper = {
     if (!picked.every((c) => c?.kind === 'numeric')) throw new EnclaveError('invalid-argument', 'Correlations are computed over numeric columns only.');
     held = table;
     return pearsonMatrix(picked as NumericColumn[], table.rowCount);
-  },
-  /** duplicateRows of the table the last `correlate` was given (which `hash` then hashes). */
-  async duplicates(): Promise<number> {
-    if (!held) throw new EnclaveError('internal', 'The import helper has no table to look for duplicate rows in.');
-    return duplicateRows(held);
   },
   /** The content hash of the table the last `correlate` was given. */
   async hash(): Promise<string> {
