@@ -409,6 +409,15 @@ describe('pearsonMatrix (all pairs in one blocked pass)', () => {
     // Constant over the pair's rows: null, as pandas gives NaN.
     const k = { ...cols[4], values: Float64Array.from(cols[4].values, (v, i) => (i < 5000 ? v : NaN)) };
     expect(pearsonMatrix([cols[0], k], n).matrix).toEqual([[1, null], [null, null]]);
+    // Columns with every row present (summed four pairs at a time), one constant at first, one with a gap in one block.
+    const full = Array.from({ length: 7 }, (_, c) => {
+      const values = Float64Array.from(base, (b, i) => (c === 2 && i < 3000 ? 4 : b * (c - 3) + rand() * (c + 1)));
+      const valid = new Uint8Array(n).fill(1);
+      if (c === 5) valid.fill(0, 4100, 4200);
+      return { kind: 'numeric' as const, name: `f${c}`, type: 'float' as const, values, valid };
+    });
+    const fm = pearsonMatrix(full, n).matrix;
+    for (let i = 0; i < full.length; i++) for (let j = 0; j < full.length; j++) if (i !== j) expect(fm[i][j]!, `${i},${j}`).toBeCloseTo(reference(full[i], full[j]), 12);
   });
 });
 
