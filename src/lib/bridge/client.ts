@@ -44,8 +44,8 @@ export const prepareSplits = data.prepare;
 export { LARGE_TABLE_CELLS };
 
 /**
- * After an import or prepare of a large table: the data worker's cached source table and its garbage (gigabytes at
- * millions of rows) would otherwise stay in the tab while training loads its own data. A smaller table stays cached.
+ * After a prepare of a large table: the data worker's garbage (gigabytes at millions of rows) would otherwise stay in
+ * the tab while training loads its own data. After a smaller one the worker, and the source table it keeps, stay.
  */
 export function releaseDataWorker(cells: number): void {
   if (cells >= LARGE_TABLE_CELLS) data.release();
