@@ -118,8 +118,14 @@ class NumericSample implements ColumnSample {
 
   keysUpTo(limit: number): Set<string | number> {
     if (this.counted) return new Set(this.counted.keys());
-    const v = this.values ?? this.sorted();
     const seen = new Set<number>();
+    const dc = this.values ? null : this.decimals;
+    if (dc) {
+      // From the counts, smallest first (no need to write the values out for this).
+      for (let r = 0; r < dc.counts.length && seen.size <= limit; r++) if (dc.counts[r]) seen.add((r + dc.lo) / dc.scale);
+      return seen;
+    }
+    const v = this.values!;
     for (let i = 0; i < v.length && seen.size <= limit; i++) seen.add(v[i]);
     return seen;
   }
