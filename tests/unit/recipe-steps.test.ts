@@ -7,6 +7,7 @@ import { asTexts, numericColumn, stringColumn } from '../../src/lib/core/table-o
 import { seeded } from '../../src/lib/core/random.ts';
 import { mean, median, medianOf, presentMean, presentStd, presentValues, sortedEnds, sortedValues, std } from '../../src/lib/core/recipe/steps/shared.ts';
 import { errorOf } from './errors.ts';
+import { indicatorBits } from '../../src/lib/core/indicator-column.ts';
 
 /*
  * Reference values: scikit-learn 1.2.1 / numpy 1.24 / pandas 1.5.3 (Debian /usr/bin/python3), computed once into
@@ -106,6 +107,24 @@ describe('scale equals scikit-learn', () => {
       });
     });
   }
+
+  it('keeps one-hot indicators as bits when min-max scaling maps them onto themselves (the same 0/1 floats)', () => {
+    const t = tableOf({ c: ['a', 'b', 'a', 'c', 'b', 'a'], x: [1, 2, 3, 4, 5, 6] });
+    const onehot = { kind: 'onehot', columns: ['c'] };
+    const plain = fit([onehot], t).table;
+    for (const method of ['minmax', 'standard'] as const) {
+      const scaled = fit([onehot, { kind: 'scale', columns: '*numeric', method }], t).table;
+      for (const name of ['c=a', 'c=b', 'c=c']) {
+        const out = col(scaled, name) as NumericColumn;
+        expect(out.type).toBe('float');
+        expect(indicatorBits(out) !== undefined, `${method} ${name}`).toBe(method === 'minmax');
+        const ones = cells(plain, name) as number[];
+        const mu = ones.reduce((a, b) => a + b, 0) / ones.length;
+        const sd = Math.sqrt(ones.reduce((a, b) => a + (b - mu) ** 2, 0) / ones.length);
+        expectClose(cells(scaled, name), method === 'minmax' ? ones : ones.map((v) => (v - mu) / sd));
+      }
+    }
+  });
 
   it('maps a constant column to 0 (minmax, standard and robust) instead of dividing by zero', () => {
     const t = tableOf({ k: [0.1, 0.1, 0.1, null] });

@@ -27,6 +27,7 @@ const lineages = new WeakMap<NumericColumn, Lineage>();
 function baseOf(from: NumericColumn): Lineage | null {
   const own = lineages.get(from);
   if (own) return own;
+  if (indicatorBits(from)) return null; // counted from its bits, and reading its values would make its doubles
   const counts = decimalCountsOf(from);
   return counts ? { counts, map: null, fill: null, rows: from.valid.length } : null;
 }
