@@ -264,6 +264,8 @@ describe('sortFloat64 of decimals (counted, not sorted)', () => {
     sameAsBuiltIn(written(() => (rand() - 0.5) * 0.05, 6), true);
     sameAsBuiltIn(written(() => Math.floor(rand() * 1000) - 500, 0), true);
     sameAsBuiltIn(written(() => 1e9 + rand() * 10, 1), true); // far from 0: keys offset by the smallest
+    // Keys past 2^53 (large magnitudes, few steps apart): still exact, since keys so close subtract exactly.
+    for (const base of [1e12, 9e15, 3e16]) sameAsBuiltIn(Float64Array.from({ length: n }, () => Number((base + Math.floor(rand() * 20_000) / 10).toFixed(1))), true);
     // What the first values suggest does not hold further on: ascending values (a narrow start), more decimals later.
     sameAsBuiltIn(Float64Array.from({ length: n }, (_, i) => i / 100), true);
     sameAsBuiltIn(Float64Array.from({ length: n }, (_, i) => Number(((i % 977) * (i < 10_000 ? 0.1 : 0.001)).toFixed(i < 10_000 ? 1 : 3))), true);

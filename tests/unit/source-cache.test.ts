@@ -25,17 +25,22 @@ const cells = (t: Table) => t.columns.map((c) => Array.from({ length: t.rowCount
 
 afterEach(() => dropSource());
 
+/** Keeps `t`, sends it over a channel and receives it on the other end (both ends here, as two workers would). */
+async function moved(hash: string, t: Table): Promise<Table> {
+  keepSource(hash, t);
+  const { port1, port2 } = new MessageChannel();
+  const received = receiveSource(port2);
+  sendSource(port1);
+  expect(keptSource(hash)).toBeNull(); // let go by the sender before the other side has it
+  expect(await received).toBe(true);
+  return keptSource(hash)!;
+}
+
 describe('moving the kept source table to another data worker', () => {
   it('moves a table in shared memory as plain memory, cell for cell, and the sender keeps nothing', async () => {
     const original = table(true);
     const expected = cells(original);
-    keepSource('h1', original);
-    const { port1, port2 } = new MessageChannel();
-    const received = receiveSource(port2);
-    sendSource(port1);
-    expect(keptSource('h1')).toBeNull(); // let go by the sender before the other side has it
-    expect(await received).toBe(true);
-    const got = keptSource('h1')!;
+    const got = await moved('h1', original);
     expect(cells(got)).toEqual(expected);
     for (const c of got.columns) expect(c.valid.buffer).toBeInstanceOf(ArrayBuffer);
     expect(got.columns[0].valid).toStrictEqual(got.columns[1].valid);
@@ -46,14 +51,10 @@ describe('moving the kept source table to another data worker', () => {
   it('moves plain memory without copying it: the sender’s arrays are detached', async () => {
     const original = table(false);
     const expected = cells(original);
-    keepSource('h2', original);
-    const { port1, port2 } = new MessageChannel();
-    const received = receiveSource(port2);
-    sendSource(port1);
-    expect(await received).toBe(true);
+    const got = await moved('h2', original);
     expect(original.columns[0].valid.byteLength).toBe(0);
     expect((original.columns[0] as { values: Float64Array }).values.byteLength).toBe(0);
-    expect(cells(keptSource('h2')!)).toEqual(expected);
+    expect(cells(got)).toEqual(expected);
   });
 
   it('keeps nothing when nothing was kept, or what comes is no table, or nothing comes', async () => {
