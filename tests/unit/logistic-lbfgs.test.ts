@@ -239,6 +239,26 @@ describe('options', () => {
     expect([...(await loaded.predict(data.blobs.X, data.blobs.n))]).toEqual([...(await out.model.predict(data.blobs.X, data.blobs.n))]);
     expect(loaded.spec).toMatchObject({ hyperparameters: { optimizer: 'lbfgs' } });
   });
+
+  it('scores a large validation split every k-th iteration and at the last, with the values of a curve scored at each', async () => {
+    const train = mixed(3_000, 1);
+    const validation = mixed(1_000, 2);
+    const hp = { epochs: 200 };
+    const each = await fitLogisticLbfgs(spec(hp), train, 42, { validation });
+    // 1,000 rows over 300 a pass: every ⌈1000 / 300⌉ = 4th iteration.
+    const thin = await fitLogisticLbfgs(spec(hp), train, 42, { validation }, { validationRowsEach: 300 });
+    expect(thin.epochs).toBe(each.epochs);
+    expect(each.epochs % 4).not.toBe(0); // so that the last one is scored for being last
+    const scored = thin.history.filter((h) => h.valLoss !== undefined).map((h) => h.epoch);
+    expect(scored).toEqual([...each.history.map((h) => h.epoch).filter((e) => e % 4 === 0), each.epochs]);
+    thin.history.forEach((h, i) => {
+      expect(h.loss).toBe(each.history[i].loss);
+      if (h.valLoss !== undefined) expect([h.valLoss, h.valMetric]).toEqual([each.history[i].valLoss, each.history[i].valMetric]);
+    });
+    expect(thin.start).toEqual(each.start);
+    each.model.dispose();
+    thin.model.dispose();
+  });
 });
 
 
