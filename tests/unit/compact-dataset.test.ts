@@ -103,6 +103,30 @@ describe('compact rows straight from a split', () => {
     expect(v.X).toEqual(toDataset(validation, 'label', t.shape).X);
   });
 
+  it('choose dense columns as compactLayout does at the threshold (a quarter of the rows non-zero, and one more)', () => {
+    const n = 4_000;
+    const atQuarter = new Float64Array(n), pastQuarter = new Float64Array(n), late = new Float64Array(n);
+    for (let i = 0; i < n / 4; i++) atQuarter[n - 1 - 2 * i] = i + 1; // n/4 non-zeros, the last near the end: sparse
+    for (let i = 0; i <= n / 4; i++) pastQuarter[2 * i] = -(i + 1); // n/4 + 1: dense
+    for (let i = 0; i < n / 5; i++) late[n - 1 - i] = 0.5; // all in the last rows: sparse
+    const t: Table = { rowCount: n, columns: [...train.columns.filter((c) => c.name !== 'rare'), numericColumn('atQuarter', 'float', atQuarter), numericColumn('pastQuarter', 'float', pastQuarter), numericColumn('late', 'float', late)] };
+    const c = toCompactDataset(t, 'label');
+    const ref = compactRows(toDataset(t, 'label'));
+    expect([...c.compact!.denseColumns].map((j) => c.shape.features[j])).toEqual(['a', 'b', 'often', 'pastQuarter']);
+    expect(c.compact!.denseColumns).toEqual(ref.denseColumns);
+    expect(c.compact!.rowStart).toEqual(ref.rowStart);
+    expect(c.compact!.sparseColumn).toEqual(ref.sparseColumn);
+    expect(c.compact!.sparseValue).toEqual(ref.sparseValue);
+    // Validation with the training split's dense columns, where a sparse one of them is dense here: still exact.
+    const v: Table = { ...t, columns: t.columns.map((col) => (col.name === 'late' ? numericColumn('late', 'float', new Float64Array(n).fill(2)) : col)) };
+    const cv = toCompactDataset(v, 'label', c.shape, c.compact!.denseColumns);
+    const refV = compactRows(toDataset(v, 'label', c.shape), c.compact!);
+    expect(cv.compact!.rowStart).toEqual(refV.rowStart);
+    expect(cv.compact!.sparseColumn).toEqual(refV.sparseColumn);
+    expect(cv.compact!.sparseValue).toEqual(refV.sparseValue);
+    expect(cv.compact!.dense).toEqual(refV.dense);
+  });
+
   it('refuse what toDataset refuses, in its words (a text feature)', () => {
     const bad: Table = { ...train, columns: [...train.columns, stringColumn('note', 'text', Array.from({ length: train.rowCount }, (_, i) => `n${i}`))] };
     expect(errorOf(() => toCompactDataset(bad, 'label')).message).toBe(errorOf(() => toDataset(bad, 'label')).message);

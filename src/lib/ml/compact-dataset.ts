@@ -11,7 +11,7 @@ import { countOnes, indicatorBits } from '../core/indicator-column.ts';
 import type { NumericColumn, Table } from '../core/table.ts';
 import { featureColumns, matrixArray, targetVector, type Dataset, type DataShape } from './matrix.ts';
 import { finiteMatrices } from './non-finite.ts';
-import { denseColumnsOf, type CompactRows } from './solvers/compact-rows.ts';
+import { denseColumnsOf, SPARSE_SHARE, type CompactRows } from './solvers/compact-rows.ts';
 
 /**
  * X and y of a prepared split as compact rows. `shape` (from the training split) fixes features and classes for the
@@ -24,13 +24,20 @@ export function toCompactDataset(table: Table, target: string, shape?: DataShape
   const d = cols.length;
   const bits = cols.map((c) => indicatorBits(c));
   const values = cols.map((c, j) => (bits[j] ? null : (c as NumericColumn).values));
+  // Non-zeros decide which columns are dense and size the sparse entries, so only a sparse column needs its exact
+  // count: a column the training split made dense (denseAs) is not counted, and otherwise counting stops once a
+  // column is past SPARSE_SHARE (a standardised column is: three quarters of its pass saved).
   const nonZero = new Float64Array(d);
+  const denseBy = denseAs ? new Uint8Array(d) : null;
+  if (denseAs) for (const j of denseAs) denseBy![j] = 1;
+  const enough = Math.floor(SPARSE_SHARE * n) + 1;
   for (let j = 0; j < d; j++) {
     const v = values[j];
+    if (denseBy?.[j]) continue;
     if (!v) nonZero[j] = countOnes(bits[j]!, n);
     else {
       let c = 0;
-      for (let i = 0; i < n; i++) if (v[i] !== 0) c++;
+      for (let i = 0; i < n && (denseBy || c < enough); i++) if (v[i] !== 0) c++;
       nonZero[j] = c;
     }
   }
