@@ -11,8 +11,11 @@ import type { InputRecord } from '../src/lib/core/table-from-records.ts';
 import { scoreBatch, type ScoreBatchProgress, type ScoreBatchRequest } from '../src/lib/jobs/score-batch-job.ts';
 import { monitorFile, type MonitorProgress, type MonitorRequest } from '../src/lib/jobs/monitor-job.ts';
 import { exportModelBundle, exportModelOnnx, importModelBundle, type ExportProgress, type ImportBundleProgress } from '../src/lib/jobs/bundle-job.ts';
+import { warmBackend } from '../src/lib/jobs/warm-backend.ts';
 
 const api = {
+  // While a training runs (bridge/client.ts warmModelWorker): tfjs and the run's backend loaded before promote asks.
+  startBackend: (backend: string) => warmBackend(backend),
   promote: (runId: string, name: string, onProgress?: (p: PromoteProgress) => void) => promote(runId, name, undefined, undefined, onProgress),
   predict: (modelId: string, records: readonly InputRecord[]) => predict(modelId, records),
   analyse: (runId: string, sliceColumn: string | null, onProgress: (p: AnalyseProgress) => void) => analyse(runId, sliceColumn, undefined, undefined, onProgress),

@@ -75,6 +75,14 @@ export function renewDataWorker(cells: number): void {
 export function releaseTrainWorker(cells: number): void {
   if (cells >= LARGE_TABLE_CELLS) train.release();
 }
+/**
+ * While a training runs: the model worker started, with tfjs and the run's backend, so that promoting the run (the
+ * model worker's next job, usually) starts at once. Queued behind any job the model worker has; a failure is ignored
+ * (promote starts the backend itself, and says why if it cannot).
+ */
+export function warmModelWorker(backend: string): void {
+  model.startBackend(backend).result.catch(() => undefined);
+}
 export const previewRows = preview.previewRows;
 export const previewStep = preview.previewStep;
 export const checkRecipe = preview.checkRecipe;
