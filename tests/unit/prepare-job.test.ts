@@ -47,7 +47,7 @@ describe('prepare (job)', () => {
     expect(await listPreparations(database, dataset)).toHaveLength(1);
   });
 
-  it("profiles each split's columns (their ranges feed the Train page's scale warning) but not their correlations", async () => {
+  it("profiles each split's columns (their ranges feed the Train page's scale warning) but not their correlations or duplicates", async () => {
     const { database, source } = await withPenguins();
     const r = await prepare({ source, recipe: { ...recipe, target: 'Species' }, split: { seed: 42 } }, { database });
     if (r.status !== 'saved') throw new Error('expected saved');
@@ -57,8 +57,10 @@ describe('prepare (job)', () => {
     const mass = v!.profile.columns.find((c) => c.name === 'Body Mass (g)');
     expect(mass).toMatchObject({ count: 206 });
     expect(v!.profile.correlations.columns).toEqual([]);
-    // The source keeps its correlation matrix.
+    expect(v!.profile.duplicateRows).toBeNull();
+    // The source keeps its correlation matrix and its duplicate count.
     expect((await database.versions.get(source))!.profile.correlations.columns.length).toBeGreaterThan(1);
+    expect((await database.versions.get(source))!.profile.duplicateRows).toBe(0);
   });
 
   it('a large source is let go after its split, not cached: preparing it again gives the same splits', async () => {

@@ -138,6 +138,13 @@ describe('profileTable duplicates', () => {
     expect(profileTable({ rowCount: 3, columns: [s] }).duplicateRows).toBe(1);
   });
 
+  it('are not counted when asked not to (null), the rest of the profile unchanged', () => {
+    const t = columnsOf({ a: [1, 1, null, null, 1, 0, -0, null], b: ['x', 'x', null, null, 'y', 'z', 'z', null] });
+    const counted = profileTable(t), not = profileTable(t, { countDuplicates: false });
+    expect(not.duplicateRows).toBeNull();
+    expect({ ...not, duplicateRows: 4 }).toEqual(counted);
+  });
+
   it('stays exact on many rows (hash collisions are checked cell by cell)', () => {
     const n = 200_000;
     const values = new Float64Array(n).map((_, i) => i % 150_000);

@@ -62,7 +62,7 @@ function* profileSteps(table: Table, opts: ProfileOptions): Generator<void | typ
   }
 
   throwIfAborted(signal);
-  const duplicates = opts.duplicates ? ((yield AWAIT_DUPLICATES) as number) : duplicateRows(table);
+  const duplicates = opts.countDuplicates === false ? null : opts.duplicates ? ((yield AWAIT_DUPLICATES) as number) : duplicateRows(table);
   step();
   yield;
 
