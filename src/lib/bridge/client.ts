@@ -83,6 +83,8 @@ export function releaseTrainWorker(cells: number): void {
 export function warmModelWorker(backend: string): void {
   model.startBackend(backend).result.catch(() => undefined);
 }
+/** Starts the train worker (its modules load) before a training is asked for. */
+export const warmTrainWorker = () => train.warm();
 export const previewRows = preview.previewRows;
 export const previewStep = preview.previewStep;
 export const checkRecipe = preview.checkRecipe;
