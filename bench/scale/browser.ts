@@ -45,7 +45,6 @@ import { cleanupAll, ensureBuild, onCleanup, ROOT, startServer } from '../ingest
 import { CHROMIUM_ARGS, chromiumVersion, FreshProfile } from '../shared/chromium.ts';
 import { ensureData, parseRows, TARGET } from './generate.ts';
 import { measure, warmCache, type PeerReport } from './run.ts';
-import { threadCpu, cpuDelta } from './threadcpu.ts';
 import { accuracyIn, addRecipeSteps, INIT, runStage, StageFailure, type StageName, type StageResult } from './tab-stages.ts';
 
 const PYTHON = process.env.PANDAS_PYTHON ?? '/usr/bin/python3';
@@ -103,7 +102,6 @@ async function browserSide(base: string, csv: string, opts: { iterations: number
     page.on('close', () => died('the tab closed'));
     context.on('close', () => died('the browser went away'));
     page.on('pageerror', (e) => log(`  page error: ${e.message}`));
-    page.on('console', m => { if (m.text().startsWith('TIMING')) log('  ' + m.text()); });
     sampler.start();
     await page.goto(base + '/', { waitUntil: 'load' });
     const input = page.getByLabel('Choose a data file');
@@ -116,9 +114,7 @@ async function browserSide(base: string, csv: string, opts: { iterations: number
     const stage = async (name: StageName, act: () => Promise<void>, done: () => Promise<unknown>) => {
       current = name;
       log(`  ${name} ... (load ${load()})`);
-      const c0 = threadCpu(profile.dir);
       const r = await runStage(name, page, sampler, crashed, opts.stageMs, act, done);
-      log('    CPU ' + cpuDelta(c0, threadCpu(profile.dir)));
       out.stages.push(r);
       log(`    ${r.outcome}${r.message ? `: ${r.message}` : ''}; ${sec(r.wallMs)}, summed RSS ${gb(r.startRss)} at the start, peak ${gb(r.memory.peakRss)} (PSS ≥ ${gb(r.memory.peakPss)})`);
       return r.outcome === 'done';
