@@ -76,7 +76,7 @@ export async function linearForwardRows(rows: CompactRows, layer: LinearLayer, o
 
 /**
  * Two classes (logistic regression's softmax pair): the loop above with the two logits in locals, the same operations
- * in the same order, so the same float32 probabilities, bit for bit, about 3× as fast.
+ * in the same order, so the same float32 probabilities, bit for bit, ~1.6× as fast (Node, 1M rows).
  */
 async function binaryRows(rows: CompactRows, W: Float64Array, Wd: Float64Array, bias: Float32Array, out: Float32Array): Promise<Float32Array> {
   const { n, denseColumns, dense, rowStart, sparseColumn, sparseValue } = rows;
