@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { median as d3Median } from 'd3-array';
 import { ROOT } from '../ingest/serve.ts';
 
 interface RunJson {
@@ -18,13 +19,8 @@ interface RunJson {
   accuracy_difference_points: number | null;
 }
 
-/** The middle value (the mean of the two middle ones for an even count); null for none. */
-export function median(xs: readonly number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
+/** d3's median (the mean of the two middle values for an even count), null for none. */
+const median = (xs: readonly number[]): number | null => d3Median(xs) ?? null;
 
 function main(): void {
   const args = process.argv.slice(2);
